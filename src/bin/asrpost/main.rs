@@ -1,0 +1,44 @@
+//! The `asrpost` command-line tool.
+
+mod io;
+mod pipeline_args;
+mod process;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Post-process Paraformer / DashScope speech-recognition results.
+#[derive(Debug, Parser)]
+#[command(name = "asrpost", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the pipeline over result JSON files and write JSON or transcripts.
+    Process(process::ProcessArgs),
+}
+
+/// Exit statuses: all good, some inputs failed, usage error.
+pub(crate) mod exit {
+    pub(crate) const OK: u8 = 0;
+    pub(crate) const SOME_FAILED: u8 = 1;
+    pub(crate) const USAGE: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Process(args) => process::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("asrpost: {err:#}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Exporters: enriched JSON, readable transcripts (and, as they land, subtitles).
+//!
+//! Every exporter implements [`Exporter`], an object-safe trait, so a tool can pick one at run
+//! time from a [`Format`].
+//!
+//! ```
+//! use asrpost::export::{Exporter, Format};
+//!
+//! let doc = asrpost::Transcription::from_str(r#"{"transcripts":[{"sentences":[
+//!     {"begin_time":1000,"end_time":2000,"text":"你好。"}]}]}"#)?;
+//! let txt = Format::Txt.exporter().export_to_string(&doc);
+//! assert_eq!(txt, "你好。\n");
+//! # Ok::<(), asrpost::Error>(())
+//! ```
+
+use std::fmt;
+use std::io;
+
+use crate::Transcription;
+
+mod json;
+mod text;
+
+pub use json::JsonExporter;
+pub use text::TextExporter;
+
+/// Turns a document into the bytes of an output format.
+pub trait Exporter: Send + Sync + fmt::Debug {
+    /// The usual file extension, without the dot.
+    fn extension(&self) -> &'static str;
+
+    /// Appends the document in this format to `out`.
+    fn export(&self, doc: &Transcription<'_>, out: &mut String);
+
+    /// The document in this format as a new string.
+    fn export_to_string(&self, doc: &Transcription<'_>) -> String {
+        let mut out = String::new();
+        self.export(doc, &mut out);
+        out
+    }
+
+    /// Writes the document in this format to `wtr`.
+    ///
+    /// # Errors
+    ///
+    /// Any error of the writer.
+    fn write(&self, doc: &Transcription<'_>, wtr: &mut dyn io::Write) -> io::Result<()> {
+        wtr.write_all(self.export_to_string(doc).as_bytes())
+    }
+}
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// The result JSON, lossless, with enrichment.
+    Json,
+    /// A readable transcript: one sentence per line.
+    Txt,
+}
+
+impl Format {
+    /// Every format, for help texts.
+    pub const ALL: &'static [Format] = &[Format::Json, Format::Txt];
+
+    /// The format's name as on the command line (`json`, `txt`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Txt => "txt",
+        }
+    }
+
+    /// The format named `name`, case-insensitively.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The format whose usual extension `ext` is (with or without the dot).
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        Format::from_name(ext.trim_start_matches('.'))
+    }
+
+    /// The exporter with default options.
+    pub fn exporter(self) -> Box<dyn Exporter> {
+        match self {
+            Format::Json => Box::new(JsonExporter::default()),
+            Format::Txt => Box::new(TextExporter::default()),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,116 @@
+//! Fields asrpost does not model, kept for a lossless round trip, and enrichment added by stages.
+
+use std::borrow::Cow;
+
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Result};
+
+/// The fields of one JSON object that asrpost does not model, in input order, followed by the
+/// enrichment fields stages added.
+///
+/// Input fields keep their raw JSON text (borrowed from the input), so they are written back
+/// exactly; stages cannot change or remove them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extra<'a> {
+    fields: Vec<(Cow<'a, str>, ExtraValue<'a>)>,
+}
+
+/// The value of an [`Extra`] field.
+#[derive(Clone, Debug)]
+pub enum ExtraValue<'a> {
+    /// A field that came with the input, as its raw JSON text.
+    Input(Cow<'a, RawValue>),
+    /// An enrichment field added by a stage.
+    Added(serde_json::Value),
+}
+
+impl PartialEq for ExtraValue<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (ExtraValue::Input(a), ExtraValue::Input(b)) => a.get() == b.get(),
+            (ExtraValue::Added(a), ExtraValue::Added(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl<'a> Extra<'a> {
+    /// No fields.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// The fields in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ExtraValue<'a>)> {
+        self.fields.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    /// The value of a field.
+    pub fn get(&self, key: &str) -> Option<&ExtraValue<'a>> {
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// A field's value as a `serde_json::Value` (parsing an input field's raw text).
+    pub fn get_value(&self, key: &str) -> Option<serde_json::Value> {
+        match self.get(key)? {
+            ExtraValue::Input(raw) => serde_json::from_str(raw.get()).ok(),
+            ExtraValue::Added(v) => Some(v.clone()),
+        }
+    }
+
+    pub(crate) fn push_input(&mut self, key: Cow<'a, str>, raw: Cow<'a, RawValue>) {
+        self.fields.push((key, ExtraValue::Input(raw)));
+    }
+
+    /// Adds or replaces an enrichment field; refuses to touch an input field.
+    pub(crate) fn insert(&mut self, key: &str, value: serde_json::Value) -> Result<()> {
+        match self.fields.iter_mut().find(|(k, _)| k == key) {
+            Some((_, ExtraValue::Input(_))) => Err(Error::invalid(
+                "enrichment key",
+                format!("`{key}` came with the input and is kept as it is"),
+            )),
+            Some((_, slot)) => {
+                *slot = ExtraValue::Added(value);
+                Ok(())
+            }
+            None => {
+                self.fields
+                    .push((Cow::Owned(key.to_string()), ExtraValue::Added(value)));
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn remove_added(&mut self, key: &str) -> Option<serde_json::Value> {
+        let i = self
+            .fields
+            .iter()
+            .position(|(k, v)| k == key && matches!(v, ExtraValue::Added(_)))?;
+        match self.fields.remove(i).1 {
+            ExtraValue::Added(v) => Some(v),
+            ExtraValue::Input(_) => None,
+        }
+    }
+
+    pub(crate) fn into_owned(self) -> Extra<'static> {
+        Extra {
+            fields: self
+                .fields
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        ExtraValue::Input(raw) => ExtraValue::Input(super::own_raw(raw)),
+                        ExtraValue::Added(v) => ExtraValue::Added(v),
+                    };
+                    (super::own(k), v)
+                })
+                .collect(),
+        }
+    }
+}

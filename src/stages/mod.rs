@@ -1,0 +1,434 @@
+//! The stage pipeline.
+//!
+//! A [`Stage`] changes a [`Transcription`] in place and records what it did in a [`Report`].
+//! A [`Pipeline`] runs stages in order on one document ([`Pipeline::run`]) or on many in
+//! parallel ([`Pipeline::run_batch`]). Stages take `&self`, so a pipeline is `Send + Sync` and
+//! can be shared by threads.
+//!
+//! # Writing a stage
+//!
+//! ```
+//! use asrpost::{Pipeline, Report, Result, Stage, Transcription};
+//!
+//! /// Drops sentences shorter than a limit.
+//! #[derive(Debug)]
+//! struct DropShort(u64);
+//!
+//! impl Stage for DropShort {
+//!     fn name(&self) -> &'static str {
+//!         "drop-short"
+//!     }
+//!     fn process(&self, doc: &mut Transcription<'_>, report: &mut Report) -> Result<()> {
+//!         let mut dropped = 0;
+//!         for t in &mut doc.transcripts {
+//!             let before = t.sentences.len();
+//!             t.sentences.retain(|s| s.end_time.0.saturating_sub(s.begin_time.0) >= self.0);
+//!             dropped += (before - t.sentences.len()) as u64;
+//!             t.rebuild_text();
+//!         }
+//!         report.stage(self.name()).count("dropped", dropped);
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let mut doc = Transcription::from_str(r#"{"transcripts":[{"text":"a。b。","sentences":[
+//!     {"begin_time":0,"end_time":100,"text":"a。"},{"begin_time":200,"end_time":2000,"text":"b。"}]}]}"#)?;
+//! let pipeline = Pipeline::builder().stage(DropShort(500)).build();
+//! let report = pipeline.run(&mut doc)?;
+//! assert_eq!(doc.transcripts[0].text, "b。");
+//! assert_eq!(report.counter("drop-short", "dropped"), 1);
+//! # Ok::<(), asrpost::Error>(())
+//! ```
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::Millis;
+use crate::error::Result;
+use crate::model::{Location, Sentence, Transcription};
+
+/// One step of post-processing.
+pub trait Stage: Send + Sync + fmt::Debug {
+    /// A short, stable name (`sensitive`, `disfluency`…): the key of its report and errors.
+    fn name(&self) -> &'static str;
+
+    /// Processes one document in place.
+    ///
+    /// # Errors
+    ///
+    /// A stage fails only on conditions it cannot repair; content problems are repaired or
+    /// reported, not errors.
+    fn process(&self, doc: &mut Transcription<'_>, report: &mut Report) -> Result<()>;
+}
+
+/// A stage made from a closure (see [`from_fn`]).
+pub struct FnStage<F> {
+    name: &'static str,
+    f: F,
+}
+
+impl<F> fmt::Debug for FnStage<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FnStage").field("name", &self.name).finish()
+    }
+}
+
+impl<F> Stage for FnStage<F>
+where
+    F: Fn(&mut Transcription<'_>, &mut Report) -> Result<()> + Send + Sync,
+{
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn process(&self, doc: &mut Transcription<'_>, report: &mut Report) -> Result<()> {
+        (self.f)(doc, report)
+    }
+}
+
+/// A stage from a closure.
+///
+/// ```
+/// use asrpost::{Pipeline, stages};
+///
+/// let upper = stages::from_fn("upper-url", |doc, _report| {
+///     doc.file_url = doc.file_url.to_uppercase().into();
+///     Ok(())
+/// });
+/// let mut doc = asrpost::Transcription::from_str(r#"{"file_url":"a.wav"}"#)?;
+/// Pipeline::builder().stage(upper).build().run(&mut doc)?;
+/// assert_eq!(doc.file_url, "A.WAV");
+/// # Ok::<(), asrpost::Error>(())
+/// ```
+pub fn from_fn<F>(name: &'static str, f: F) -> FnStage<F>
+where
+    F: Fn(&mut Transcription<'_>, &mut Report) -> Result<()> + Send + Sync,
+{
+    FnStage { name, f }
+}
+
+/// Stages in order.
+#[derive(Debug, Default)]
+pub struct Pipeline {
+    stages: Vec<Box<dyn Stage>>,
+}
+
+/// Builds a [`Pipeline`].
+#[derive(Debug, Default)]
+pub struct PipelineBuilder {
+    stages: Vec<Box<dyn Stage>>,
+}
+
+impl PipelineBuilder {
+    /// Appends a stage.
+    pub fn stage<S: Stage + 'static>(mut self, stage: S) -> Self {
+        self.stages.push(Box::new(stage));
+        self
+    }
+
+    /// Appends a boxed stage (for stages chosen at run time).
+    pub fn boxed(mut self, stage: Box<dyn Stage>) -> Self {
+        self.stages.push(stage);
+        self
+    }
+
+    /// Appends a stage when it is `Some`.
+    pub fn maybe<S: Stage + 'static>(self, stage: Option<S>) -> Self {
+        match stage {
+            Some(s) => self.stage(s),
+            None => self,
+        }
+    }
+
+    /// The pipeline.
+    pub fn build(self) -> Pipeline {
+        Pipeline {
+            stages: self.stages,
+        }
+    }
+}
+
+impl Pipeline {
+    /// A builder.
+    pub fn builder() -> PipelineBuilder {
+        PipelineBuilder::default()
+    }
+
+    /// The stages' names in order.
+    pub fn stage_names(&self) -> Vec<&'static str> {
+        self.stages.iter().map(|s| s.name()).collect()
+    }
+
+    /// Whether there are no stages.
+    pub fn is_empty(&self) -> bool {
+        self.stages.is_empty()
+    }
+
+    /// Runs every stage on one document.
+    ///
+    /// # Errors
+    ///
+    /// The first stage error; the document may then be partly processed.
+    pub fn run(&self, doc: &mut Transcription<'_>) -> Result<Report> {
+        let mut report = Report::default();
+        for stage in &self.stages {
+            report.stage(stage.name());
+            stage.process(doc, &mut report)?;
+        }
+        Ok(report)
+    }
+
+    /// Runs the pipeline on many documents in parallel on rayon's current pool, giving each
+    /// document's result in input order. The outcome equals running them one by one.
+    ///
+    /// The library never configures the global pool; to bound the threads, run it inside
+    /// your own pool:
+    ///
+    /// ```
+    /// # use asrpost::{Pipeline, Transcription};
+    /// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build()?;
+    /// let mut docs = vec![Transcription::from_str("{}")?, Transcription::from_str("{}")?];
+    /// let results = pool.install(|| Pipeline::builder().build().run_batch(&mut docs));
+    /// assert!(results.iter().all(|r| r.is_ok()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn run_batch(&self, docs: &mut [Transcription<'_>]) -> Vec<Result<Report>> {
+        docs.par_iter_mut().map(|doc| self.run(doc)).collect()
+    }
+}
+
+/// What the stages did to one document: per-stage counters and time-stamped events.
+///
+/// Serializes to JSON as `{"stages":[{"stage":…,"counters":{…},"events":[…]}]}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Report {
+    /// One entry per stage that ran, in order.
+    pub stages: Vec<StageReport>,
+}
+
+impl Report {
+    /// The report of stage `name`, created if missing.
+    pub fn stage(&mut self, name: &str) -> &mut StageReport {
+        match self.stages.iter().position(|s| s.stage == name) {
+            Some(i) => &mut self.stages[i],
+            None => {
+                self.stages.push(StageReport::new(name));
+                self.stages.last_mut().expect("just pushed") // OK: pushed on the line above
+            }
+        }
+    }
+
+    /// The report of stage `name`, if it ran.
+    pub fn get(&self, name: &str) -> Option<&StageReport> {
+        self.stages.iter().find(|s| s.stage == name)
+    }
+
+    /// A counter of a stage, zero if absent.
+    pub fn counter(&self, stage: &str, key: &str) -> u64 {
+        self.get(stage)
+            .and_then(|s| s.counters.get(key).copied())
+            .unwrap_or(0)
+    }
+
+    /// All events of all stages, in order.
+    pub fn events(&self) -> impl Iterator<Item = &ReportEvent> {
+        self.stages.iter().flat_map(|s| &s.events)
+    }
+
+    /// The report as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default() // plain data: cannot fail
+    }
+}
+
+/// What one stage did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StageReport {
+    /// The stage's name.
+    pub stage: String,
+    /// Named counts (`masked`, `removed`, `repaired`…).
+    pub counters: BTreeMap<String, u64>,
+    /// Individual events in document order.
+    pub events: Vec<ReportEvent>,
+}
+
+impl StageReport {
+    /// An empty report for a stage.
+    pub fn new(stage: &str) -> StageReport {
+        StageReport {
+            stage: stage.to_string(),
+            ..StageReport::default()
+        }
+    }
+
+    /// Adds `n` to counter `key`.
+    pub fn count(&mut self, key: &str, n: u64) -> &mut Self {
+        if let Some(c) = self.counters.get_mut(key) {
+            *c += n;
+        } else {
+            self.counters.insert(key.to_string(), n);
+        }
+        self
+    }
+
+    /// Records an event.
+    pub fn event(&mut self, event: ReportEvent) -> &mut Self {
+        self.events.push(event);
+        self
+    }
+
+    /// Appends another report of the same stage (counters added, events after).
+    pub fn merge(&mut self, other: StageReport) {
+        for (k, v) in other.counters {
+            *self.counters.entry(k).or_insert(0) += v;
+        }
+        self.events.extend(other.events);
+    }
+}
+
+/// One thing a stage did, with where and when.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReportEvent {
+    /// What happened (`masked`, `removed-filler`, `repaired-end`…).
+    pub kind: Cow<'static, str>,
+    /// Where in the document.
+    pub location: Location,
+    /// Word range `[first, last)` within the sentence, when the event covers words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<(usize, usize)>,
+    /// Start of the affected audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub begin: Option<Millis>,
+    /// End of the affected audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<Millis>,
+    /// The text involved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Stage-specific details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<serde_json::Value>,
+}
+
+impl ReportEvent {
+    /// An event of `kind` at `location`.
+    pub fn new(kind: impl Into<Cow<'static, str>>, location: Location) -> ReportEvent {
+        ReportEvent {
+            kind: kind.into(),
+            location,
+            words: None,
+            begin: None,
+            end: None,
+            text: None,
+            detail: None,
+        }
+    }
+
+    /// Sets the word range `[first, last)`.
+    pub fn words(mut self, first: usize, last: usize) -> Self {
+        self.words = Some((first, last));
+        self
+    }
+
+    /// Sets the time span.
+    pub fn time(mut self, begin: Millis, end: Millis) -> Self {
+        self.begin = Some(begin);
+        self.end = Some(end);
+        self
+    }
+
+    /// Sets the text.
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Sets the details.
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+}
+
+/// Below this many sentences per task, per-sentence parallelism costs more than it saves.
+const MIN_SENTENCES_PER_TASK: usize = 256;
+
+/// Runs `f` on every sentence of every transcript, in parallel when `parallel` is true, and
+/// rebuilds each transcript's text afterwards (a no-op where nothing changed).
+///
+/// Events are merged in document order, so the report and the document are exactly those of a
+/// sequential run. For word-local stages; stages that look at neighbours stay sequential.
+pub fn for_each_sentence<F>(
+    doc: &mut Transcription<'_>,
+    stage: &mut StageReport,
+    parallel: bool,
+    f: F,
+) where
+    F: Fn(Location, &mut Sentence<'_>, &mut StageReport) + Sync,
+{
+    for (ti, t) in doc.transcripts.iter_mut().enumerate() {
+        if parallel && t.sentences.len() >= 2 * MIN_SENTENCES_PER_TASK {
+            let name = stage.stage.clone();
+            let parts: Vec<StageReport> = t
+                .sentences
+                .par_iter_mut()
+                .enumerate()
+                .with_min_len(MIN_SENTENCES_PER_TASK)
+                .fold(
+                    || StageReport::new(&name),
+                    |mut r, (si, s)| {
+                        f(Location::sentence(ti, si), s, &mut r);
+                        r
+                    },
+                )
+                .collect();
+            for part in parts {
+                stage.merge(part);
+            }
+        } else {
+            for (si, s) in t.sentences.iter_mut().enumerate() {
+                f(Location::sentence(ti, si), s, stage);
+            }
+        }
+        t.rebuild_text();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipeline_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Pipeline>();
+        assert_send_sync::<Report>();
+    }
+
+    #[test]
+    fn parallel_sentences_equal_sequential() {
+        let sentences: Vec<String> = (0..2000)
+            .map(|i| format!(r#"{{"begin_time":{i},"end_time":{},"text":"s{i}"}}"#, i + 1))
+            .collect();
+        let json = format!(
+            r#"{{"transcripts":[{{"sentences":[{}]}}]}}"#,
+            sentences.join(",")
+        );
+        let run = |parallel| {
+            let mut doc = Transcription::from_str(&json).unwrap();
+            let mut rep = StageReport::new("t");
+            for_each_sentence(&mut doc, &mut rep, parallel, |loc, s, r| {
+                if loc.sentence.unwrap_or(0) % 3 == 0 {
+                    s.text = format!("{}!", s.text).into();
+                    r.count("changed", 1);
+                    r.event(ReportEvent::new("changed", loc));
+                }
+            });
+            (doc.to_json(), rep)
+        };
+        assert_eq!(run(true), run(false));
+    }
+}

@@ -1,0 +1,1 @@
+//! Helpers for downstream fuzz and property-test harnesses (feature `testing`).
