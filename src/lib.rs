@@ -28,7 +28,7 @@
 //! let report = Pipeline::builder().build().run(&mut doc)?;
 //! assert!(report.stages.is_empty());
 //! let text = TextExporter::default().times(true).export_to_string(&doc);
-//! assert!(text.starts_with("[00:00:00.000] Hello word, 这里是阿里巴巴语音实验室。"));
+//! assert!(text.starts_with("[00:00:00.000] Hello world, 这里是阿里巴巴语音实验室。"));
 //! // Nothing changed, so the JSON comes back as the same value.
 //! let a: serde_json::Value = serde_json::from_str(&json)?;
 //! let b: serde_json::Value = serde_json::from_str(&doc.to_json())?;
@@ -47,6 +47,9 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod analytics;
+#[cfg(feature = "client")]
+pub mod client;
 mod error;
 pub mod export;
 mod model;

@@ -48,6 +48,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::Millis;
+
+pub mod align;
+pub mod disfluency;
+pub mod sensitive;
+pub mod turns;
 use crate::error::Result;
 use crate::model::{Location, Sentence, Transcription};
 

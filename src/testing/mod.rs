@@ -1,1 +1,17 @@
 //! Helpers for downstream fuzz and property-test harnesses (feature `testing`).
+//!
+//! * [`strategy`]: proptest strategies for well-formed and glitchy documents.
+//!
+//! ```
+//! use proptest::prelude::*;
+//! use asrpost::testing::strategy;
+//!
+//! proptest!(|(doc in strategy::transcription())| {
+//!     // Well-formed documents keep the text identities.
+//!     let json = doc.to_json();
+//!     let back = asrpost::Transcription::from_str(&json).unwrap();
+//!     prop_assert_eq!(back.to_json(), json);
+//! });
+//! ```
+
+pub mod strategy;

@@ -1,1 +1,12 @@
+//! The integration tests: one binary, one module per area.
 
+mod util;
+
+// Parsing, round trips and malformed input, on the real samples.
+mod parse;
+// The `asrpost` command line, end to end.
+mod cli;
+// Property tests of the model and the pipeline.
+mod prop;
+// Fuzz target bodies over the committed seed corpus.
+mod fuzz_seeds;

@@ -1,5 +1,6 @@
 //! The `asrpost` command-line tool.
 
+mod args;
 mod io;
 mod pipeline_args;
 mod process;

@@ -1,0 +1,1 @@
+//! Conversation analytics (placeholder: filled by its issue's branch).

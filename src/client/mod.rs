@@ -1,0 +1,1 @@
+//! The DashScope client (placeholder: filled by its issue's branch).
