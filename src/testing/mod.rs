@@ -1,6 +1,7 @@
 //! Helpers for downstream fuzz and property-test harnesses (feature `testing`).
 //!
 //! * [`strategy`]: proptest strategies for well-formed and glitchy documents.
+//! * [`fuzz`]: the bodies of the fuzz targets, for harnesses and seed-corpus tests.
 //!
 //! ```
 //! use proptest::prelude::*;
@@ -14,4 +15,5 @@
 //! });
 //! ```
 
+pub mod fuzz;
 pub mod strategy;

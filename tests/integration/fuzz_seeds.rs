@@ -1,1 +1,21 @@
-//! (filled below)
+//! Runs each fuzz target's body over its committed seed corpus (`fuzz/seeds/<target>/`).
+
+use asrpost::testing::fuzz;
+
+fn seeds(target: &str) -> Vec<Vec<u8>> {
+    let dir = super::util::root().join("fuzz/seeds").join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no seeds in {}", dir.display());
+    files.iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+#[test]
+fn parse_seeds() {
+    for seed in seeds("parse") {
+        fuzz::parse(&seed);
+    }
+}
