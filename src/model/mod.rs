@@ -425,6 +425,19 @@ impl<'a> Sentence<'a> {
         crate::TimeRange::new(self.begin_time, self.end_time)
     }
 
+    /// Sets the sentence's bounds to its first word's begin and last word's end, after words
+    /// were removed. A sentence without words keeps its bounds. Returns whether they changed.
+    pub fn fit_bounds_to_words(&mut self) -> bool {
+        let (Some(first), Some(last)) = (self.words.first(), self.words.last()) else {
+            return false;
+        };
+        let (begin, end) = (first.begin_time, last.end_time.max(first.begin_time));
+        let changed = (begin, end) != (self.begin_time, self.end_time);
+        self.begin_time = begin;
+        self.end_time = end;
+        changed
+    }
+
     /// Detaches from the input buffer.
     pub fn into_owned(self) -> Sentence<'static> {
         Sentence {
