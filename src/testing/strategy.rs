@@ -57,11 +57,7 @@ fn tokens() -> impl Strategy<Value = Vec<Token>> {
 }
 
 /// Lays out sentences from token lists, with gaps, on one channel.
-fn layout(
-    channel: u32,
-    sentences: Vec<SentencePlan>,
-    start: u64,
-) -> Transcript<'static> {
+fn layout(channel: u32, sentences: Vec<SentencePlan>, start: u64) -> Transcript<'static> {
     let mut t = start;
     let mut out = Vec::with_capacity(sentences.len());
     for (i, (toks, gap, speaker)) in sentences.into_iter().enumerate() {
