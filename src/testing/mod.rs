@@ -1,5 +1,8 @@
 //! Helpers for downstream fuzz and property-test harnesses (feature `testing`).
 //!
+//! * [`synthetic`]: a deterministic generator of realistic results of any length (mixed
+//!   Chinese/English, several speakers, one or two channels, fillers, sensitive words, rare
+//!   timestamp glitches), for benchmarks and end-to-end tests.
 //! * [`strategy`]: proptest strategies for well-formed and glitchy documents.
 //! * [`fuzz`]: the bodies of the fuzz targets, for harnesses and seed-corpus tests.
 //!
@@ -17,3 +20,4 @@
 
 pub mod fuzz;
 pub mod strategy;
+pub mod synthetic;
