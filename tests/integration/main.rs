@@ -10,3 +10,5 @@ mod cli;
 mod prop;
 // Fuzz target bodies over the committed seed corpus.
 mod fuzz_seeds;
+// The DashScope client against a scripted loopback HTTP server.
+mod client;
