@@ -128,7 +128,8 @@ fn serve(mut conn: TcpStream, log: &Mutex<Vec<Recorded>>, script: &Mutex<VecDequ
 }
 
 fn head(code: u16, headers: &[(&str, String)], len: usize) -> Vec<u8> {
-    let mut h = format!("HTTP/1.1 {code} Scripted\r\nContent-Length: {len}\r\nConnection: close\r\n");
+    let mut h =
+        format!("HTTP/1.1 {code} Scripted\r\nContent-Length: {len}\r\nConnection: close\r\n");
     for (k, v) in headers {
         h.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -228,7 +229,9 @@ fn pending_running_succeeded_then_fetch() {
             "subtask_status":"SUCCEEDED"}],
         "task_metrics":{"TOTAL":1,"SUCCEEDED":1,"FAILED":0}},"usage":{"duration":6}});
     server
-        .push(ok(std::fs::read(example("task_submit_response.json")).unwrap()))
+        .push(ok(
+            std::fs::read(example("task_submit_response.json")).unwrap()
+        ))
         .push(ok(task("t1", "PENDING")))
         .push(ok(http_sample("get-task-running-nosse.response.body.txt")))
         .push(ok(done.to_string()))
@@ -337,20 +340,34 @@ fn unknown_task_id_ends_the_wait() {
     let server = Server::start();
     server.push(ok(http_sample("get-task-unknown-nosse.response.body.txt")));
     let client = Client::new(config(&server));
-    let t = client.wait("1111", |_| panic!("no progress expected")).unwrap();
+    let t = client
+        .wait("1111", |_| panic!("no progress expected"))
+        .unwrap();
     assert_eq!(t.output.as_ref().unwrap().task_status, TaskStatus::Unknown);
     let err = client.fetch_all(&t).unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::Task { status: TaskStatus::Unknown, .. }));
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::Task {
+            status: TaskStatus::Unknown,
+            ..
+        }
+    ));
     assert_eq!(server.requests().len(), 1);
 }
 
 #[test]
 fn real_401_is_final_and_keeps_the_key_secret() {
     let server = Server::start();
-    server.push(status(401, http_sample("auth-error-nosse.response.body.txt")));
+    server.push(status(
+        401,
+        http_sample("auth-error-nosse.response.body.txt"),
+    ));
     let client = Client::new(config(&server));
     let err = client
-        .submit(&TranscriptionRequest::new("paraformer-v2", ["https://x/a.wav"]))
+        .submit(&TranscriptionRequest::new(
+            "paraformer-v2",
+            ["https://x/a.wav"],
+        ))
         .unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.code(), Some("InvalidApiKey"));
@@ -415,11 +432,17 @@ fn throttled_then_success_honours_retry_after() {
 fn a_run_of_500s() {
     let server = Server::start();
     for _ in 0..4 {
-        server.push(status(500, br#"{"code":"InternalError","message":"boom"}"#.to_vec()));
+        server.push(status(
+            500,
+            br#"{"code":"InternalError","message":"boom"}"#.to_vec(),
+        ));
     }
     let client = Client::new(config(&server));
     let err = client.query("t").unwrap_err();
-    assert_eq!((err.status(), err.code()), (Some(500), Some("InternalError")));
+    assert_eq!(
+        (err.status(), err.code()),
+        (Some(500), Some("InternalError"))
+    );
     assert_eq!(server.requests().len(), 4, "max_attempts requests");
 
     // Fewer 500s than attempts: the call succeeds.
@@ -455,7 +478,11 @@ fn stalled_server_times_out() {
     let client = Client::new(
         config(&server)
             .request_timeout(Duration::from_millis(150))
-            .retry(RetryPolicy::default().max_attempts(2).initial_backoff(Duration::from_millis(1))),
+            .retry(
+                RetryPolicy::default()
+                    .max_attempts(2)
+                    .initial_backoff(Duration::from_millis(1)),
+            ),
     );
     let start = Instant::now();
     let err = client.query("t").unwrap_err();
@@ -566,16 +593,16 @@ fn html_error_page() {
     server.push(ok(page));
     let client = Client::new(config(&server));
     let err = client.query("t").unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::InvalidResponse { status: 200, .. }), "{err:?}");
+    assert!(
+        matches!(err.kind(), ErrorKind::InvalidResponse { status: 200, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn oversized_result_is_refused() {
     let server = Server::start();
-    let big = format!(
-        r#"{{"file_url":"{}","transcripts":[]}}"#,
-        "x".repeat(4096)
-    );
+    let big = format!(r#"{{"file_url":"{}","transcripts":[]}}"#, "x".repeat(4096));
     server.push(ok(big));
     let client = Client::new(config(&server).max_result_bytes(1024));
     let result = asrpost::task::FileResult {
@@ -585,7 +612,10 @@ fn oversized_result_is_refused() {
         ..Default::default()
     };
     let err = client.fetch(&result).unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::BodyTooLarge { limit: 1024 }), "{err:?}");
+    assert!(
+        matches!(err.kind(), ErrorKind::BodyTooLarge { limit: 1024 }),
+        "{err:?}"
+    );
     assert_eq!(server.requests().len(), 1, "not retried");
 }
 
@@ -610,8 +640,16 @@ fn cancel_and_list() {
     assert_eq!(page.data[0].status, TaskStatus::Running);
     let reqs = server.requests();
     assert_eq!(
-        (reqs[0].method.as_str(), reqs[0].target.as_str(), reqs[0].body.len()),
-        ("POST", "/api/v1/tasks/6075262c-b56d-4968-9abf-2a9784a90f3e/cancel", 0)
+        (
+            reqs[0].method.as_str(),
+            reqs[0].target.as_str(),
+            reqs[0].body.len()
+        ),
+        (
+            "POST",
+            "/api/v1/tasks/6075262c-b56d-4968-9abf-2a9784a90f3e/cancel",
+            0
+        )
     );
     assert_eq!(reqs[0].header("content-length"), Some("0"));
     assert_eq!(
@@ -650,20 +688,39 @@ fn upload_flow_then_submit_with_oss_url() {
     let reqs = server.requests();
     assert_eq!(
         (reqs[0].method.as_str(), reqs[0].target.as_str()),
-        ("GET", "/api/v1/uploads?action=getPolicy&model=paraformer-v2")
+        (
+            "GET",
+            "/api/v1/uploads?action=getPolicy&model=paraformer-v2"
+        )
     );
     assert!(reqs[0].header("authorization").is_some());
     let form = &reqs[1];
-    assert_eq!((form.method.as_str(), form.target.as_str()), ("POST", "/oss"));
-    assert_eq!(form.header("authorization"), None, "the policy signs the upload");
+    assert_eq!(
+        (form.method.as_str(), form.target.as_str()),
+        ("POST", "/oss")
+    );
+    assert_eq!(
+        form.header("authorization"),
+        None,
+        "the policy signs the upload"
+    );
     let ct = form.header("content-type").unwrap();
     let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
     assert_eq!(
-        form.header("content-length").unwrap().parse::<usize>().unwrap(),
+        form.header("content-length")
+            .unwrap()
+            .parse::<usize>()
+            .unwrap(),
         form.body.len()
     );
     let parts = multipart_fields(&form.body, boundary);
-    let field = |n: &str| parts.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap();
+    let field = |n: &str| {
+        parts
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
     assert_eq!(field("OSSAccessKeyId"), b"accessKeyId");
     assert_eq!(field("Signature"), b"n3dNX/aD3+WAly0QgzsURfiIk00=");
     assert_eq!(field("key"), format!("{dir_name}/call_1.wav").as_bytes());
@@ -675,7 +732,10 @@ fn upload_flow_then_submit_with_oss_url() {
     assert_eq!(parts.last().unwrap().0, "file", "the file comes last");
 
     let submit = &reqs[2];
-    assert_eq!(submit.header("x-dashscope-ossresourceresolve"), Some("enable"));
+    assert_eq!(
+        submit.header("x-dashscope-ossresourceresolve"),
+        Some("enable")
+    );
     assert_eq!(submit.json()["input"]["file_urls"], json!([url]));
 }
 
@@ -691,7 +751,13 @@ fn multipart_fields(body: &[u8], boundary: &str) -> Vec<(String, Vec<u8>)> {
         }
         let head_end = find(rest, b"\r\n\r\n").unwrap();
         let head = String::from_utf8_lossy(&rest[..head_end]).into_owned();
-        let name = head.split("name=\"").nth(1).unwrap().split('"').next().unwrap();
+        let name = head
+            .split("name=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         let value_start = head_end + 4;
         let next = find(&rest[value_start..], delim.as_bytes()).unwrap() + value_start;
         out.push((name.to_string(), rest[value_start..next - 2].to_vec()));
@@ -707,12 +773,216 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[test]
 fn connection_refused_is_a_transport_error() {
     // Bind then drop, so the port is (very likely) closed.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let config = Config::new(ApiKey::new(KEY).unwrap())
         .base_url(format!("http://127.0.0.1:{port}/api/v1"))
         .unwrap()
-        .retry(RetryPolicy::default().max_attempts(2).initial_backoff(Duration::from_millis(1)));
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(Duration::from_millis(1)),
+        );
     let err = Client::new(config).query("t").unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Transport { .. }), "{err:?}");
     assert_no_key(&err);
+}
+
+/// `asrpost transcribe` and `asrpost task` end to end against the scripted server.
+#[cfg(feature = "cli")]
+mod cli {
+    use std::process::{Command, Output, Stdio};
+
+    use super::*;
+
+    fn asrpost(server: &Server, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_asrpost"))
+            .args(args)
+            .env("DASHSCOPE_API_KEY", KEY)
+            .env("DASHSCOPE_HTTP_BASE_URL", server.base())
+            .env_remove("DASHSCOPE_WORKSPACE")
+            .env_remove("DASHSCOPE_API_VERSION")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run asrpost")
+    }
+
+    fn stderr(o: &Output) -> String {
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    }
+
+    #[test]
+    fn transcribe_a_url_and_a_local_file() {
+        let server = Server::start();
+        let mut policy: Value = serde_json::from_str(
+            String::from_utf8(http_sample("get-upload-policy-nosse.response.body.txt"))
+                .unwrap()
+                .trim_start_matches('\u{feff}'),
+        )
+        .unwrap();
+        policy["data"]["upload_host"] = json!(server.url("/oss"));
+        let dir_name = policy["data"]["upload_dir"].as_str().unwrap().to_string();
+        let oss = format!("oss://{dir_name}/meeting.wav");
+        let done = json!({"output":{"task_id":"t-cli","task_status":"SUCCEEDED",
+            "results":[
+                {"file_url":oss,"transcription_url":server.url("/r/2.json"),"subtask_status":"SUCCEEDED"},
+                {"file_url":"https://example.com/talk.wav?sig=1","transcription_url":server.url("/r/1.json"),"subtask_status":"SUCCEEDED"}],
+            "task_metrics":{"TOTAL":2,"SUCCEEDED":2,"FAILED":0}}});
+        server
+            .push(ok(policy.to_string()))
+            .push(ok(Vec::new()))
+            .push(ok(task("t-cli", "PENDING")))
+            .push(ok(done.to_string()))
+            .push(ok(read_example("paraformer-v2_hello_world_male2.json")))
+            .push(ok(read_example(
+                "paraformer-v2_transcription_result_24k.json",
+            )));
+        let work = tempfile::tempdir().unwrap();
+        let audio = work.path().join("meeting.wav");
+        std::fs::write(&audio, b"RIFF fake audio").unwrap();
+        let out = work.path().join("out");
+        let o = asrpost(
+            &server,
+            &[
+                "transcribe",
+                "https://example.com/talk.wav?sig=1",
+                audio.to_str().unwrap(),
+                "--language",
+                "zh,en",
+                "--diarization",
+                "--speaker-count",
+                "2",
+                "--service-mask",
+                "测试",
+                "--to",
+                "txt",
+                "--out-dir",
+                out.to_str().unwrap(),
+            ],
+        );
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        assert!(!err.contains(KEY));
+        assert!(err.contains("task t-cli submitted"), "{err}");
+        let meeting = std::fs::read_to_string(out.join("meeting.txt")).unwrap();
+        assert!(meeting.contains("Hello world"), "{meeting}");
+        let talk = std::fs::read_to_string(out.join("talk.txt")).unwrap();
+        assert!(!talk.is_empty() && talk != meeting);
+
+        let reqs = server.requests();
+        let targets: Vec<&str> = reqs.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                "/api/v1/uploads?action=getPolicy&model=paraformer-v2",
+                "/oss",
+                "/api/v1/services/audio/asr/transcription",
+                "/api/v1/tasks/t-cli",
+                "/r/2.json",
+                "/r/1.json"
+            ]
+        );
+        let submit = &reqs[2];
+        assert_eq!(
+            submit.header("x-dashscope-ossresourceresolve"),
+            Some("enable")
+        );
+        assert_eq!(
+            submit.json(),
+            json!({"model":"paraformer-v2",
+                "input":{"file_urls":["https://example.com/talk.wav?sig=1", oss]},
+                "parameters":{"language_hints":["zh","en"],"diarization_enabled":true,"speaker_count":2,
+                    "special_word_filter":"{\"filter_with_signed\":{\"word_list\":[\"测试\"]}}"}})
+        );
+    }
+
+    #[test]
+    fn transcribe_reports_a_failed_file_and_writes_the_rest() {
+        let server = Server::start();
+        let done = json!({"output":{"task_id":"t","task_status":"SUCCEEDED",
+            "results":[
+                {"file_url":"https://x/a.wav","transcription_url":server.url("/r/a.json"),"subtask_status":"SUCCEEDED"},
+                {"file_url":"https://x/b.wav","subtask_status":"FAILED","code":"InvalidFile.DecodeFailed",
+                 "message":"The audio file cannot be decoded."}]}});
+        server
+            .push(ok(task("t", "PENDING")))
+            .push(ok(done.to_string()))
+            .push(ok(read_example("paraformer-v2_hello_world_female2.json")));
+        let out = tempfile::tempdir().unwrap();
+        let o = asrpost(
+            &server,
+            &[
+                "transcribe",
+                "https://x/a.wav",
+                "https://x/b.wav",
+                "--out-dir",
+                out.path().to_str().unwrap(),
+            ],
+        );
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(
+                "https://x/b.wav: InvalidFile.DecodeFailed: The audio file cannot be decoded."
+            ),
+            "{err}"
+        );
+        let a: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.path().join("a.json")).unwrap())
+                .unwrap();
+        assert_eq!(
+            a["file_url"],
+            read_json("paraformer-v2_hello_world_female2.json")["file_url"]
+        );
+        assert!(!out.path().join("b.json").exists());
+    }
+
+    fn read_json(name: &str) -> Value {
+        serde_json::from_str(&read_example(name)).unwrap()
+    }
+
+    #[test]
+    fn task_status_wait_and_cancel() {
+        let server = Server::start();
+        server
+            .push(ok(http_sample("get-task-running-nosse.response.body.txt")))
+            .push(ok(http_sample("get-task-unknown-nosse.response.body.txt")))
+            .push(ok(http_sample(
+                "cancel-completed-task-nosse.response.body.txt",
+            )));
+        let o = asrpost(&server, &["task", "status", "9e2b6ef6"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["output"]["task_status"], "RUNNING");
+        let o = asrpost(&server, &["task", "wait", "1111"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["output"]["task_status"], "UNKNOWN");
+        let o = asrpost(&server, &["task", "cancel", "6075262c"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("UnsupportedOperation"),
+            "{}",
+            stderr(&o)
+        );
+        let reqs = server.requests();
+        assert_eq!(reqs[2].method, "POST");
+        assert_eq!(reqs[2].target, "/api/v1/tasks/6075262c/cancel");
+    }
+
+    #[test]
+    fn missing_key_is_a_clear_error() {
+        let o = Command::new(env!("CARGO_BIN_EXE_asrpost"))
+            .args(["task", "status", "t"])
+            .env_remove("DASHSCOPE_API_KEY")
+            .env("DASHSCOPE_HTTP_BASE_URL", "http://127.0.0.1:9/api/v1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("DASHSCOPE_API_KEY is not set"));
+    }
 }
