@@ -19,3 +19,11 @@ fn parse_seeds() {
         fuzz::parse(&seed);
     }
 }
+
+#[cfg(feature = "client")]
+#[test]
+fn client_seeds() {
+    for seed in seeds("client") {
+        fuzz::client(&seed);
+    }
+}
