@@ -95,6 +95,10 @@ impl Client {
 
     /// Submits a task (`X-DashScope-Async: enable`); the answer has the task id and PENDING.
     ///
+    /// Like the SDK, a submit that timed out or met a 5xx is sent again, which can create a
+    /// second task if the first one did reach the service; use [`super::RetryPolicy::none`] to
+    /// avoid that.
+    ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidRequest`] before sending; [`ErrorKind::Api`] with the service's code
