@@ -986,3 +986,106 @@ mod cli {
         assert!(stderr(&o).contains("DASHSCOPE_API_KEY is not set"));
     }
 }
+
+/// Invariants of the retry and polling decisions and of request building.
+mod prop {
+    use asrpost::client::{Failure, Protocol, SpecialWordFilter};
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    proptest! {
+        #[test]
+        fn retry_delays_are_bounded(
+            attempt in 1u32..20,
+            status in 100u16..600,
+            retry_after in proptest::option::of(0u64..10_000),
+            jitter in 0.0f64..1.0,
+            initial in 0u64..5_000,
+            max in 0u64..60_000,
+            max_retry_after in 0u64..200_000,
+        ) {
+            let p = RetryPolicy::default()
+                .max_attempts(10)
+                .initial_backoff(ms(initial))
+                .max_backoff(ms(max))
+                .max_retry_after(ms(max_retry_after));
+            let f = Failure::Status { status, retry_after: retry_after.map(ms) };
+            match p.delay_with(attempt, f, jitter) {
+                Some(d) => {
+                    prop_assert!(f.is_retryable() && attempt < 10);
+                    prop_assert!(d <= ms(max).max(ms(max_retry_after)));
+                    if let Some(r) = retry_after {
+                        prop_assert!(d >= ms(r).min(ms(max_retry_after)));
+                    }
+                }
+                None => prop_assert!(!f.is_retryable() || attempt >= 10),
+            }
+            // 400, 401 and 403 are never retried.
+            for s in [400, 401, 403] {
+                prop_assert_eq!(p.delay_with(attempt, Failure::Status { status: s, retry_after: None }, jitter), None);
+            }
+        }
+
+        #[test]
+        fn poll_schedule_is_monotone_and_bounded(initial in 1u64..1_000, max in 1u64..10_000) {
+            let sleeps: Vec<Duration> =
+                PollSchedule::new(ms(initial), ms(max)).sleeps().take(60).collect();
+            let top = ms(initial.max(max));
+            prop_assert_eq!(sleeps[0], ms(initial));
+            prop_assert!(sleeps.windows(2).all(|w| w[0] <= w[1]));
+            prop_assert!(sleeps.iter().all(|&d| d <= top));
+            prop_assert_eq!(*sleeps.last().unwrap(), top);
+        }
+
+        #[test]
+        fn submit_bodies_carry_the_request(
+            urls in vec("(https|oss)://[a-z]{1,8}/[a-z0-9]{1,8}\\.wav", 1..6),
+            speakers in 0u32..200,
+            words in vec("\\PC{1,4}", 0..3),
+        ) {
+            let protocol = Protocol::new(Config::new(ApiKey::new(KEY).unwrap()));
+            let req = TranscriptionRequest::new("paraformer-v2", urls.clone())
+                .speaker_count(speakers)
+                .special_word_filter(SpecialWordFilter::new().mask(words.clone()));
+            let valid = (2..=100).contains(&speakers) && words.iter().all(|w| !w.trim().is_empty());
+            match protocol.submit(&req) {
+                Ok(http) => {
+                    prop_assert!(valid);
+                    let asrpost::client::RequestBody::Bytes(body) = &http.body else {
+                        panic!("submit sends JSON");
+                    };
+                    let v: Value = serde_json::from_slice(body).unwrap();
+                    prop_assert_eq!(&v["input"]["file_urls"], &json!(urls));
+                    prop_assert_eq!(&v["parameters"]["speaker_count"], &json!(speakers));
+                    let filter: Value = serde_json::from_str(
+                        v["parameters"]["special_word_filter"].as_str().unwrap()).unwrap();
+                    prop_assert_eq!(&filter["filter_with_signed"]["word_list"], &json!(words));
+                    let oss = urls.iter().any(|u| u.starts_with("oss://"));
+                    prop_assert_eq!(http.header("X-DashScope-OssResourceResolve").is_some(), oss);
+                    let shown = format!("{http:?}");
+                    prop_assert!(!shown.contains(KEY));
+                }
+                Err(e) => {
+                    prop_assert!(!valid);
+                    prop_assert!(!e.to_string().contains(KEY));
+                }
+            }
+        }
+
+        #[test]
+        fn task_ids_stay_in_their_path_segment(id in "\\PC{0,12}") {
+            let protocol = Protocol::new(Config::new(ApiKey::new(KEY).unwrap()));
+            if let Ok(req) = protocol.query(&id) {
+                let path = req.url.strip_prefix("https://dashscope.aliyuncs.com/api/v1/tasks/").unwrap();
+                prop_assert_eq!(path, id.as_str());
+                prop_assert!(!path.contains(['/', '?', '#', '%']) && path != "." && path != "..");
+            }
+        }
+    }
+}
