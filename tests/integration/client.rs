@@ -957,7 +957,7 @@ mod cli {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v["output"]["task_status"], "RUNNING");
-        let o = asrpost(&server, &["task", "wait", "1111"]);
+        let o = asrpost(&server, &["task", "wait", "1111", "--wait-timeout", "5"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v["output"]["task_status"], "UNKNOWN");

@@ -19,19 +19,19 @@ use crate::process::ExportArgs;
 #[derive(Debug, Args)]
 pub(crate) struct ServiceArgs {
     /// Region: `cn` (Beijing, paraformer) or `intl` (Singapore, Fun-ASR only).
-    #[arg(long, value_name = "REGION", default_value = "cn", value_parser = parse_region)]
+    #[arg(long, global = true, value_name = "REGION", default_value = "cn", value_parser = parse_region)]
     region: Region,
 
     /// API base URL (default: DASHSCOPE_HTTP_BASE_URL, else the region's).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL")]
     base_url: Option<String>,
 
     /// Workspace id sent as X-DashScope-WorkSpace (default: DASHSCOPE_WORKSPACE).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, global = true, value_name = "ID")]
     workspace: Option<String>,
 
     /// Give up waiting for the task after this many seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 3 * 3600)]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 3 * 3600)]
     wait_timeout: u64,
 }
 
