@@ -544,7 +544,10 @@ impl Protocol {
         }
         let task = TaskResponse::from_slice(&resp.body)
             .map_err(|e| Error::invalid_response(resp.status, e.to_string()))?;
-        if let Some((code, message)) = task.error() {
+        // A finished FAILED task carries its code inside `output`: that is an answer about the
+        // task, not an error of the request. Only a body without a task is an error.
+        let has_task = task.output.as_ref().is_some_and(|o| !o.task_id.is_empty());
+        if let Some((code, message)) = task.error().filter(|_| !has_task) {
             return Err(ErrorKind::Api {
                 status: resp.status,
                 code: code.to_string(),
@@ -924,6 +927,12 @@ mod tests {
             p.parse_task(&truncated).unwrap_err().kind(),
             ErrorKind::InvalidResponse { status: 200, .. }
         ));
+        let failed = HttpResponse::new(
+            200,
+            br#"{"output":{"task_id":"t","task_status":"FAILED","code":"InvalidFile.DecodeFailed","message":"m"}}"#.to_vec(),
+        );
+        let task = p.parse_task(&failed).unwrap();
+        assert_eq!(task.output.unwrap().task_status, TaskStatus::Failed);
         let no_id = HttpResponse::new(200, br#"{"output":{"task_status":"PENDING"}}"#.to_vec());
         assert!(p.parse_submit(&no_id).is_err());
     }

@@ -1089,3 +1089,21 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn failed_task_is_an_answer_then_a_task_error() {
+    let server = Server::start();
+    server.push(ok(
+        json!({"request_id":"r","output":{"task_id":"t","task_status":"FAILED",
+        "code":"InvalidFile.DecodeFailed","message":"The audio file cannot be decoded."}})
+        .to_string(),
+    ));
+    let client = Client::new(config(&server));
+    let t = client.wait("t", |_| {}).unwrap();
+    let err = client.fetch_all(&t).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "task t ended FAILED: InvalidFile.DecodeFailed: The audio file cannot be decoded."
+    );
+    assert_eq!(err.code(), Some("InvalidFile.DecodeFailed"));
+}
