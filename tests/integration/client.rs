@@ -867,6 +867,7 @@ mod cli {
         assert_eq!(o.status.code(), Some(0), "{err}");
         assert!(!err.contains(KEY));
         assert!(err.contains("task t-cli submitted"), "{err}");
+        assert!(err.contains("asrpost transcribe --task t-cli"), "{err}");
         let meeting = std::fs::read_to_string(out.join("meeting.txt")).unwrap();
         assert!(meeting.contains("Hello world"), "{meeting}");
         let talk = std::fs::read_to_string(out.join("talk.txt")).unwrap();
@@ -938,6 +939,44 @@ mod cli {
             read_json("paraformer-v2_hello_world_female2.json")["file_url"]
         );
         assert!(!out.path().join("b.json").exists());
+    }
+
+    #[test]
+    fn transcribe_resumes_an_earlier_task() {
+        let server = Server::start();
+        let done = json!({"output":{"task_id":"t-r","task_status":"SUCCEEDED",
+            "results":[{"file_url":"https://x/dir/rec.wav?Expires=9","transcription_url":server.url("/r/rec.json"),
+                "subtask_status":"SUCCEEDED"}]}});
+        server
+            .push(ok(done.to_string()))
+            .push(ok(read_example("paraformer-v2_hello_world_male2.json")));
+        let out = tempfile::tempdir().unwrap();
+        let o = asrpost(
+            &server,
+            &[
+                "transcribe",
+                "--task",
+                "t-r",
+                "--to",
+                "txt",
+                "--out-dir",
+                out.path().to_str().unwrap(),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            std::fs::read_to_string(out.path().join("rec.txt"))
+                .unwrap()
+                .contains("Hello world")
+        );
+        let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+        assert_eq!(targets, ["/api/v1/tasks/t-r", "/r/rec.json"]);
+        // Neither inputs nor --task is a usage error.
+        let o = asrpost(
+            &server,
+            &["transcribe", "--out-dir", out.path().to_str().unwrap()],
+        );
+        assert_eq!(o.status.code(), Some(2));
     }
 
     fn read_json(name: &str) -> Value {

@@ -59,8 +59,12 @@ impl ServiceArgs {
 #[derive(Debug, Args)]
 pub(crate) struct TranscribeArgs {
     /// Audio URLs (http(s):// or oss://) or local files (uploaded first; Beijing region only).
-    #[arg(required = true, value_name = "URL|FILE")]
+    #[arg(required_unless_present = "task", value_name = "URL|FILE")]
     inputs: Vec<String>,
+
+    /// Instead of submitting, wait for and fetch an earlier task (after an interruption).
+    #[arg(long, value_name = "ID", conflicts_with = "inputs")]
+    task: Option<String>,
 
     /// Recognition model.
     #[arg(long, value_name = "MODEL", default_value = "paraformer-v2")]
@@ -167,47 +171,20 @@ impl TranscribeArgs {
 pub(crate) fn run(args: TranscribeArgs) -> Result<u8> {
     let pipeline = args.pipeline.build()?;
     let exporter = args.export.exporter();
-    let names = output_names(&args.inputs);
     let client = args.service.client()?;
-    // Check the request before uploading anything (local files stand in as oss:// URLs).
-    let planned = args.inputs.iter().map(|s| {
-        if is_url(s) {
-            s.clone()
-        } else {
-            "oss://local".to_string()
-        }
-    });
-    args.request(planned.collect()).validate()?;
-
-    let mut urls = Vec::with_capacity(args.inputs.len());
-    for input in &args.inputs {
-        let path = Path::new(input);
-        if is_url(input) {
-            urls.push(input.clone());
-        } else if path.is_file() {
-            eprintln!("asrpost: uploading {input}");
-            let url = client
-                .upload(path, &args.model)
-                .with_context(|| format!("cannot upload {input}"))?;
-            urls.push(url);
-        } else {
-            bail!("{input}: not an http(s):// or oss:// URL, and no such file");
-        }
-    }
-    let index: HashMap<String, usize> = urls
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.clone(), i))
-        .collect();
-
-    let submitted = client.submit(&args.request(urls))?;
-    let task_id = submitted
-        .output
-        .map(|o| o.task_id)
-        .context("the service gave no task id")?;
-    eprintln!("asrpost: task {task_id} submitted (resume with `asrpost task wait {task_id}`)");
+    let (task_id, labels, index) = match &args.task {
+        Some(id) => (id.clone(), Vec::new(), HashMap::new()),
+        None => submit(&args, &client)?,
+    };
     let done = wait_with_progress(&client, &task_id)?;
     let files = client.fetch_all(&done)?;
+    // Name outputs after the inputs as given, or after the task's file URLs when resuming.
+    let labels = if labels.is_empty() {
+        files.iter().map(|f| f.file_url.clone()).collect()
+    } else {
+        labels
+    };
+    let names = output_names(&labels);
 
     let mut failed = 0usize;
     let mut written = HashSet::new();
@@ -217,7 +194,7 @@ pub(crate) fn run(args: TranscribeArgs) -> Result<u8> {
             .get(i)
             .cloned()
             .unwrap_or_else(|| format!("file-{}", i + 1));
-        let label = args.inputs.get(i).cloned().unwrap_or(file.file_url.clone());
+        let label = labels.get(i).cloned().unwrap_or(file.file_url.clone());
         let outcome = file
             .result
             .map_err(anyhow::Error::from)
@@ -243,10 +220,57 @@ pub(crate) fn run(args: TranscribeArgs) -> Result<u8> {
         }
     }
     if failed > 0 {
-        eprintln!("asrpost: {failed} of {} files failed", args.inputs.len());
+        eprintln!("asrpost: {failed} of {} files failed", labels.len());
         return Ok(exit::SOME_FAILED);
     }
     Ok(exit::OK)
+}
+
+/// Uploads local files, submits, and gives the task id, the inputs as labels, and each
+/// submitted URL's input index.
+fn submit(
+    args: &TranscribeArgs,
+    client: &Client,
+) -> Result<(String, Vec<String>, HashMap<String, usize>)> {
+    // Check the request before uploading anything (local files stand in as oss:// URLs).
+    let planned = args.inputs.iter().map(|s| {
+        if is_url(s) {
+            s.clone()
+        } else {
+            "oss://local".to_string()
+        }
+    });
+    args.request(planned.collect()).validate()?;
+
+    let mut urls = Vec::with_capacity(args.inputs.len());
+    for input in &args.inputs {
+        let path = Path::new(input);
+        if is_url(input) {
+            urls.push(input.clone());
+        } else if path.is_file() {
+            eprintln!("asrpost: uploading {input}");
+            let url = client
+                .upload(path, &args.model)
+                .with_context(|| format!("cannot upload {input}"))?;
+            urls.push(url);
+        } else {
+            bail!("{input}: not an http(s):// or oss:// URL, and no such file");
+        }
+    }
+    let index = urls
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.clone(), i))
+        .collect();
+    let submitted = client.submit(&args.request(urls))?;
+    let task_id = submitted
+        .output
+        .map(|o| o.task_id)
+        .context("the service gave no task id")?;
+    eprintln!(
+        "asrpost: task {task_id} submitted (if interrupted, resume with `asrpost transcribe --task {task_id} --out-dir …`)"
+    );
+    Ok((task_id, args.inputs.clone(), index))
 }
 
 /// Waits, showing the status: a spinner on a terminal, one line per change otherwise.
