@@ -8,5 +8,7 @@ mod parse;
 mod cli;
 // Property tests of the model and the pipeline.
 mod prop;
+// The sensitive-word stage: samples, properties, CLI flags.
+mod sensitive;
 // Fuzz target bodies over the committed seed corpus.
 mod fuzz_seeds;
