@@ -19,3 +19,10 @@ fn parse_seeds() {
         fuzz::parse(&seed);
     }
 }
+
+#[test]
+fn sensitive_seeds() {
+    for seed in seeds("sensitive") {
+        fuzz::sensitive(&seed);
+    }
+}

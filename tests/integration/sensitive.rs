@@ -111,7 +111,7 @@ fn masking(entries: &[Entry]) -> SensitiveWordFilter {
         )
         .parallel(false)
         .build()
-        .unwrap()
+        .expect("the strategy's entries are valid")
 }
 
 fn shape(doc: &Transcription<'_>) -> Vec<Vec<Vec<(usize, usize)>>> {
