@@ -21,6 +21,20 @@ fn parse_seeds() {
 }
 
 #[test]
+fn roundtrip_seeds() {
+    let seeds = seeds("roundtrip");
+    // The JSON seeds must parse, or the lossless checks would not run on them.
+    let parsed = seeds
+        .iter()
+        .filter(|s| asrpost::Transcription::from_slice(s).is_ok())
+        .count();
+    assert!(parsed >= 6, "{parsed} seeds parse");
+    for seed in seeds {
+        fuzz::roundtrip(&seed);
+    }
+}
+
+#[test]
 fn sensitive_seeds() {
     for seed in seeds("sensitive") {
         fuzz::sensitive(&seed);
