@@ -121,9 +121,7 @@ impl SensitiveWordFilter {
     /// the number of deny candidates an allow match suppressed. `scratch.map` is valid when
     /// hits are returned.
     pub(crate) fn scan(&self, pieces: &Pieces<'_>, scratch: &mut Scratch) -> (Vec<Found>, u64) {
-        let Some(ac) = &self.ac else {
-            return (Vec::new(), 0);
-        };
+        let ac = &self.ac;
         // Cheap first pass without the position map: most sentences have no candidate.
         let mut n = Normalizer::new(self.folds, &mut scratch.norm, None);
         for (p, &s) in pieces.pieces.iter().zip(&pieces.starts) {
@@ -139,33 +137,35 @@ impl SensitiveWordFilter {
         }
         n.finish();
 
-        let norm = scratch.norm.as_str();
-        let map = scratch.map.as_slice();
-        scratch.denies.clear();
-        scratch.allows.clear();
-        for m in ac.find_overlapping_iter(norm) {
-            let Some(info) = self.pats.get(m.pattern().as_usize()) else {
-                continue;
+        let Scratch {
+            norm,
+            map,
+            denies,
+            allows,
+        } = scratch;
+        let (norm, map) = (norm.as_str(), map.as_slice());
+        denies.clear();
+        allows.clear();
+        ac.for_each_overlapping(norm, |pattern, s, e| {
+            let Some(info) = self.pats.get(pattern as usize) else {
+                return;
             };
-            let (s, e) = (m.start(), m.end());
             if let Some(mode) = info.allow
                 && self.edges_ok(mode, norm, map, s, e, pieces)
             {
-                scratch.allows.push((s as u32, e as u32));
+                allows.push((s as u32, e as u32));
             }
             if let Some(entry) = info.deny
                 && self.edges_ok(info.deny_mode, norm, map, s, e, pieces)
+                && let (Some(a), Some(b)) = (map.get(s), map.get(e.saturating_sub(1)))
             {
-                let (Some(a), Some(b)) = (map.get(s), map.get(e.saturating_sub(1))) else {
-                    continue;
-                };
-                scratch.denies.push(Found {
+                denies.push(Found {
                     entry,
                     norm: (s as u32, e as u32),
                     src: (a.0, b.1),
                 });
             }
-        }
+        });
         let before = scratch.denies.len();
         let allows = &scratch.allows;
         scratch

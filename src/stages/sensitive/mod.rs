@@ -66,17 +66,17 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
 use std::fmt;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
 use crate::error::{Error, Result};
 use crate::model::Transcription;
 use crate::stages::{Report, Stage, for_each_sentence};
 
 mod apply;
+mod automaton;
 mod entry;
 mod matcher;
 mod normalize;
 
+use automaton::CharAutomaton;
 pub use entry::{Action, Entry, MatchMode, SpecialWordFilter, WordList};
 use matcher::PatInfo;
 use normalize::{Folds, normalize};
@@ -106,12 +106,12 @@ pub struct Hit {
 
 /// The sensitive-word stage (see the [module docs](self)).
 ///
-/// Build it once (the automaton of a 100k-entry list takes a few tens of milliseconds) and share
+/// Build it once (a 100k-entry list takes about a hundred milliseconds) and share
 /// it: it is `Send + Sync`.
 pub struct SensitiveWordFilter {
     entries: Vec<Entry>,
     pats: Vec<PatInfo>,
-    ac: Option<AhoCorasick>,
+    ac: CharAutomaton,
     folds: Folds,
     mask: char,
     removed_punctuation: RemovedPunctuation,
@@ -123,6 +123,7 @@ impl fmt::Debug for SensitiveWordFilter {
         f.debug_struct("SensitiveWordFilter")
             .field("entries", &self.entries.len())
             .field("patterns", &self.pats.len())
+            .field("states", &self.ac.states())
             .field("folds", &self.folds)
             .field("mask", &self.mask)
             .field("removed_punctuation", &self.removed_punctuation)
@@ -393,25 +394,9 @@ impl SensitiveWordFilterBuilder {
                 }
             }
         }
-        let ac = if patterns.is_empty() {
-            None
-        } else {
-            // Every candidate is needed (allow arbitration, boundary checks), so the standard
-            // semantics with overlapping search; a contiguous NFA keeps large lists compact
-            // and quick to build.
-            let kind = if patterns.len() <= 100 {
-                AhoCorasickKind::DFA
-            } else {
-                AhoCorasickKind::ContiguousNFA
-            };
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(kind))
-                    .build(&patterns)
-                    .map_err(|e| Error::invalid("sensitive word list", e.to_string()))?,
-            )
-        };
+        // Every candidate is needed (allow arbitration, boundary checks), so an automaton with
+        // overlapping search; leftmost-longest is chosen after the checks.
+        let ac = CharAutomaton::new(&patterns);
         Ok(SensitiveWordFilter {
             entries,
             pats,

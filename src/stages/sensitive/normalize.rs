@@ -78,8 +78,12 @@ impl<'s> Normalizer<'s> {
     }
 
     fn emit(&mut self, c: char, span: Span) {
+        if !self.folds.skip_in_cjk {
+            self.put(c, span);
+            return;
+        }
         let script = Script::of(c);
-        if self.folds.skip_in_cjk && matches!(script, Script::Space | Script::Punctuation) {
+        if matches!(script, Script::Space | Script::Punctuation) {
             if self.prev_cjk {
                 self.pending.push((c, span));
             } else {
