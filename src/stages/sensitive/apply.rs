@@ -11,7 +11,7 @@ use super::{Action, RemovedPunctuation, SensitiveWordFilter};
 use crate::Millis;
 use crate::model::{Location, Sentence};
 use crate::stages::{ReportEvent, StageReport};
-use crate::text::{self, Script};
+use crate::text::Script;
 
 /// What happens to a source byte range.
 #[derive(Clone, Copy, Debug)]
@@ -183,7 +183,7 @@ impl SensitiveWordFilter {
                 self.filter_text_only(loc, channel, s, report, scratch, true);
                 return;
             }
-            let consistent = text::sentence_matches_words(s);
+            let consistent = text_matches_words(s);
             self.filter_words(loc, channel, s, report, scratch, consistent);
             if !consistent {
                 // The text does not follow the words (a glitchy input): filter it on its own
@@ -446,4 +446,23 @@ fn same_kind(a: Op, b: Op) -> bool {
         (a, b),
         (Op::Mask, Op::Mask) | (Op::Delete, Op::Delete) | (Op::Replace(..), Op::Replace(..))
     )
+}
+
+/// Whether the sentence's text is its words' text and punctuation, compared byte by byte in
+/// line (one call per word would cost more than the comparison of these short strings).
+fn text_matches_words(s: &Sentence<'_>) -> bool {
+    let text = s.text.as_bytes();
+    let mut at = 0;
+    for w in &s.words {
+        for part in [w.text.as_bytes(), w.punctuation.as_bytes()] {
+            let Some(rest) = text.get(at..at + part.len()) else {
+                return false;
+            };
+            if rest.iter().zip(part).any(|(a, b)| a != b) {
+                return false;
+            }
+            at += part.len();
+        }
+    }
+    at == text.len()
 }

@@ -35,6 +35,15 @@ impl Hasher for KeyHasher {
 
 type Map = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
 
+/// At most 2^23 bits (1 MiB) of transition filter.
+const BLOOM_MAX: usize = 1 << 23;
+
+#[inline]
+fn bloom_bit(k: u64, bits: usize) -> usize {
+    let h = k.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    (h >> 32) as usize & (bits - 1)
+}
+
 fn key(state: u32, c: char) -> u64 {
     (u64::from(state) << 32) | u64::from(c as u32)
 }
@@ -43,6 +52,9 @@ fn key(state: u32, c: char) -> u64 {
 pub(crate) struct CharAutomaton {
     root: Vec<u32>,
     trans: Map,
+    /// One bit per hashed `(state, char)` transition: a clear bit answers most lookups (a
+    /// partial match that does not continue) from a table small enough to stay in cache.
+    bloom: Vec<u64>,
     fail: Vec<u32>,
     /// The pattern ending at each state.
     out: Vec<u32>,
@@ -52,51 +64,93 @@ pub(crate) struct CharAutomaton {
     lens: Vec<u32>,
 }
 
-impl CharAutomaton {
-    /// Builds the automaton. Empty patterns never match.
-    pub(crate) fn new<S: AsRef<str>>(patterns: &[S]) -> CharAutomaton {
-        let mut root = vec![0u32; ROOT_TABLE];
+/// Builds a [`CharAutomaton`] one pattern at a time; the trie doubles as the set of distinct
+/// patterns, so duplicates get the id of their first occurrence.
+pub(crate) struct AutomatonBuilder {
+    root: Vec<u32>,
+    trans: Map,
+    out: Vec<u32>,
+    parent: Vec<u32>,
+    via: Vec<char>,
+    depth: Vec<u32>,
+    lens: Vec<u32>,
+}
+
+impl AutomatonBuilder {
+    /// A builder expecting about `chars` pattern characters in all.
+    pub(crate) fn with_capacity(chars: usize) -> Self {
         let mut trans = Map::default();
-        trans.reserve(patterns.iter().map(|p| p.as_ref().len() / 2).sum());
-        let mut out = vec![NONE];
-        let mut parent = vec![0u32];
-        let mut via = vec!['\0'];
-        let mut depth = vec![0u32];
-        let mut lens = Vec::with_capacity(patterns.len());
-        for (id, p) in patterns.iter().enumerate() {
-            let p = p.as_ref();
-            lens.push(p.len() as u32);
-            if p.is_empty() {
-                continue;
-            }
-            let mut s = 0u32;
-            for c in p.chars() {
-                let existing = if s == 0 && (c as usize) < ROOT_TABLE {
-                    Some(root[c as usize]).filter(|&t| t != 0)
-                } else {
-                    trans.get(&key(s, c)).copied()
-                };
-                s = match existing {
-                    Some(t) => t,
-                    None => {
-                        let t = out.len() as u32;
-                        out.push(NONE);
-                        parent.push(s);
-                        via.push(c);
-                        depth.push(depth[s as usize] + 1);
-                        if s == 0 && (c as usize) < ROOT_TABLE {
-                            root[c as usize] = t;
-                        } else {
-                            trans.insert(key(s, c), t);
-                        }
-                        t
-                    }
-                };
-            }
-            if out[s as usize] == NONE {
-                out[s as usize] = id as u32;
-            }
+        trans.reserve(chars);
+        let with = |v| {
+            let mut out = Vec::with_capacity(chars + 1);
+            out.push(v);
+            out
+        };
+        AutomatonBuilder {
+            root: vec![0u32; ROOT_TABLE],
+            trans,
+            out: with(NONE),
+            parent: with(0),
+            via: {
+                let mut v = Vec::with_capacity(chars + 1);
+                v.push('\0');
+                v
+            },
+            depth: with(0),
+            lens: Vec::new(),
         }
+    }
+
+    /// Adds a non-empty pattern; returns its id and whether it is new. Ids count from 0 in
+    /// order of first insertion.
+    pub(crate) fn insert(&mut self, p: &str) -> (u32, bool) {
+        let mut s = 0u32;
+        for c in p.chars() {
+            let existing = if s == 0 && (c as usize) < ROOT_TABLE {
+                Some(self.root[c as usize]).filter(|&t| t != 0)
+            } else {
+                self.trans.get(&key(s, c)).copied()
+            };
+            s = match existing {
+                Some(t) => t,
+                None => {
+                    let t = self.out.len() as u32;
+                    self.out.push(NONE);
+                    self.parent.push(s);
+                    self.via.push(c);
+                    self.depth.push(self.depth[s as usize] + 1);
+                    if s == 0 && (c as usize) < ROOT_TABLE {
+                        self.root[c as usize] = t;
+                    } else {
+                        self.trans.insert(key(s, c), t);
+                    }
+                    t
+                }
+            };
+        }
+        match self.out[s as usize] {
+            NONE if s != 0 => {
+                let id = self.lens.len() as u32;
+                self.lens.push(p.len() as u32);
+                self.out[s as usize] = id;
+                (id, true)
+            }
+            NONE => (NONE, false),
+            id => (id, false),
+        }
+    }
+
+    /// The automaton.
+    pub(crate) fn build(self) -> CharAutomaton {
+        let AutomatonBuilder {
+            root,
+            trans,
+            out,
+            parent,
+            via,
+            depth,
+            lens,
+        } = self;
         let n = out.len();
         // Breadth-first order by a counting sort on depth: a state's failure link points to a
         // shallower state, which is then already done.
@@ -113,9 +167,18 @@ impl CharAutomaton {
             order[bucket[d as usize]] = s as u32;
             bucket[d as usize] += 1;
         }
+        let bloom_bits = (trans.len() * 8)
+            .next_power_of_two()
+            .clamp(1 << 12, BLOOM_MAX);
+        let mut bloom = vec![0u64; bloom_bits / 64];
+        for &k in trans.keys() {
+            let b = bloom_bit(k, bloom_bits);
+            bloom[b / 64] |= 1 << (b % 64);
+        }
         let mut a = CharAutomaton {
             root,
             trans,
+            bloom,
             fail: vec![0; n],
             out,
             dict: vec![NONE; n],
@@ -143,6 +206,18 @@ impl CharAutomaton {
         }
         a
     }
+}
+
+impl CharAutomaton {
+    /// The automaton of `patterns` (test helper: ids are positions, patterns distinct).
+    #[cfg(test)]
+    pub(crate) fn new<S: AsRef<str>>(patterns: &[S]) -> CharAutomaton {
+        let mut b = AutomatonBuilder::with_capacity(0);
+        for p in patterns {
+            b.insert(p.as_ref());
+        }
+        b.build()
+    }
 
     #[inline]
     fn step(&self, s: u32, c: char) -> Option<u32> {
@@ -150,14 +225,17 @@ impl CharAutomaton {
             let t = self.root[c as usize];
             return (t != 0).then_some(t);
         }
-        if self.trans.is_empty() {
+        let k = key(s, c);
+        let b = bloom_bit(k, self.bloom.len() * 64);
+        if self.bloom[b / 64] & (1 << (b % 64)) == 0 {
             return None;
         }
-        self.trans.get(&key(s, c)).copied()
+        self.trans.get(&k).copied()
     }
 
+    /// The state after reading `c` in state `s` (0 is the start).
     #[inline]
-    fn next(&self, mut s: u32, c: char) -> u32 {
+    pub(crate) fn next(&self, mut s: u32, c: char) -> u32 {
         loop {
             if let Some(t) = self.step(s, c) {
                 return t;
@@ -169,39 +247,43 @@ impl CharAutomaton {
         }
     }
 
-    /// Whether any pattern occurs in `text`.
-    pub(crate) fn is_match(&self, text: &str) -> bool {
-        let mut s = 0;
-        for c in text.chars() {
-            s = self.next(s, c);
-            if s != 0 && (self.out[s as usize] != NONE || self.dict[s as usize] != NONE) {
-                return true;
+    /// Calls `f(pattern, start, end)` for each pattern ending in state `s`, at byte `end`.
+    #[inline]
+    pub(crate) fn outputs(&self, s: u32, end: usize, mut f: impl FnMut(u32, usize, usize)) {
+        let Some(&own) = self.out.get(s as usize) else {
+            return;
+        };
+        let mut m = if own != NONE {
+            s
+        } else {
+            self.dict[s as usize]
+        };
+        while m != NONE {
+            let id = self.out[m as usize];
+            if let Some(&len) = self.lens.get(id as usize) {
+                f(id, end.saturating_sub(len as usize), end);
             }
+            m = self.dict[m as usize];
         }
-        false
+    }
+
+    /// Whether any pattern occurs in `text`.
+    #[cfg(test)]
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        let mut found = false;
+        self.for_each_overlapping(text, |_, _, _| found = true);
+        found
     }
 
     /// Calls `f(pattern, start, end)` for every occurrence of every pattern (byte offsets),
     /// ordered by end.
+    #[cfg(test)]
     pub(crate) fn for_each_overlapping(&self, text: &str, mut f: impl FnMut(u32, usize, usize)) {
         let mut s = 0;
         for (i, c) in text.char_indices() {
             s = self.next(s, c);
-            if s == 0 {
-                continue;
-            }
-            let end = i + c.len_utf8();
-            let mut m = if self.out[s as usize] != NONE {
-                s
-            } else {
-                self.dict[s as usize]
-            };
-            while m != NONE {
-                let id = self.out[m as usize];
-                if let Some(&len) = self.lens.get(id as usize) {
-                    f(id, end - len as usize, end);
-                }
-                m = self.dict[m as usize];
+            if s != 0 {
+                self.outputs(s, i + c.len_utf8(), &mut f);
             }
         }
     }

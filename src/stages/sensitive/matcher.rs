@@ -3,7 +3,8 @@
 
 use std::cell::RefCell;
 
-use super::normalize::{Normalizer, Span};
+use super::automaton::CharAutomaton;
+use super::normalize::{Collect, Normalizer, Sink, Span};
 use super::{MatchMode, SensitiveWordFilter};
 use crate::text::Script;
 
@@ -37,6 +38,30 @@ pub(crate) struct Scratch {
     pub(crate) map: Vec<Span>,
     denies: Vec<Found>,
     allows: Vec<(u32, u32)>,
+    /// Candidates of the first pass: `(pattern, start, end)` in normalized bytes.
+    raw: Vec<(u32, u32, u32)>,
+}
+
+/// A [`Sink`] that walks the automaton and records every pattern occurrence.
+struct Probe<'a> {
+    ac: &'a CharAutomaton,
+    state: u32,
+    pos: usize,
+    raw: &'a mut Vec<(u32, u32, u32)>,
+}
+
+impl Sink for Probe<'_> {
+    #[inline]
+    fn put(&mut self, c: char, _span: Span) {
+        self.state = self.ac.next(self.state, c);
+        self.pos += c.len_utf8();
+        if self.state != 0 {
+            let raw = &mut *self.raw;
+            self.ac.outputs(self.state, self.pos, |p, s, e| {
+                raw.push((p, s as u32, e as u32));
+            });
+        }
+    }
 }
 
 thread_local! {
@@ -121,17 +146,30 @@ impl SensitiveWordFilter {
     /// the number of deny candidates an allow match suppressed. `scratch.map` is valid when
     /// hits are returned.
     pub(crate) fn scan(&self, pieces: &Pieces<'_>, scratch: &mut Scratch) -> (Vec<Found>, u64) {
-        let ac = &self.ac;
-        // Cheap first pass without the position map: most sentences have no candidate.
-        let mut n = Normalizer::new(self.folds, &mut scratch.norm, None);
+        // First pass: walk the automaton over the normalized characters without building the
+        // text or the position map; most sentences have no candidate and stop here.
+        scratch.raw.clear();
+        let mut n = Normalizer::new(
+            self.folds,
+            Probe {
+                ac: &self.ac,
+                state: 0,
+                pos: 0,
+                raw: &mut scratch.raw,
+            },
+        );
         for (p, &s) in pieces.pieces.iter().zip(&pieces.starts) {
             n.push(p, s);
         }
         n.finish();
-        if !ac.is_match(scratch.norm.as_str()) {
+        if scratch.raw.is_empty() {
             return (Vec::new(), 0);
         }
-        let mut n = Normalizer::new(self.folds, &mut scratch.norm, Some(&mut scratch.map));
+        // Second pass: the normalized text and its map, to check and place the candidates.
+        let mut n = Normalizer::new(
+            self.folds,
+            Collect::new(&mut scratch.norm, Some(&mut scratch.map)),
+        );
         for (p, &s) in pieces.pieces.iter().zip(&pieces.starts) {
             n.push(p, s);
         }
@@ -142,13 +180,15 @@ impl SensitiveWordFilter {
             map,
             denies,
             allows,
+            raw,
         } = scratch;
         let (norm, map) = (norm.as_str(), map.as_slice());
         denies.clear();
         allows.clear();
-        ac.for_each_overlapping(norm, |pattern, s, e| {
+        for &(pattern, s, e) in raw.iter() {
+            let (s, e) = (s as usize, e as usize);
             let Some(info) = self.pats.get(pattern as usize) else {
-                return;
+                continue;
             };
             if let Some(mode) = info.allow
                 && self.edges_ok(mode, norm, map, s, e, pieces)
@@ -165,7 +205,7 @@ impl SensitiveWordFilter {
                     src: (a.0, b.1),
                 });
             }
-        });
+        }
         let before = scratch.denies.len();
         let allows = &scratch.allows;
         scratch

@@ -62,8 +62,6 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry as MapEntry;
 use std::fmt;
 
 use crate::error::{Error, Result};
@@ -76,10 +74,10 @@ mod entry;
 mod matcher;
 mod normalize;
 
-use automaton::CharAutomaton;
+use automaton::{AutomatonBuilder, CharAutomaton};
 pub use entry::{Action, Entry, MatchMode, SpecialWordFilter, WordList};
 use matcher::PatInfo;
-use normalize::{Folds, normalize};
+use normalize::{Folds, normalize_into};
 
 /// What happens to the punctuation of words a removal drops.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -312,8 +310,14 @@ impl SensitiveWordFilterBuilder {
         }
         let mut entries: Vec<Entry> = Vec::with_capacity(self.entries.len());
         let mut pats: Vec<PatInfo> = Vec::with_capacity(self.entries.len());
-        let mut patterns: Vec<String> = Vec::with_capacity(self.entries.len());
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(self.entries.len());
+        let chars = self
+            .entries
+            .iter()
+            .chain(&self.allow)
+            .map(|e| e.word.len() / 2)
+            .sum();
+        let mut ac = AutomatonBuilder::with_capacity(chars);
+        let mut key = String::new();
         // Reserved words come last and quietly yield to the user's entries.
         let reserved: Vec<Entry> = match (self.system_reserved, &self.reserved) {
             (false, _) => Vec::new(),
@@ -333,19 +337,7 @@ impl SensitiveWordFilterBuilder {
         };
         let user = self.entries.len();
         for (i, e) in self.entries.iter().chain(&reserved).enumerate() {
-            let key = self.pattern(e, "entry", i)?;
-            let slot = match index.entry(key) {
-                MapEntry::Occupied(o) => *o.get(),
-                MapEntry::Vacant(v) => {
-                    patterns.push(v.key().clone());
-                    pats.push(PatInfo {
-                        deny: None,
-                        deny_mode: MatchMode::Auto,
-                        allow: None,
-                    });
-                    *v.insert(pats.len() - 1)
-                }
-            };
+            let slot = self.slot(&mut ac, &mut pats, &mut key, e, "entry", i)?;
             let info = &mut pats[slot];
             match info.deny.and_then(|d| entries.get(d as usize)) {
                 None => {
@@ -369,19 +361,7 @@ impl SensitiveWordFilterBuilder {
             }
         }
         for (i, e) in self.allow.iter().enumerate() {
-            let key = self.pattern(e, "allow entry", i)?;
-            let slot = match index.entry(key) {
-                MapEntry::Occupied(o) => *o.get(),
-                MapEntry::Vacant(v) => {
-                    patterns.push(v.key().clone());
-                    pats.push(PatInfo {
-                        deny: None,
-                        deny_mode: MatchMode::Auto,
-                        allow: None,
-                    });
-                    *v.insert(pats.len() - 1)
-                }
-            };
+            let slot = self.slot(&mut ac, &mut pats, &mut key, e, "allow entry", i)?;
             let info = &mut pats[slot];
             match info.allow {
                 None => info.allow = Some(e.mode),
@@ -396,7 +376,7 @@ impl SensitiveWordFilterBuilder {
         }
         // Every candidate is needed (allow arbitration, boundary checks), so an automaton with
         // overlapping search; leftmost-longest is chosen after the checks.
-        let ac = CharAutomaton::new(&patterns);
+        let ac = ac.build();
         Ok(SensitiveWordFilter {
             entries,
             pats,
@@ -408,8 +388,17 @@ impl SensitiveWordFilterBuilder {
         })
     }
 
-    /// The normalized pattern of an entry, or an error naming it.
-    fn pattern(&self, e: &Entry, what: &str, i: usize) -> Result<String> {
+    /// The automaton pattern of an entry (normalized into `key`), added if new, or an error
+    /// naming the entry.
+    fn slot(
+        &self,
+        ac: &mut AutomatonBuilder,
+        pats: &mut Vec<PatInfo>,
+        key: &mut String,
+        e: &Entry,
+        what: &str,
+        i: usize,
+    ) -> Result<usize> {
         let name = || format!("sensitive word {what} {i} (`{}`)", e.word);
         if e.word.trim().is_empty() {
             return Err(Error::invalid(name(), "is empty"));
@@ -417,11 +406,19 @@ impl SensitiveWordFilterBuilder {
         if e.word.chars().any(char::is_control) {
             return Err(Error::invalid(name(), "contains a control character"));
         }
-        let key = normalize(self.folds, &e.word);
+        normalize_into(self.folds, &e.word, key);
         if key.is_empty() {
             return Err(Error::invalid(name(), "is empty after normalization"));
         }
-        Ok(key)
+        let (id, new) = ac.insert(key);
+        if new {
+            pats.push(PatInfo {
+                deny: None,
+                deny_mode: MatchMode::Auto,
+                allow: None,
+            });
+        }
+        Ok(id as usize)
     }
 }
 

@@ -21,12 +21,43 @@ pub(crate) struct Folds {
 /// Source byte range `[start, end)` of one normalized byte.
 pub(crate) type Span = (u32, u32);
 
-/// Normalizes a stream of source pieces into `out`, recording a [`Span`] per normalized byte
-/// in `map` when it is given.
-pub(crate) struct Normalizer<'s> {
-    folds: Folds,
+/// Where normalized characters go.
+pub(crate) trait Sink {
+    /// Takes one normalized character and the source range it came from.
+    fn put(&mut self, c: char, span: Span);
+}
+
+/// Collects normalized text, and a [`Span`] per normalized byte when `map` is given.
+pub(crate) struct Collect<'s> {
     out: &'s mut String,
     map: Option<&'s mut Vec<Span>>,
+}
+
+impl<'s> Collect<'s> {
+    /// Clears `out` and `map` and collects into them.
+    pub(crate) fn new(out: &'s mut String, mut map: Option<&'s mut Vec<Span>>) -> Self {
+        out.clear();
+        if let Some(m) = map.as_deref_mut() {
+            m.clear();
+        }
+        Collect { out, map }
+    }
+}
+
+impl Sink for Collect<'_> {
+    #[inline]
+    fn put(&mut self, c: char, span: Span) {
+        self.out.push(c);
+        if let Some(map) = self.map.as_deref_mut() {
+            map.extend(std::iter::repeat_n(span, c.len_utf8()));
+        }
+    }
+}
+
+/// Normalizes a stream of source pieces into a [`Sink`].
+pub(crate) struct Normalizer<S> {
+    folds: Folds,
+    sink: S,
     /// Skippable characters held back until the next non-skippable one decides their fate.
     pending: Vec<(char, Span)>,
     /// Whether the last emitted non-skippable character was CJK.
@@ -35,17 +66,11 @@ pub(crate) struct Normalizer<'s> {
     held: Option<(char, Span)>,
 }
 
-impl<'s> Normalizer<'s> {
-    pub(crate) fn new(folds: Folds, out: &'s mut String, map: Option<&'s mut Vec<Span>>) -> Self {
-        out.clear();
-        let mut map = map;
-        if let Some(m) = map.as_deref_mut() {
-            m.clear();
-        }
+impl<S: Sink> Normalizer<S> {
+    pub(crate) fn new(folds: Folds, sink: S) -> Self {
         Normalizer {
             folds,
-            out,
-            map,
+            sink,
             pending: Vec::new(),
             prev_cjk: false,
             held: None,
@@ -56,6 +81,16 @@ impl<'s> Normalizer<'s> {
     pub(crate) fn push(&mut self, piece: &str, base: usize) {
         for (i, raw) in piece.char_indices() {
             let span = ((base + i) as u32, (base + i + raw.len_utf8()) as u32);
+            // Fast path for the bulk of Chinese text: unified ideographs have no case or width
+            // variant and are never skipped.
+            if matches!(raw as u32, 0x4E00..=0x9FFF)
+                && self.held.is_none()
+                && self.pending.is_empty()
+            {
+                self.prev_cjk = true;
+                self.sink.put(raw, span);
+                continue;
+            }
             if !self.folds.width {
                 self.emit(raw, span);
                 continue;
@@ -125,15 +160,13 @@ impl<'s> Normalizer<'s> {
         }
     }
 
+    #[inline]
     fn put_one(&mut self, c: char, span: Span) {
-        self.out.push(c);
-        if let Some(map) = self.map.as_deref_mut() {
-            map.extend(std::iter::repeat_n(span, c.len_utf8()));
-        }
+        self.sink.put(c, span);
     }
 
     /// Flushes held-back separators (they end the text, so no CJK follows them).
-    pub(crate) fn finish(mut self) {
+    pub(crate) fn finish(mut self) -> S {
         if let Some((held, span)) = self.held.take() {
             self.emit(held, span);
         }
@@ -141,15 +174,21 @@ impl<'s> Normalizer<'s> {
         for (p, s) in pending {
             self.put(p, s);
         }
+        self.sink
     }
 }
 
-/// Normalizes a pattern on its own.
-pub(crate) fn normalize(folds: Folds, text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut n = Normalizer::new(folds, &mut out, None);
+/// Normalizes a pattern on its own into `out`.
+pub(crate) fn normalize_into(folds: Folds, text: &str, out: &mut String) {
+    let mut n = Normalizer::new(folds, Collect::new(out, None));
     n.push(text, 0);
     n.finish();
+}
+
+#[cfg(test)]
+fn normalize(folds: Folds, text: &str) -> String {
+    let mut out = String::new();
+    normalize_into(folds, text, &mut out);
     out
 }
 
@@ -246,7 +285,7 @@ mod tests {
     fn map_points_back_to_source() {
         let mut out = String::new();
         let mut map = Vec::new();
-        let mut n = Normalizer::new(ALL, &mut out, Some(&mut map));
+        let mut n = Normalizer::new(ALL, Collect::new(&mut out, Some(&mut map)));
         n.push("İa", 0);
         n.push("ｶﾞ，", 3);
         n.push("博", 12);
