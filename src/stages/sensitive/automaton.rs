@@ -106,27 +106,23 @@ impl AutomatonBuilder {
     pub(crate) fn insert(&mut self, p: &str) -> (u32, bool) {
         let mut s = 0u32;
         for c in p.chars() {
-            let existing = if s == 0 && (c as usize) < ROOT_TABLE {
-                Some(self.root[c as usize]).filter(|&t| t != 0)
-            } else {
-                self.trans.get(&key(s, c)).copied()
-            };
-            s = match existing {
-                Some(t) => t,
-                None => {
-                    let t = self.out.len() as u32;
-                    self.out.push(NONE);
-                    self.parent.push(s);
-                    self.via.push(c);
-                    self.depth.push(self.depth[s as usize] + 1);
-                    if s == 0 && (c as usize) < ROOT_TABLE {
-                        self.root[c as usize] = t;
-                    } else {
-                        self.trans.insert(key(s, c), t);
-                    }
-                    t
+            let next = self.out.len() as u32;
+            let t = if s == 0 && (c as usize) < ROOT_TABLE {
+                let slot = &mut self.root[c as usize];
+                if *slot == 0 {
+                    *slot = next;
                 }
+                *slot
+            } else {
+                *self.trans.entry(key(s, c)).or_insert(next)
             };
+            if t == next {
+                self.out.push(NONE);
+                self.parent.push(s);
+                self.via.push(c);
+                self.depth.push(self.depth[s as usize] + 1);
+            }
+            s = t;
         }
         match self.out[s as usize] {
             NONE if s != 0 => {
