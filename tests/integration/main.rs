@@ -16,6 +16,7 @@ mod cli;
 #[cfg(feature = "testing")]
 mod prop;
 // The sensitive-word stage: samples, properties, CLI flags.
+#[cfg(feature = "testing")]
 mod sensitive;
 // Fuzz target bodies over the committed seed corpus.
 #[cfg(feature = "testing")]
