@@ -17,8 +17,9 @@ pub enum Action {
     /// Replace the match with this text (put in the first matched word; the other matched
     /// characters are deleted as with [`Action::Remove`]).
     Replace(String),
-    /// Leave the text alone; report the hit and mark the words it covers with a
-    /// `sensitive_match` field (a `sensitive_matches` list on sentences without words).
+    /// Leave the text alone; report the hit and add to each word it covers a
+    /// `sensitive_matches` field, a list of `{"entry", "tag"?}` (on the sentence when it has no
+    /// words).
     Tag,
 }
 
