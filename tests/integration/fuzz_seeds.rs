@@ -20,6 +20,14 @@ fn parse_seeds() {
     }
 }
 
+#[cfg(feature = "client")]
+#[test]
+fn client_seeds() {
+    for seed in seeds("client") {
+        fuzz::client(&seed);
+    }
+}
+
 #[test]
 fn roundtrip_seeds() {
     let seeds = seeds("roundtrip");

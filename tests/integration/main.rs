@@ -21,3 +21,5 @@ mod sensitive;
 // Fuzz target bodies over the committed seed corpus.
 #[cfg(feature = "testing")]
 mod fuzz_seeds;
+// The DashScope client against a scripted loopback HTTP server.
+mod client;
