@@ -41,3 +41,10 @@ fn roundtrip_seeds() {
         fuzz::roundtrip(&seed);
     }
 }
+
+#[test]
+fn sensitive_seeds() {
+    for seed in seeds("sensitive") {
+        fuzz::sensitive(&seed);
+    }
+}
