@@ -91,10 +91,18 @@ impl Exporter for MarkdownExporter {
         if let Some(turns) = self.turns.then(|| turns::from_enrichment(doc)).flatten() {
             let labels = has_several_parties(&turns);
             for t in &turns {
-                let note = if t.overlaps.is_empty() {
-                    ""
-                } else {
+                // A backchannel overlaps the turn it acknowledges by nature: mark it as what it
+                // is, and mark as overlapping only turns that overlap a real turn.
+                let note = if t.backchannel {
+                    "*(backchannel)* "
+                } else if t
+                    .overlaps
+                    .iter()
+                    .any(|&o| turns.get(o).is_some_and(|o| !o.backchannel))
+                {
                     "*(overlapping)* "
+                } else {
+                    ""
                 };
                 self.paragraph(
                     &mut buf,

@@ -308,6 +308,10 @@ impl TimestampAligner {
             let (p, c) = (&mut done[si - 1], &mut rest[0]);
             if c.begin_time < p.end_time {
                 let cut = resolve_overlap(p, c);
+                // Words squashed against the cut get the room left around them, so a second
+                // run finds nothing to do. Bounds stay: the runs end at the sentences' ends.
+                repair_words(p, ti, si - 1, st);
+                repair_words(c, ti, si, st);
                 note(
                     st,
                     ReportEvent::new("sentence-overlap", Location::sentence(ti, si))

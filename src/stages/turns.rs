@@ -383,12 +383,15 @@ pub fn compute(doc: &Transcription<'_>, options: &TurnOptions) -> Vec<Turn> {
         }
         // A new turn, unless it continues a backchannel of the same party that, as it turns
         // out, started this party's reply.
+        // Only one said after the floor turn had ended: one said while the other party was
+        // still talking acknowledged it.
+        let floor_end = floor.map_or(Millis::ZERO, |f| turns[f].end);
         let start = pending
             .iter()
             .rev()
             .copied()
             .find(|&b| turns[b].party == item.party)
-            .filter(|&b| fits(&turns[b]));
+            .filter(|&b| turns[b].begin >= floor_end && fits(&turns[b]));
         let current = match start {
             Some(b) => {
                 turns[b].backchannel = false;

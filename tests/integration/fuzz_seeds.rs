@@ -19,3 +19,10 @@ fn parse_seeds() {
         fuzz::parse(&seed);
     }
 }
+
+#[test]
+fn timeline_seeds() {
+    for seed in seeds("timeline") {
+        fuzz::timeline(&seed);
+    }
+}

@@ -10,3 +10,5 @@ mod cli;
 mod prop;
 // Fuzz target bodies over the committed seed corpus.
 mod fuzz_seeds;
+// Timestamp alignment and speaker turns.
+mod timeline;
