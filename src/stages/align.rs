@@ -326,12 +326,12 @@ impl TimestampAligner {
 /// Clamps every time of a sentence to the audio's duration.
 fn clamp_sentence(s: &mut Sentence<'_>, d: Millis, loc: Location, st: &mut StageReport) {
     let past = |t: Millis| t > d;
-    if !(past(s.begin_time) || past(s.end_time))
-        && !s
-            .words
+    let any = past(s.begin_time)
+        || past(s.end_time)
+        || s.words
             .iter()
-            .any(|w| past(w.begin_time) || past(w.end_time))
-    {
+            .any(|w| past(w.begin_time) || past(w.end_time));
+    if !any {
         return;
     }
     let mut words = 0u64;

@@ -1,7 +1,7 @@
 //! Timestamp alignment and speaker turns: glitch fixtures with their exact repairs, hand-built
 //! conversations with their turns, and the timeline invariants as properties.
 
-use asrpost::export::{Exporter, Format};
+use asrpost::export::Format;
 use asrpost::stages::align::{Drift, TimestampAligner};
 use asrpost::stages::turns::{self, SpeakerTurns, Turn, TurnOptions};
 use asrpost::testing::{fuzz::check_timeline, strategy};
@@ -60,10 +60,31 @@ fn one_channel(spec: &str, duration: Option<u64>) -> Transcription<'static> {
     doc
 }
 
+/// A glitch fixture: name, audio duration, input, repaired output, repair kinds reported.
+type Fixture = (
+    &'static str,
+    Option<u64>,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+/// A turn in short: party, speaker, begin, end, text, sentence ids, backchannel, overlaps.
+type TurnRow = (
+    String,
+    Option<i64>,
+    u64,
+    u64,
+    String,
+    Vec<u64>,
+    bool,
+    Vec<usize>,
+);
+
 #[test]
 fn glitch_fixtures() {
     // (name, duration, input, repaired, repair kinds reported)
-    let table: &[(&str, Option<u64>, &str, &str, &[&str])] = &[
+    let table: &[Fixture] = &[
         (
             "clean",
             Some(1000),
@@ -438,16 +459,7 @@ fn diarized_mono_and_two_channels_with_speakers() {
         &mono,
         &TurnOptions::new().party_names("0=Ann,1=Bob".parse().unwrap()),
     );
-    let summary: Vec<(
-        String,
-        Option<i64>,
-        u64,
-        u64,
-        String,
-        Vec<u64>,
-        bool,
-        Vec<usize>,
-    )> = got
+    let summary: Vec<TurnRow> = got
         .into_iter()
         .map(|t| {
             (
