@@ -100,6 +100,11 @@ fn bench(c: &mut Criterion) {
             )
         });
     }
+    // The library call the analytics and subtitle work reuse: turns without the enrichment.
+    let options = TurnOptions::new();
+    g.bench_function("turns-compute", |b| {
+        b.iter(|| asrpost::stages::turns::compute(black_box(&doc), &options))
+    });
     g.finish();
 }
 

@@ -101,6 +101,37 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl Turn {
+    /// The turn as JSON, as the stage stores it; moves the strings instead of copying them.
+    pub fn into_value(self) -> serde_json::Value {
+        use serde_json::Value;
+        let ints = |v: Vec<u64>| Value::Array(v.into_iter().map(Value::from).collect());
+        let mut m = serde_json::Map::new();
+        m.insert("party".into(), Value::String(self.party));
+        m.insert("channel".into(), self.channel.into());
+        if let Some(s) = self.speaker {
+            m.insert("speaker".into(), s.into());
+        }
+        m.insert("begin".into(), self.begin.0.into());
+        m.insert("end".into(), self.end.0.into());
+        m.insert("text".into(), Value::String(self.text));
+        m.insert("sentence_ids".into(), ints(self.sentence_ids));
+        m.insert("transcript".into(), self.transcript.into());
+        m.insert(
+            "sentences".into(),
+            ints(self.sentences.into_iter().map(|i| i as u64).collect()),
+        );
+        if self.backchannel {
+            m.insert("backchannel".into(), true.into());
+        }
+        if !self.overlaps.is_empty() {
+            m.insert(
+                "overlaps".into(),
+                ints(self.overlaps.into_iter().map(|i| i as u64).collect()),
+            );
+        }
+        Value::Object(m)
+    }
+
     /// The turn's span.
     pub fn range(&self) -> TimeRange {
         TimeRange::new(self.begin, self.end)
@@ -291,8 +322,7 @@ impl Stage for SpeakerTurns {
             "overlapping",
             turns.iter().filter(|t| !t.overlaps.is_empty()).count() as u64,
         );
-        let value = serde_json::to_value(&turns)
-            .map_err(|e| Error::invalid("turns", format!("cannot serialize: {e}")))?;
+        let value = serde_json::Value::Array(turns.into_iter().map(Turn::into_value).collect());
         doc.enrich(KEY, value)
     }
 }
@@ -407,9 +437,20 @@ pub fn compute(doc: &Transcription<'_>, options: &TurnOptions) -> Vec<Turn> {
         floor = Some(current);
         pending.clear();
     }
+    let names: Vec<String> = parties
+        .iter()
+        .map(|&PartyKey(ti, speaker)| {
+            party_name(
+                &options.party_names,
+                multi,
+                doc.transcripts[ti].channel_id,
+                speaker,
+            )
+        })
+        .collect();
     let mut out: Vec<Turn> = turns
         .into_iter()
-        .map(|b| b.finish(doc, &parties, multi, &options.party_names))
+        .map(|b| b.finish(doc, &parties, &names))
         .collect();
     mark_overlaps(&mut out);
     out
@@ -442,17 +483,16 @@ impl Builder {
         self.members.push((item.transcript, item.sentence));
     }
 
-    fn finish(
-        self,
-        doc: &Transcription<'_>,
-        parties: &[PartyKey],
-        multi: bool,
-        names: &PartyNames,
-    ) -> Turn {
+    fn finish(self, doc: &Transcription<'_>, parties: &[PartyKey], names: &[String]) -> Turn {
         let PartyKey(ti, speaker) = parties[self.party];
         let t = &doc.transcripts[ti];
         let channel = t.channel_id;
-        let mut text = String::new();
+        let len = self
+            .members
+            .iter()
+            .map(|&(_, si)| t.sentences[si].text.len())
+            .sum();
+        let mut text = String::with_capacity(len);
         let mut sentence_ids = Vec::new();
         let mut sentences = Vec::with_capacity(self.members.len());
         for &(_, si) in &self.members {
@@ -466,7 +506,7 @@ impl Builder {
             text = trimmed.to_string();
         }
         Turn {
-            party: party_name(names, multi, channel, speaker),
+            party: names[self.party].clone(),
             channel,
             speaker,
             begin: self.begin,
@@ -587,6 +627,10 @@ const BACKCHANNELS: &[&str] = &[
 /// Whether a sentence consists only of acknowledgement tokens (`嗯嗯。`, `对对对`, `Mhm.`,
 /// `Uh-huh, yeah.`): punctuation, spaces and hyphens aside, the text splits into tokens.
 pub fn is_backchannel(text: &str) -> bool {
+    // Backchannels are short; skip the normalization for anything longer.
+    if text.len() > 128 {
+        return false;
+    }
     let norm: String = text
         .chars()
         .filter(|&c| !matches!(Script::of(c), Script::Punctuation | Script::Space))
@@ -785,6 +829,17 @@ mod tests {
                 "Speaker 0 2900-3500 ov[1] w"
             ]
         );
+    }
+
+    #[test]
+    fn into_value_matches_serde() {
+        let d = doc(vec![
+            vec![s(0, 2000, "a。").with_speaker(3), s(2100, 3000, "b。")],
+            vec![s(1000, 1200, "嗯。")],
+        ]);
+        for t in compute(&d, &TurnOptions::new()) {
+            assert_eq!(serde_json::to_value(&t).unwrap(), t.clone().into_value());
+        }
     }
 
     #[test]
