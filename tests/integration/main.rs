@@ -18,5 +18,6 @@ mod prop;
 // Fuzz target bodies over the committed seed corpus.
 #[cfg(feature = "testing")]
 mod fuzz_seeds;
-// Timestamp alignment and speaker turns.
+// Timestamp alignment and speaker turns: fixtures, conversations, invariants.
+#[cfg(feature = "testing")]
 mod timeline;
