@@ -7,11 +7,14 @@
 //!   for audio that was resampled or trimmed after recognition.
 //! * **Duration**: nothing ends past `properties.original_duration_in_milliseconds` when the
 //!   result states it (times are clamped to it).
-//! * **Words**: a word that ends before it begins, has zero length, starts before an earlier
-//!   word (the longest run of words with strictly increasing begins is trusted, the others are
-//!   outliers), or where all words of a sentence carry the same times, gets new times
-//!   interpolated by character weight between its trusted neighbours (the sentence's bounds at
-//!   the edges). A word that runs into the next one is cut at the next one's begin.
+//! * **Words**: a word that ends before it begins, has zero length, is out of order, or where
+//!   all words of a sentence carry the same times, gets new times interpolated by character
+//!   weight (non-space characters of its text) between its trusted neighbours (the sentence's
+//!   bounds at the edges). "Out of order" means outside the longest chain of words with
+//!   strictly increasing begins; among chains of that length the one whose words fit together
+//!   best (least overlap and gap between neighbours) wins, so an outlier is dropped rather than
+//!   its correct neighbour. A trusted word that runs into the next one is cut at the next
+//!   one's begin.
 //! * **Sentences follow their words.** Paraformer writes a sentence's bounds as its first word's
 //!   begin and last word's end, so the words are the evidence: after the word repairs, a
 //!   sentence with words is widened or narrowed to exactly its words. This also makes sentence
