@@ -375,7 +375,7 @@ fn weight(w: &Word<'_>) -> u64 {
 
 /// Above this many words a sentence's trusted words come from a plain longest increasing
 /// subsequence (O(n log n)) instead of the quadratic search with tie-breaks.
-const EXACT_TRUST_LIMIT: usize = 512;
+const EXACT_TRUST_LIMIT: usize = 128;
 
 /// Marks the words to trust among the candidates (words with positive length): the longest
 /// chain with strictly increasing begins. Among chains of that length, the one whose words
@@ -383,6 +383,16 @@ const EXACT_TRUST_LIMIT: usize = 512;
 /// outlier is dropped rather than its correct neighbour.
 fn trusted(words: &[Word<'_>], cand: &[usize]) -> Vec<bool> {
     let mut keep = vec![false; words.len()];
+    // Common case (only zero-length or inverted words were wrong): all are in order.
+    if cand
+        .windows(2)
+        .all(|p| words[p[0]].begin_time < words[p[1]].begin_time)
+    {
+        for &i in cand {
+            keep[i] = true;
+        }
+        return keep;
+    }
     let m = cand.len();
     let mut prev = vec![usize::MAX; m];
     let last = if m <= EXACT_TRUST_LIMIT {
