@@ -60,16 +60,11 @@ pub fn timeline(data: &[u8]) {
         .process(&mut doc, &mut report)
         .expect("alignment never fails");
     check_timeline(&doc);
-    let json = doc.to_json();
     let mut again = doc.clone();
     TimestampAligner::new()
         .process(&mut again, &mut report)
         .expect("alignment never fails");
-    assert_eq!(
-        again.to_json(),
-        json,
-        "a second alignment changed the document"
-    );
+    assert!(again == doc, "a second alignment changed the document");
 
     let options = TurnOptions::new()
         .merge_gap(Millis((h >> 48) % 4000))
