@@ -21,3 +21,5 @@ mod fuzz_seeds;
 // Timestamp alignment and speaker turns: fixtures, conversations, invariants.
 #[cfg(feature = "testing")]
 mod timeline;
+// The DashScope client against a scripted loopback HTTP server.
+mod client;
