@@ -19,9 +19,11 @@ use std::io;
 use crate::Transcription;
 
 mod json;
+mod markdown;
 mod text;
 
 pub use json::JsonExporter;
+pub use markdown::MarkdownExporter;
 pub use text::TextExporter;
 
 /// Turns a document into the bytes of an output format.
@@ -55,19 +57,22 @@ pub trait Exporter: Send + Sync + fmt::Debug {
 pub enum Format {
     /// The result JSON, lossless, with enrichment.
     Json,
-    /// A readable transcript: one sentence per line.
+    /// A readable transcript: one paragraph per speaker turn, or one sentence per line.
     Txt,
+    /// A Markdown transcript: one paragraph per speaker turn (or sentence), names in bold.
+    Md,
 }
 
 impl Format {
     /// Every format, for help texts.
-    pub const ALL: &'static [Format] = &[Format::Json, Format::Txt];
+    pub const ALL: &'static [Format] = &[Format::Json, Format::Txt, Format::Md];
 
-    /// The format's name as on the command line (`json`, `txt`).
+    /// The format's name as on the command line (`json`, `txt`, `md`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Json => "json",
             Format::Txt => "txt",
+            Format::Md => "md",
         }
     }
 
@@ -89,6 +94,7 @@ impl Format {
         match self {
             Format::Json => Box::new(JsonExporter::default()),
             Format::Txt => Box::new(TextExporter::default()),
+            Format::Md => Box::new(MarkdownExporter::default()),
         }
     }
 }

@@ -20,6 +20,13 @@ fn parse_seeds() {
     }
 }
 
+#[test]
+fn timeline_seeds() {
+    for seed in seeds("timeline") {
+        fuzz::timeline(&seed);
+    }
+}
+
 #[cfg(feature = "client")]
 #[test]
 fn client_seeds() {

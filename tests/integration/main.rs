@@ -21,5 +21,8 @@ mod sensitive;
 // Fuzz target bodies over the committed seed corpus.
 #[cfg(feature = "testing")]
 mod fuzz_seeds;
+// Timestamp alignment and speaker turns: fixtures, conversations, invariants.
+#[cfg(feature = "testing")]
+mod timeline;
 // The DashScope client against a scripted loopback HTTP server.
 mod client;

@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use asrpost::export::{Exporter, Format, JsonExporter, TextExporter};
+use asrpost::export::{Exporter, Format, JsonExporter, MarkdownExporter, TextExporter};
 use asrpost::{ErrorKind, Pipeline, Report, Transcription, WriteOptions};
 use clap::Args;
 use rayon::prelude::*;
@@ -63,7 +63,7 @@ pub(crate) struct ExportArgs {
     #[arg(long)]
     ascii: bool,
 
-    /// Start transcript lines with [hh:mm:ss.mmm] times.
+    /// Start transcript lines (txt, md) with [hh:mm:ss.mmm] times.
     #[arg(long)]
     times: bool,
 }
@@ -87,6 +87,7 @@ impl ExportArgs {
                     .escape_non_ascii(self.ascii),
             )),
             Format::Txt => Box::new(TextExporter::default().times(self.times)),
+            Format::Md => Box::new(MarkdownExporter::default().times(self.times)),
             other => other.exporter(),
         }
     }
