@@ -574,13 +574,17 @@ impl DisfluencyRemover {
                 .iter()
                 .map(|t| t.0.as_str())
                 .collect();
-            let detail = json!({
+            let mut detail = json!({
                 "kind": h.kind.name(),
                 "entry": h.entry,
                 "language": h.language.map(Language::code),
                 "channel": channel,
                 "speaker": s.speaker_id,
             });
+            if !has_words {
+                // Tokenized from the text: the times are the sentence's.
+                detail["approximate_time"] = json!(true);
+            }
             let mut ev = ReportEvent::new(kind, loc)
                 .time(toks[h.first].1, toks[h.last].2)
                 .text(text.trim())
@@ -726,8 +730,10 @@ impl Stage for DisfluencyRemover {
                 st.total as f64 * 60_000.0 / st.talk_ms as f64
             };
             let detail = serde_json::to_value(&st).unwrap_or_default();
-            stage
-                .event(ReportEvent::new("speaker-summary", Location::transcript(0)).detail(detail));
+            let ti = channels.iter().position(|&c| c == channel).unwrap_or(0);
+            stage.event(
+                ReportEvent::new("speaker-summary", Location::transcript(ti)).detail(detail),
+            );
         }
         Ok(())
     }
