@@ -19,3 +19,10 @@ fn parse_seeds() {
         fuzz::parse(&seed);
     }
 }
+
+#[test]
+fn disfluency_seeds() {
+    for seed in seeds("disfluency") {
+        fuzz::disfluency(&seed);
+    }
+}

@@ -15,6 +15,8 @@ mod cli;
 // Property tests of the model and the pipeline.
 #[cfg(feature = "testing")]
 mod prop;
+// The disfluency stage: per-language tables, repair, report, property tests.
+mod disfluency;
 // Fuzz target bodies over the committed seed corpus.
 #[cfg(feature = "testing")]
 mod fuzz_seeds;

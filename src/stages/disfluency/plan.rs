@@ -655,8 +655,7 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
         let terminal = toks[a..=b]
             .iter()
             .map(|t| t.punct)
-            .filter(|p| strength(p) == 2)
-            .last();
+            .rfind(|p| strength(p) == 2);
         let capital = Some(a) == original_first && starts_upper(toks[a].text)
             || prev.is_some_and(|p| strength(current_punct(plan, toks, p)) == 2)
                 && starts_upper(toks[a].text);
@@ -692,7 +691,8 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
             plan.keep[j] = false;
             q = (j + 1..n).find(|&k| plan.keep[k]);
         }
-        if prev.is_none() {
+        // The space before the run stays what it was (Fun-ASR puts spaces before words).
+        if prev.is_none() || !toks[a].text.starts_with(char::is_whitespace) {
             if let Some(j) = q {
                 let cur = plan.text[j].as_deref().unwrap_or(toks[j].text);
                 if cur.starts_with(char::is_whitespace) {
