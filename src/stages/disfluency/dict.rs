@@ -151,8 +151,28 @@ pub(super) fn normalize_into(word: &str, out: &mut String) {
     let start = out.len();
     let mut last: Option<char> = None;
     let mut run = 0usize;
+    if word.bytes().all(|b| b.is_ascii_lowercase()) && !has_triple(word.as_bytes()) {
+        // The common case: nothing to change.
+        out.push_str(word);
+        return;
+    }
     for c in word.chars() {
         let c = if c == '’' { '\'' } else { c };
+        if c.is_ascii() || is_char_unit(c) {
+            let l = c.to_ascii_lowercase();
+            if Some(l) == last {
+                run += 1;
+            } else {
+                last = Some(l);
+                run = 1;
+            }
+            if run < 3 || !l.is_ascii_alphabetic() {
+                out.push(l);
+            } else if run == 3 {
+                out.pop();
+            }
+            continue;
+        }
         for l in c.to_lowercase() {
             if Some(l) == last {
                 run += 1;
@@ -160,7 +180,7 @@ pub(super) fn normalize_into(word: &str, out: &mut String) {
                 last = Some(l);
                 run = 1;
             }
-            if run == 3 && l.is_alphabetic() {
+            if run == 3 && l.is_alphabetic() && !is_char_unit(l) {
                 // Drop the second copy already written; keep one.
                 let cut = out[start..]
                     .char_indices()
@@ -169,12 +189,16 @@ pub(super) fn normalize_into(word: &str, out: &mut String) {
                 out.truncate(cut);
                 continue;
             }
-            if run > 3 && l.is_alphabetic() {
+            if run > 3 && l.is_alphabetic() && !is_char_unit(l) {
                 continue;
             }
             out.push(l);
         }
     }
+}
+
+fn has_triple(b: &[u8]) -> bool {
+    b.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
 }
 
 /// The units of a list entry.

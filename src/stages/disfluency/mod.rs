@@ -506,12 +506,9 @@ impl DisfluencyRemover {
     }
 
     /// Plans one sentence (words, or its text when it has none).
-    fn plan_sentence(&self, s: &Sentence<'_>, scratch: &mut String) -> Option<(Plan, bool)> {
+    fn plan_sentence(&self, s: &Sentence<'_>) -> Option<(Plan, bool)> {
         if s.words.is_empty() {
             let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
-            if !plan::may_match(&self.dict, &toks, scratch) {
-                return None;
-            }
             return plan::plan(&self.dict, &toks, self.settings).map(|p| (p, false));
         }
         let toks: Vec<Tok<'_>> = s
@@ -524,9 +521,6 @@ impl DisfluencyRemover {
                 end: w.end_time,
             })
             .collect();
-        if !plan::may_match(&self.dict, &toks, scratch) {
-            return None;
-        }
         plan::plan(&self.dict, &toks, self.settings).map(|p| (p, true))
     }
 
@@ -537,31 +531,35 @@ impl DisfluencyRemover {
         s: &mut Sentence<'_>,
         report: &mut StageReport,
     ) {
-        let mut scratch = String::new();
-        let Some((plan, has_words)) = self.plan_sentence(s, &mut scratch) else {
+        let Some((plan, has_words)) = self.plan_sentence(s) else {
             return;
         };
         let remove = self.mode == Mode::Remove;
-        // Events (before the words move).
-        let toks: Vec<(String, Millis, Millis)> = if has_words {
-            s.words
-                .iter()
-                .map(|w| {
-                    (
-                        format!("{}{}", w.text, w.punctuation),
-                        w.begin_time,
-                        w.end_time,
-                    )
-                })
-                .collect()
+        // Text and times of a hit's tokens (before the words move).
+        let text_only = if has_words {
+            Vec::new()
         } else {
             plan::tokenize(&s.text, s.begin_time, s.end_time)
-                .iter()
-                .map(|t| (format!("{}{}", t.text, t.punct), t.begin, t.end))
-                .collect()
         };
+        let span = |first: usize, last: usize| -> (String, Millis, Millis) {
+            if has_words {
+                let ws = &s.words[first..=last];
+                let mut t = String::new();
+                for w in ws {
+                    t.push_str(&w.text);
+                    t.push_str(&w.punctuation);
+                }
+                (t, ws[0].begin_time, ws[ws.len() - 1].end_time)
+            } else {
+                let ts = &text_only[first..=last];
+                let t: String = ts.iter().flat_map(|t| [t.text, t.punct]).collect();
+                (t, ts[0].begin, ts[ts.len() - 1].end)
+            }
+        };
+        let spans: Vec<(String, Millis, Millis)> =
+            plan.hits.iter().map(|h| span(h.first, h.last)).collect();
         let mut tags = Vec::new();
-        for h in &plan.hits {
+        for (h, (text, begin, end)) in plan.hits.iter().zip(spans) {
             let removed = remove && h.removable;
             let kind = if removed {
                 "removed"
@@ -570,10 +568,6 @@ impl DisfluencyRemover {
             } else {
                 "flagged"
             };
-            let text: String = toks[h.first..=h.last]
-                .iter()
-                .map(|t| t.0.as_str())
-                .collect();
             let mut detail = json!({
                 "kind": h.kind.name(),
                 "entry": h.entry,
@@ -586,7 +580,7 @@ impl DisfluencyRemover {
                 detail["approximate_time"] = json!(true);
             }
             let mut ev = ReportEvent::new(kind, loc)
-                .time(toks[h.first].1, toks[h.last].2)
+                .time(begin, end)
                 .text(text.trim())
                 .detail(detail);
             if has_words {

@@ -129,65 +129,18 @@ fn classify(lex: &str) -> Class {
     }
 }
 
-/// Whether the sentence may contain anything: a cheap test that lets untouched sentences skip
-/// the planner.
-pub(super) fn may_match(dict: &Dict, toks: &[Tok<'_>], scratch: &mut String) -> bool {
-    let mut prev: &str = "";
-    for t in toks {
-        let lex = t.text.trim();
-        if lex.is_empty() {
-            prev = "";
-            continue;
-        }
-        if lex == prev || lex.ends_with('-') {
-            return true;
-        }
-        prev = lex;
-        let first = lex.chars().next().unwrap_or(' ');
-        if is_char_unit(first) {
-            let mut b = [0u8; 4];
-            for c in lex.chars() {
-                if dict
-                    .fillers
-                    .step(Trie::ROOT, c.encode_utf8(&mut b))
-                    .is_some()
-                {
-                    return true;
-                }
-            }
-        } else {
-            scratch.clear();
-            normalize_into(lex, scratch);
-            if dict.fillers.step(Trie::ROOT, scratch).is_some() {
-                return true;
-            }
-            // A repeated word in another case (`The the`).
-        }
-    }
-    // Repeated phrases of two or three tokens.
-    fn lex<'x>(t: &Tok<'x>) -> &'x str {
-        t.text.trim()
-    }
-    if toks
-        .windows(4)
-        .any(|w| lex(&w[0]) == lex(&w[2]) && lex(&w[1]) == lex(&w[3]) && !lex(&w[0]).is_empty())
-        || toks
-            .windows(6)
-            .any(|w| (0..3).all(|i| lex(&w[i]) == lex(&w[i + 3])) && !lex(&w[0]).is_empty())
-    {
-        return true;
-    }
-    // Case-insensitive repeats of alphabetic words.
-    toks.windows(2).any(|w| {
-        let (a, b) = (w[0].text.trim(), w[1].text.trim());
-        !a.is_empty() && a.len() == b.len() && a.eq_ignore_ascii_case(b) || {
-            a != b && a.chars().count() == b.chars().count() && {
-                a.chars()
-                    .flat_map(char::to_lowercase)
-                    .eq(b.chars().flat_map(char::to_lowercase))
-            }
-        }
-    })
+/// Buffers reused across sentences (one set per thread), so planning allocates only for what
+/// it finds.
+#[derive(Default)]
+struct Buffers {
+    info: Vec<Info>,
+    units: Vec<Unit>,
+    keys: String,
+    lexical: Vec<usize>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
 }
 
 struct Ctx<'a, 't> {
@@ -196,13 +149,22 @@ struct Ctx<'a, 't> {
     info: Vec<Info>,
     units: Vec<Unit>,
     keys: String,
+    /// Indices of the lexical tokens.
+    lexical: Vec<usize>,
 }
 
 impl<'a, 't> Ctx<'a, 't> {
-    fn new(dict: &'a Dict, toks: &'a [Tok<'t>]) -> Self {
-        let mut keys = String::new();
-        let mut info = Vec::with_capacity(toks.len());
-        let mut units = Vec::with_capacity(toks.len());
+    fn new(dict: &'a Dict, toks: &'a [Tok<'t>], buffers: Buffers) -> Self {
+        let Buffers {
+            mut info,
+            mut units,
+            mut keys,
+            mut lexical,
+        } = buffers;
+        info.clear();
+        units.clear();
+        keys.clear();
+        lexical.clear();
         for (i, t) in toks.iter().enumerate() {
             let lex = t.text.trim();
             let class = classify(lex);
@@ -211,16 +173,18 @@ impl<'a, 't> Ctx<'a, 't> {
             let key = (start, keys.len());
             match class {
                 Class::Chars => {
-                    let n = lex.chars().count();
                     let mut off = start;
-                    for (k, c) in keys[start..].chars().enumerate().collect::<Vec<_>>() {
+                    let mut first = true;
+                    let mut chars = keys[start..].chars().peekable();
+                    while let Some(c) = chars.next() {
                         let len = c.len_utf8();
                         units.push(Unit {
                             tok: i,
                             key: (off, off + len),
-                            tok_start: k == 0,
-                            tok_end: k + 1 == n,
+                            tok_start: first,
+                            tok_end: chars.peek().is_none(),
                         });
+                        first = false;
                         off += len;
                     }
                 }
@@ -237,12 +201,15 @@ impl<'a, 't> Ctx<'a, 't> {
                 }),
                 Class::Punct => {}
             }
+            if class != Class::Punct {
+                lexical.push(i);
+            }
             let p = t.punct;
             info.push(Info {
                 class,
                 key,
                 break_after: !p.trim().is_empty(),
-                terminal_after: strength(p) == 2,
+                terminal_after: !p.is_empty() && strength(p) == 2,
             });
         }
         // A punctuation token ends the clause of the token before it.
@@ -260,7 +227,37 @@ impl<'a, 't> Ctx<'a, 't> {
             info,
             units,
             keys,
+            lexical,
         }
+    }
+
+    fn into_buffers(self) -> Buffers {
+        Buffers {
+            info: self.info,
+            units: self.units,
+            keys: self.keys,
+            lexical: self.lexical,
+        }
+    }
+
+    /// Whether the sentence may contain anything: a cheap test that lets most untouched
+    /// sentences skip the planner.
+    fn may_match(&self) -> bool {
+        if self.units.iter().any(|u| {
+            self.dict
+                .fillers
+                .step(Trie::ROOT, self.key(u.key))
+                .is_some()
+        }) {
+            return true;
+        }
+        let keys: Vec<&str> = self.lexical.iter().map(|&i| self.tok_key(i)).collect();
+        keys.iter().any(|k| k.len() > 1 && k.ends_with('-'))
+            || keys.windows(2).any(|w| w[0] == w[1])
+            || keys.windows(4).any(|w| w[0] == w[2] && w[1] == w[3])
+            || keys
+                .windows(6)
+                .any(|w| w[0] == w[3] && w[1] == w[4] && w[2] == w[5])
     }
 
     fn key(&self, range: (usize, usize)) -> &str {
@@ -271,16 +268,18 @@ impl<'a, 't> Ctx<'a, 't> {
         self.key(self.info[i].key)
     }
 
-    fn lexical(&self, i: usize) -> bool {
+    fn is_lexical(&self, i: usize) -> bool {
         self.info[i].class != Class::Punct
     }
 
     fn prev_lexical(&self, i: usize) -> Option<usize> {
-        (0..i).rev().find(|&j| self.lexical(j))
+        let k = self.lexical.partition_point(|&j| j < i);
+        k.checked_sub(1).map(|k| self.lexical[k])
     }
 
     fn next_lexical(&self, i: usize) -> Option<usize> {
-        (i + 1..self.toks.len()).find(|&j| self.lexical(j))
+        let k = self.lexical.partition_point(|&j| j <= i);
+        self.lexical.get(k).copied()
     }
 
     /// Whether units `i..=j` lie inside a protected compound (`金额` around `额`), other than
@@ -360,7 +359,22 @@ fn enabled(tier: Tier, s: Settings) -> bool {
 
 /// Plans one sentence. `None` when nothing is found.
 pub(super) fn plan(dict: &Dict, toks: &[Tok<'_>], settings: Settings) -> Option<Plan> {
-    let cx = Ctx::new(dict, toks);
+    BUFFERS.with(|cell| {
+        let buffers = cell.take();
+        let cx = Ctx::new(dict, toks, buffers);
+        let plan = if cx.may_match() {
+            plan_ctx(&cx, settings)
+        } else {
+            None
+        };
+        cell.replace(cx.into_buffers());
+        plan
+    })
+}
+
+fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
+    let dict = cx.dict;
+    let toks = cx.toks;
     let n = toks.len();
     let mut hits: Vec<Hit> = Vec::new();
     // 1. Fillers, with their position rules.
@@ -429,7 +443,7 @@ pub(super) fn plan(dict: &Dict, toks: &[Tok<'_>], settings: Settings) -> Option<
         for h in hits.iter().filter(|h| h.removable) {
             g[h.first..=h.last].iter_mut().for_each(|x| *x = true);
         }
-        (0..n).all(|i| !cx.lexical(i) || g[i])
+        (0..n).all(|i| !cx.is_lexical(i) || g[i])
     };
     if removed_all(&hits) {
         if settings.level == Level::Light {
@@ -454,7 +468,7 @@ pub(super) fn plan(dict: &Dict, toks: &[Tok<'_>], settings: Settings) -> Option<
     }
     plan.hits = hits;
     repair(&cx, &mut plan);
-    plan.emptied = (0..n).all(|i| !plan.keep[i] || !cx.lexical(i));
+    plan.emptied = (0..n).all(|i| !plan.keep[i] || !cx.is_lexical(i));
     Some(plan)
 }
 
@@ -507,7 +521,7 @@ fn is_stutter(cx: &Ctx<'_, '_>, t: usize, len: usize) -> bool {
 
 fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], hits: &mut Vec<Hit>) {
     let seq: Vec<usize> = (0..cx.toks.len())
-        .filter(|&i| cx.lexical(i) && !gone[i])
+        .filter(|&i| cx.is_lexical(i) && !gone[i])
         .collect();
     if seq.len() < 2 {
         return;
@@ -637,7 +651,7 @@ fn starts_upper(s: &str) -> bool {
 fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
     let toks = cx.toks;
     let n = toks.len();
-    let original_first = (0..n).find(|&i| cx.lexical(i));
+    let original_first = (0..n).find(|&i| cx.is_lexical(i));
     let mut i = 0;
     while i < n {
         if plan.keep[i] {
@@ -675,7 +689,7 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
         // Punctuation left without its word: at the start, or after punctuation.
         let mut q = next;
         while let Some(j) = q {
-            if cx.lexical(j) {
+            if cx.is_lexical(j) {
                 break;
             }
             let text = toks[j].text.trim();
@@ -701,7 +715,7 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
             }
         }
         if capital {
-            if let Some(j) = (b + 1..n).find(|&k| plan.keep[k] && cx.lexical(k)) {
+            if let Some(j) = (b + 1..n).find(|&k| plan.keep[k] && cx.is_lexical(k)) {
                 let cur = plan.text[j].as_deref().unwrap_or(toks[j].text);
                 if let Some(c) = capitalize(cur) {
                     plan.text[j] = Some(c);
@@ -723,7 +737,7 @@ fn current_punct<'p>(plan: &'p Plan, toks: &'p [Tok<'_>], i: usize) -> &'p str {
 }
 
 fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: &str) {
-    if !cx.lexical(i) {
+    if !cx.is_lexical(i) {
         // A punctuation token takes the stronger mark as its text.
         if !p.trim().is_empty() {
             plan.text[i] = Some(p.trim().to_string());
