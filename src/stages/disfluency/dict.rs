@@ -109,6 +109,9 @@ impl Trie {
 /// The compiled lists.
 pub(super) struct Dict {
     pub(super) fillers: Trie,
+    /// Bit set of the first characters of the entries (Basic Multilingual Plane): most words
+    /// are rejected by one bit test.
+    first: Vec<u64>,
     pub(super) entries: Vec<Entry>,
     pub(super) compounds: Trie,
     pub(super) max_compound: usize,
@@ -142,7 +145,19 @@ pub(super) fn lists(language: Language) -> &'static Lists {
 /// Whether a character belongs to a script written without spaces, where each character is a
 /// unit (Chinese, Japanese kana).
 pub(super) fn is_char_unit(c: char) -> bool {
-    matches!(Script::of(c), Script::Han | Script::Kana)
+    matches!(script(c), Script::Han | Script::Kana)
+}
+
+/// [`Script::of`] with the common cases first.
+#[inline]
+pub(super) fn script(c: char) -> Script {
+    match c {
+        'a'..='z' | 'A'..='Z' => Script::Latin,
+        '0'..='9' => Script::Digit,
+        ' ' => Script::Space,
+        '\u{4E00}'..='\u{9FFF}' => Script::Han,
+        _ => Script::of(c),
+    }
 }
 
 /// The matching form of a word: lower case, `’` as `'`, and runs of three or more identical
@@ -233,10 +248,27 @@ pub(super) struct Edits {
 }
 
 impl Dict {
+    fn mark_first(&mut self, c: char) {
+        let u = c as usize;
+        if let Some(w) = self.first.get_mut(u >> 6) {
+            *w |= 1 << (u & 63);
+        }
+    }
+
+    /// Whether an entry may start with `c` (a lower-case character).
+    #[inline]
+    pub(super) fn may_start(&self, c: char) -> bool {
+        let u = c as usize;
+        self.first
+            .get(u >> 6)
+            .is_none_or(|w| w & (1 << (u & 63)) != 0)
+    }
+
     /// Compiles the lists of `languages` with the user's edits.
     pub(super) fn build(languages: &[Language], edits: &Edits) -> Dict {
         let mut d = Dict {
             fillers: Trie::new(),
+            first: vec![0; 1024],
             entries: Vec::new(),
             compounds: Trie::new(),
             max_compound: 0,
@@ -295,7 +327,11 @@ impl Dict {
                     position,
                     language: lang,
                 });
-                d.fillers.insert(&entry_units(text), id);
+                let units = entry_units(text);
+                if let Some(c) = units.first().and_then(|u| u.chars().next()) {
+                    d.mark_first(c);
+                }
+                d.fillers.insert(&units, id);
             }
             for c in l.compounds {
                 let units = entry_units(c);

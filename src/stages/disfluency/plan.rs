@@ -1,7 +1,7 @@
 //! Detection and repair for one sentence, on token views shared by sentences with words and
 //! sentences tokenized from their text.
 
-use super::dict::{Dict, Position, Trie, is_char_unit, normalize_into};
+use super::dict::{Dict, Position, Trie, is_char_unit, normalize_into, script};
 use super::{Kind, Language, Level, Tier};
 use crate::Millis;
 use crate::text::Script;
@@ -109,24 +109,68 @@ fn is_acronym(lex: &str) -> bool {
 fn classify(lex: &str) -> Class {
     let mut chars = false;
     let mut letters = false;
-    let mut digits = false;
     for c in lex.chars() {
-        match Script::of(c) {
-            Script::Digit => digits = true,
+        match script(c) {
+            Script::Digit => return Class::Digit,
             Script::Han | Script::Kana => chars = true,
             Script::Punctuation | Script::Space => {}
             _ => letters = true,
         }
     }
-    if digits {
-        Class::Digit
-    } else if chars && !letters && lex.chars().all(|c| is_char_unit(c) || c == 'ー') {
+    if chars && !letters {
         Class::Chars
     } else if chars || letters {
         Class::Word
     } else {
         Class::Punct
     }
+}
+
+/// Whether the sentence may contain anything: a cheap test on the raw tokens that lets most
+/// untouched sentences skip the planner.
+fn may_match(dict: &Dict, toks: &[Tok<'_>], scratch: &mut String) -> bool {
+    let mut prev = "";
+    for t in toks {
+        let lex = t.text.trim();
+        if lex.is_empty() {
+            continue;
+        }
+        if lex.eq_ignore_ascii_case(prev) || (lex.len() > 1 && lex.ends_with('-')) {
+            return true;
+        }
+        prev = lex;
+        let mut chars = lex.chars();
+        let Some(first) = chars.next() else { continue };
+        if is_char_unit(first) {
+            if dict.may_start(first) || chars.any(|c| is_char_unit(c) && dict.may_start(c)) {
+                return true;
+            }
+        } else if first.to_lowercase().any(|l| dict.may_start(l)) {
+            scratch.clear();
+            normalize_into(lex, scratch);
+            if dict.fillers.step(Trie::ROOT, scratch).is_some() {
+                return true;
+            }
+        }
+    }
+    fn lex<'x>(t: &Tok<'x>) -> &'x str {
+        t.text.trim()
+    }
+    // Repeated phrases of two or three tokens; other-case repeats of non-ASCII words.
+    toks.windows(4)
+        .any(|w| lex(&w[0]) == lex(&w[2]) && lex(&w[1]) == lex(&w[3]) && !lex(&w[0]).is_empty())
+        || toks
+            .windows(6)
+            .any(|w| (0..3).all(|i| lex(&w[i]) == lex(&w[i + 3])) && !lex(&w[0]).is_empty())
+        || toks.windows(2).any(|w| {
+            let (a, b) = (lex(&w[0]), lex(&w[1]));
+            !a.is_ascii()
+                && a.len() == b.len()
+                && a.chars()
+                    .flat_map(char::to_lowercase)
+                    .eq(b.chars().flat_map(char::to_lowercase))
+                && !a.is_empty()
+        })
 }
 
 /// Buffers reused across sentences (one set per thread), so planning allocates only for what
@@ -240,26 +284,6 @@ impl<'a, 't> Ctx<'a, 't> {
         }
     }
 
-    /// Whether the sentence may contain anything: a cheap test that lets most untouched
-    /// sentences skip the planner.
-    fn may_match(&self) -> bool {
-        if self.units.iter().any(|u| {
-            self.dict
-                .fillers
-                .step(Trie::ROOT, self.key(u.key))
-                .is_some()
-        }) {
-            return true;
-        }
-        let keys: Vec<&str> = self.lexical.iter().map(|&i| self.tok_key(i)).collect();
-        keys.iter().any(|k| k.len() > 1 && k.ends_with('-'))
-            || keys.windows(2).any(|w| w[0] == w[1])
-            || keys.windows(4).any(|w| w[0] == w[2] && w[1] == w[3])
-            || keys
-                .windows(6)
-                .any(|w| w[0] == w[3] && w[1] == w[4] && w[2] == w[5])
-    }
-
     fn key(&self, range: (usize, usize)) -> &str {
         &self.keys[range.0..range.1]
     }
@@ -318,6 +342,15 @@ impl<'a, 't> Ctx<'a, 't> {
                 i += 1;
                 continue;
             }
+            if !self
+                .key(self.units[i].key)
+                .chars()
+                .next()
+                .is_some_and(|c| self.dict.may_start(c))
+            {
+                i += 1;
+                continue;
+            }
             let mut node = Trie::ROOT;
             let mut best = None;
             for j in i..self.units.len() {
@@ -360,13 +393,13 @@ fn enabled(tier: Tier, s: Settings) -> bool {
 /// Plans one sentence. `None` when nothing is found.
 pub(super) fn plan(dict: &Dict, toks: &[Tok<'_>], settings: Settings) -> Option<Plan> {
     BUFFERS.with(|cell| {
-        let buffers = cell.take();
+        let mut buffers = cell.take();
+        if !may_match(dict, toks, &mut buffers.keys) {
+            cell.replace(buffers);
+            return None;
+        }
         let cx = Ctx::new(dict, toks, buffers);
-        let plan = if cx.may_match() {
-            plan_ctx(&cx, settings)
-        } else {
-            None
-        };
+        let plan = plan_ctx(&cx, settings);
         cell.replace(cx.into_buffers());
         plan
     })
