@@ -28,6 +28,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| Transcription::from_str(black_box(&json)).expect("parses"))
     });
     let stages = [
+        (
+            "off",
+            DisfluencyRemover::builder()
+                .mode(Mode::Off)
+                .build()
+                .expect("builds"),
+        ),
         ("light", DisfluencyRemover::new()),
         (
             "full",

@@ -55,6 +55,8 @@ enum Class {
 
 struct Info {
     class: Class,
+    /// A hash of the key, to compare tokens quickly.
+    hash: u64,
     /// Normalized key range in the key buffer.
     key: (usize, usize),
     /// Punctuation (of the token, or a punctuation token right after it) ends the clause.
@@ -89,6 +91,19 @@ fn strength(p: &str) -> u8 {
 
 fn only_weak(p: &str) -> bool {
     !p.trim().is_empty() && p.chars().all(|c| c.is_whitespace() || WEAK.contains(&c))
+}
+
+/// `str::trim`, with the ASCII case first.
+#[inline]
+pub(super) fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    if t.ends_with(|c: char| !c.is_ascii() && c.is_whitespace())
+        || t.starts_with(|c: char| !c.is_ascii() && c.is_whitespace())
+    {
+        t.trim()
+    } else {
+        t
+    }
 }
 
 /// Two or more letters, all capitals, or one spelled Latin capital letter.
@@ -131,7 +146,7 @@ fn classify(lex: &str) -> Class {
 fn may_match(dict: &Dict, toks: &[Tok<'_>], scratch: &mut String) -> bool {
     let mut prev = "";
     for t in toks {
-        let lex = t.text.trim();
+        let lex = trim(t.text);
         if lex.is_empty() {
             continue;
         }
@@ -154,7 +169,7 @@ fn may_match(dict: &Dict, toks: &[Tok<'_>], scratch: &mut String) -> bool {
         }
     }
     fn lex<'x>(t: &Tok<'x>) -> &'x str {
-        t.text.trim()
+        trim(t.text)
     }
     // Repeated phrases of two or three tokens; other-case repeats of non-ASCII words.
     toks.windows(4)
@@ -210,10 +225,15 @@ impl<'a, 't> Ctx<'a, 't> {
         keys.clear();
         lexical.clear();
         for (i, t) in toks.iter().enumerate() {
-            let lex = t.text.trim();
+            let lex = trim(t.text);
             let class = classify(lex);
             let start = keys.len();
-            normalize_into(lex, &mut keys);
+            if class == Class::Chars {
+                // Nothing to normalize in Chinese or Japanese.
+                keys.push_str(lex);
+            } else {
+                normalize_into(lex, &mut keys);
+            }
             let key = (start, keys.len());
             match class {
                 Class::Chars => {
@@ -249,10 +269,17 @@ impl<'a, 't> Ctx<'a, 't> {
                 lexical.push(i);
             }
             let p = t.punct;
+            let hash = {
+                use std::hash::Hasher;
+                let mut h = super::dict::Fx::default();
+                h.write(&keys.as_bytes()[key.0..key.1]);
+                h.finish()
+            };
             info.push(Info {
                 class,
+                hash,
                 key,
-                break_after: !p.trim().is_empty(),
+                break_after: !p.is_empty() && !trim(p).is_empty(),
                 terminal_after: !p.is_empty() && strength(p) == 2,
             });
         }
@@ -566,7 +593,10 @@ fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], hits: &mut Vec<Hit>) {
             (seq[k]..end).any(|t| cx.info[t].terminal_after)
         })
         .collect();
-    let same = |a: usize, b: usize| cx.tok_key(seq[a]) == cx.tok_key(seq[b]);
+    let same = |a: usize, b: usize| {
+        let (x, y) = (seq[a], seq[b]);
+        cx.info[x].hash == cx.info[y].hash && cx.tok_key(x) == cx.tok_key(y)
+    };
     let mut done = vec![false; seq.len()];
     let push = |hits: &mut Vec<Hit>, from: usize, to: usize, kind: Kind, removable: bool| {
         // Tokens seq[from..to] (contiguous in seq, maybe not in toks) go, one hit per run of

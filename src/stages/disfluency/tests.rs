@@ -400,3 +400,23 @@ fn parallel_equals_sequential() {
     };
     assert_eq!(run(true), run(false));
 }
+
+#[test]
+#[ignore]
+fn count_planned() {
+    let json = std::fs::read_to_string("target/corpus/1h.json").unwrap();
+    let doc = Transcription::from_str(&json).unwrap();
+    let stage = light();
+    let (mut planned, mut total, mut hits, mut words) = (0, 0, 0, 0);
+    for t in &doc.transcripts {
+        for s in &t.sentences {
+            total += 1;
+            words += s.words.len();
+            if let Some((p, _)) = stage.plan_sentence(s) {
+                planned += 1;
+                hits += p.hits.len();
+            }
+        }
+    }
+    panic!("planned {planned} of {total} sentences, {hits} hits, {words} words");
+}
