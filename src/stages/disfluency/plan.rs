@@ -492,7 +492,7 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
         }
     }
     // 2. Repetitions and loops among the other lexical tokens.
-    repetitions(&cx, &gone, &mut hits);
+    repetitions(cx, &gone, &mut hits);
     if hits.is_empty() {
         return None;
     }
@@ -527,7 +527,7 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
             .for_each(|k| *k = false);
     }
     plan.hits = hits;
-    repair(&cx, &mut plan);
+    repair(cx, &mut plan);
     plan.emptied = (0..n).all(|i| !plan.keep[i] || !cx.is_lexical(i));
     Some(plan)
 }
