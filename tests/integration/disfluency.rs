@@ -742,3 +742,87 @@ mod prop {
         }
     }
 }
+
+#[cfg(feature = "cli")]
+mod cli {
+    use std::process::{Command, Stdio};
+
+    use super::*;
+
+    fn asrpost(args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_asrpost"))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run asrpost")
+    }
+
+    #[test]
+    fn flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.json");
+        std::fs::write(
+            &input,
+            doc(&["嗯，我我觉得好。", "Um, I think so."], true).to_json(),
+        )
+        .unwrap();
+        let input = input.to_str().unwrap();
+        let run = |extra: &[&str]| {
+            let mut args = vec!["process", input];
+            args.extend_from_slice(extra);
+            let out = asrpost(&args);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            doc["transcripts"][0]["text"].as_str().unwrap().to_string()
+        };
+        assert_eq!(run(&["--disfluency", "light"]), "我觉得好。I think so.");
+        assert_eq!(
+            run(&["--disfluency", "off"]),
+            "嗯，我我觉得好。Um, I think so."
+        );
+        assert_eq!(
+            run(&["--disfluency", "tag"]),
+            "嗯，我我觉得好。Um, I think so."
+        );
+        assert_eq!(
+            run(&["--disfluency", "light", "--language", "zh"]),
+            "我觉得好。Um, I think so."
+        );
+        let fillers = dir.path().join("fillers.txt");
+        std::fs::write(&fillers, "-zh 嗯\n").unwrap();
+        assert_eq!(
+            run(&[
+                "--disfluency",
+                "full",
+                "--fillers",
+                fillers.to_str().unwrap()
+            ]),
+            "嗯，我觉得好。I think so."
+        );
+        let bad = asrpost(&[
+            "process",
+            input,
+            "--disfluency",
+            "light",
+            "--language",
+            "xx",
+        ]);
+        assert!(!bad.status.success());
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("xx"));
+        std::fs::write(&fillers, "zh nonsense 嗯\n").unwrap();
+        let bad = asrpost(&[
+            "process",
+            input,
+            "--disfluency",
+            "light",
+            "--fillers",
+            fillers.to_str().unwrap(),
+        ]);
+        assert!(!bad.status.success());
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("line 1"));
+    }
+}
