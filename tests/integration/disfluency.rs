@@ -206,6 +206,10 @@ fn chinese_hesitations_and_pitfalls() {
             // No orphan or doubled commas.
             ("我们，嗯，去吧。", "我们，去吧。"),
             ("嗯，，我们去。", "我们去。"),
+            // Quotations: closing marks stay; a quoted answer stays.
+            ("他说：“好的，嗯。”然后走了。", "他说：“好的。”然后走了。"),
+            ("我说：“嗯。”", "我说：“嗯。”"),
+            ("“嗯，谁干的？", "“谁干的？"),
         ],
     );
 }
@@ -312,6 +316,10 @@ fn english() {
             ("Well, it went well.", "It went well."),
             ("So, um, we start.", "We start."),
             ("I mean it.", "I mean it."),
+            (
+                "Okay, um, so, you know, I mean, it works.",
+                "Okay, it works.",
+            ),
             ("So we start.", "So we start."),
             ("Um.", ""),
         ],
@@ -321,6 +329,8 @@ fn english() {
         &[
             ("Yeah, I think so.", "I think so."),
             ("Yeah.", "Yeah."),
+            ("Yeah, yeah, yeah.", "Yeah, yeah, yeah."),
+            ("I said: \"Yeah.\"", "I said: \"Yeah.\""),
             ("Turn right here.", "Turn right here."),
         ],
     );

@@ -338,7 +338,8 @@ impl Dict {
                 d.max_compound = d.max_compound.max(units.len());
                 d.compounds.insert(&units, 0);
             }
-            for k in l.keep_repeats {
+            // Repeated backchannels are confirmations (`yeah, yeah`, `ja ja`), not stutters.
+            for k in l.keep_repeats.iter().chain(l.backchannels) {
                 d.keep_repeats.insert(norm(k).replace(' ', ""));
             }
             for k in l.stutter_words {

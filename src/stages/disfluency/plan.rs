@@ -74,6 +74,7 @@ struct Unit {
 
 const TERMINAL: &[char] = &['。', '？', '！', '.', '?', '!', '…', '．'];
 const WEAK: &[char] = &['，', ',', '、', ';', '；', ':', '：', '-', '—', '～', '~'];
+const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '】', '》', '"', ']', '〉'];
 const OPENERS: &[char] = &[
     '“', '‘', '「', '『', '（', '(', '【', '《', '"', '\'', '[', '〈',
 ];
@@ -117,6 +118,7 @@ fn is_acronym(lex: &str) -> bool {
     }
     letters >= 2
         || (letters == 1
+            && lex != "I"
             && lex.chars().count() == 1
             && lex.chars().all(|c| Script::of(c) == Script::Latin))
 }
@@ -514,6 +516,38 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
             return None;
         }
     }
+    // A quotation made only of fillers is quoted speech (`他说：“嗯。”`): keep it.
+    {
+        let mut g = vec![false; n];
+        for h in hits.iter().filter(|h| h.removable) {
+            g[h.first..=h.last].iter_mut().for_each(|x| *x = true);
+        }
+        let marks = |i: usize| {
+            if cx.is_lexical(i) {
+                toks[i].punct
+            } else {
+                toks[i].text
+            }
+        };
+        let mut start = None;
+        for i in 0..n {
+            if i > 0 && marks(i - 1).trim_end().ends_with(OPENERS) {
+                start = Some(i);
+            }
+            let closes = marks(i).contains(CLOSERS)
+                || (i + 1 < n && !cx.is_lexical(i + 1) && toks[i + 1].text.contains(CLOSERS));
+            if let (Some(st), true) = (start, closes) {
+                let lexical: Vec<usize> = (st..=i).filter(|&k| cx.is_lexical(k)).collect();
+                if !lexical.is_empty() && lexical.iter().all(|&k| g[k]) {
+                    hits.retain(|h| !(h.removable && h.first >= st && h.last <= i));
+                }
+                start = None;
+            }
+        }
+        if hits.is_empty() {
+            return None;
+        }
+    }
     hits.sort_by_key(|h| (h.first, h.last));
     let mut plan = Plan {
         keep: vec![true; n],
@@ -739,10 +773,34 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
         if let Some(p) = prev {
             let cur = current_punct(plan, toks, p).to_string();
             let cur = cur.as_str();
-            if let Some(t) = terminal {
-                if strength(cur) < 2 {
-                    set_punct(cx, plan, p, t);
+            // Closing quotes and brackets of the run stay.
+            let closers: String = toks[a..=b]
+                .iter()
+                .flat_map(|t| t.punct.chars())
+                .filter(|c| CLOSERS.contains(c) && !cur.contains(*c))
+                .collect();
+            if cur.contains(OPENERS) || cur.contains(CLOSERS) {
+                // Leave quotes alone; only add the run's closers.
+                if !closers.is_empty() {
+                    let mut np = cur.trim_end().to_string();
+                    np.push_str(&closers);
+                    np.push_str(&cur[cur.trim_end().len()..]);
+                    set_punct(cx, plan, p, &np);
                 }
+            } else if let Some(t) = terminal.filter(|_| strength(cur) < 2) {
+                let mut np: String = t
+                    .trim_end()
+                    .chars()
+                    .filter(|c| !CLOSERS.contains(c))
+                    .collect();
+                np.push_str(&closers);
+                np.push_str(&t[t.trim_end().len()..]);
+                set_punct(cx, plan, p, &np);
+            } else if !closers.is_empty() {
+                let mut np = cur.trim_end().to_string();
+                np.push_str(&closers);
+                np.push_str(&cur[cur.trim_end().len()..]);
+                set_punct(cx, plan, p, &np);
             } else if next.is_none() && only_weak(cur) {
                 // A clause comma left at the end of the sentence.
                 let ws = cur[cur.trim_end().len()..].to_string();

@@ -420,3 +420,32 @@ fn count_planned() {
     }
     panic!("planned {planned} of {total} sentences, {hits} hits, {words} words");
 }
+
+#[test]
+#[ignore]
+fn explore() {
+    let mut out = Vec::new();
+    for t in [
+        "I, I think so.",
+        "嗯嗯嗯嗯嗯。",
+        "我们，呃，额度够吗？",
+        "Yeah, yeah, yeah.",
+        "So so.",
+        "“嗯，谁干的？",
+        "我说：“嗯，好的。”",
+        "Okay, um, so, you know, I mean, it works.",
+        "哦哦，我知道了。",
+        "这个这个这个这个问题。",
+        "电话是一三八一三八。",
+        "他他他他。",
+        "um um um um.",
+        "Um I um think um.",
+    ] {
+        out.push(format!(
+            "{t} => light {:?} / full+b {:?}",
+            run(&light(), t),
+            run(&full_b(), t)
+        ));
+    }
+    panic!("\n{}", out.join("\n"));
+}
