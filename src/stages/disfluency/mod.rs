@@ -155,6 +155,11 @@ impl Tier {
     }
 }
 
+thread_local! {
+    /// Scratch space of the prefilter.
+    static BUFFERS_KEYS: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// What a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -510,6 +515,12 @@ impl DisfluencyRemover {
         if s.words.is_empty() {
             let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
             return plan::plan(&self.dict, &toks, self.settings).map(|p| (p, false));
+        }
+        // Most sentences have nothing: decide that before building token views.
+        let skip =
+            BUFFERS_KEYS.with(|k| !plan::may_match(&self.dict, &s.words, &mut k.borrow_mut()));
+        if skip {
+            return None;
         }
         let toks: Vec<Tok<'_>> = s
             .words

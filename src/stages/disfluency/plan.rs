@@ -143,12 +143,29 @@ fn classify(lex: &str) -> Class {
     }
 }
 
+/// The text of a token or word, for the prefilter.
+pub(super) trait Text {
+    fn text(&self) -> &str;
+}
+
+impl Text for Tok<'_> {
+    fn text(&self) -> &str {
+        self.text
+    }
+}
+
+impl Text for crate::Word<'_> {
+    fn text(&self) -> &str {
+        &self.text
+    }
+}
+
 /// Whether the sentence may contain anything: a cheap test on the raw tokens that lets most
 /// untouched sentences skip the planner.
-fn may_match(dict: &Dict, toks: &[Tok<'_>], scratch: &mut String) -> bool {
+pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) -> bool {
     let mut prev = "";
     for t in toks {
-        let lex = trim(t.text);
+        let lex = trim(t.text());
         if lex.is_empty() {
             continue;
         }
@@ -170,8 +187,8 @@ fn may_match(dict: &Dict, toks: &[Tok<'_>], scratch: &mut String) -> bool {
             }
         }
     }
-    fn lex<'x>(t: &Tok<'x>) -> &'x str {
-        trim(t.text)
+    fn lex<T: Text>(t: &T) -> &str {
+        trim(t.text())
     }
     // Repeated phrases of two or three tokens; other-case repeats of non-ASCII words.
     toks.windows(4)
