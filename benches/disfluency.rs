@@ -1,21 +1,18 @@
 //! The disfluency stage next to a parse of the same input (the figure that matters is the
 //! ratio), on the synthetic 1-hour result.
-//!
-//! The input is `target/corpus/1h.json` (or the file named by `ASRPOST_BENCH_1H`), made with
-//! `python3 tools/gen_corpus.py one --minutes 60 --seed 1 -o target/corpus/1h.json`.
 
 use std::hint::black_box;
 
 use asrpost::stages::disfluency::{DisfluencyRemover, Level, Mode};
+use asrpost::testing::synthetic::{self, SyntheticOptions};
 use asrpost::{Report, Stage, Transcription};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn input() -> String {
-    let path = std::env::var("ASRPOST_BENCH_1H").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/target/corpus/1h.json").to_string()
-    });
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("{path}: {e} (generate it with gen_corpus.py one --minutes 60 --seed 1)")
+    synthetic::generate(&SyntheticOptions {
+        minutes: 60.0,
+        seed: 1,
+        ..Default::default()
     })
 }
 

@@ -16,6 +16,8 @@
 //! * [`Pipeline`] of [`Stage`]s, run on one document or a batch in parallel, with a [`Report`]
 //!   of what each stage did.
 //! * [`export`]: enriched JSON and readable transcripts behind one [`export::Exporter`] trait.
+//! * `client` (feature `client`): submit audio to DashScope, wait, and fetch each file's result
+//!   as a [`Transcription`].
 //! * [`Millis`]: integer milliseconds with exact SRT/WebVTT/ASS formatting.
 //!
 //! # Example
@@ -40,8 +42,8 @@
 //!
 //! | feature | enables | default |
 //! |---|---|---|
-//! | `cli` | the `asrpost` command-line tool (clap, anyhow, indicatif) | no |
-//! | `client` | the DashScope HTTP client | no |
+//! | `cli` | the `asrpost` command-line tool (clap, anyhow, indicatif; enables `client` for `asrpost transcribe`) | no |
+//! | `client` | `client`: the DashScope recording-file recognition client (submit, wait, fetch, upload; ureq with rustls) | no |
 //! | `testing` | [`testing`]: a synthetic result generator, proptest strategies and `arbitrary::Arbitrary` impls for downstream fuzz and property tests | no |
 
 #![deny(missing_docs)]

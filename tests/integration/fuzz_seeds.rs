@@ -26,3 +26,25 @@ fn disfluency_seeds() {
         fuzz::disfluency(&seed);
     }
 }
+
+#[cfg(feature = "client")]
+#[test]
+fn client_seeds() {
+    for seed in seeds("client") {
+        fuzz::client(&seed);
+    }
+}
+
+#[test]
+fn roundtrip_seeds() {
+    let seeds = seeds("roundtrip");
+    // The JSON seeds must parse, or the lossless checks would not run on them.
+    let parsed = seeds
+        .iter()
+        .filter(|s| asrpost::Transcription::from_slice(s).is_ok())
+        .count();
+    assert!(parsed >= 6, "{parsed} seeds parse");
+    for seed in seeds {
+        fuzz::roundtrip(&seed);
+    }
+}

@@ -20,3 +20,5 @@ mod disfluency;
 // Fuzz target bodies over the committed seed corpus.
 #[cfg(feature = "testing")]
 mod fuzz_seeds;
+// The DashScope client against a scripted loopback HTTP server.
+mod client;

@@ -4,6 +4,7 @@ mod args;
 mod io;
 mod pipeline_args;
 mod process;
+mod transcribe;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,10 @@ struct Cli {
 enum Command {
     /// Run the pipeline over result JSON files and write JSON or transcripts.
     Process(process::ProcessArgs),
+    /// Transcribe audio URLs or local files with DashScope, then process and write the results.
+    Transcribe(transcribe::TranscribeArgs),
+    /// Inspect, wait for or cancel a DashScope task.
+    Task(transcribe::TaskArgs),
 }
 
 /// Exit statuses: all good, some inputs failed, usage error.
@@ -34,6 +39,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Process(args) => process::run(args),
+        Command::Transcribe(args) => transcribe::run(args),
+        Command::Task(args) => transcribe::run_task(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
