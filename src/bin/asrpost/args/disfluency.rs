@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use anyhow::bail;
 use anyhow::{Context, Result};
 use asrpost::PipelineBuilder;
 use asrpost::stages::disfluency::{DisfluencyRemover, Language, Level, Mode};
@@ -37,22 +38,19 @@ pub(crate) struct DisfluencyArgs {
     #[arg(long, value_name = "FILE", requires = "disfluency")]
     fillers: Option<PathBuf>,
 
-    /// Languages of the audio, whose filler lists apply (zh, en, ja, ko, de, fr, ru).
-    #[arg(
-        long,
-        value_name = "LANGS",
-        value_delimiter = ',',
-        default_value = "zh,en",
-        value_parser = parse_language
-    )]
-    language: Vec<Language>,
-}
-
-fn parse_language(s: &str) -> Result<Language, String> {
-    Language::from_code(s).map_err(|e| e.to_string())
+    /// Languages of the audio (zh, en, ja, yue, ko, de, fr, ru); repeat or comma-separate.
+    /// `transcribe` sends them as language hints; the disfluency stage applies their filler
+    /// lists (yue uses zh's), zh and en when not given.
+    #[arg(long = "language", value_name = "LANG", value_delimiter = ',')]
+    languages: Vec<String>,
 }
 
 impl DisfluencyArgs {
+    /// The `--language` codes as given.
+    pub(crate) fn languages(&self) -> &[String] {
+        &self.languages
+    }
+
     /// Appends the stages these flags ask for.
     pub(crate) fn add_stages(&self, builder: PipelineBuilder) -> Result<PipelineBuilder> {
         let Some(choice) = self.disfluency else {
@@ -69,8 +67,21 @@ impl DisfluencyArgs {
         if self.backchannels {
             b.backchannels(true);
         }
-        if !self.language.is_empty() {
-            b.languages(self.language.iter().copied());
+        if !self.languages.is_empty() {
+            let mut langs = Vec::new();
+            for code in &self.languages {
+                // Cantonese shares the Chinese hesitations.
+                let code = if code.eq_ignore_ascii_case("yue") {
+                    "zh"
+                } else {
+                    code
+                };
+                match Language::from_code(code) {
+                    Ok(l) => langs.push(l),
+                    Err(e) => bail!("--language: {e}"),
+                }
+            }
+            b.languages(langs);
         }
         if let Some(path) = &self.fillers {
             let text = std::fs::read_to_string(path)
