@@ -514,7 +514,7 @@ impl DisfluencyRemover {
     fn plan_sentence(&self, s: &Sentence<'_>) -> Option<(Plan, bool)> {
         if s.words.is_empty() {
             let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
-            return plan::plan(&self.dict, &toks, self.settings).map(|p| (p, false));
+            return plan::plan(&self.dict, &toks, self.settings, false).map(|p| (p, false));
         }
         // Most sentences have nothing: decide that before building token views.
         let skip =
@@ -532,7 +532,7 @@ impl DisfluencyRemover {
                 end: w.end_time,
             })
             .collect();
-        plan::plan(&self.dict, &toks, self.settings).map(|p| (p, true))
+        plan::plan(&self.dict, &toks, self.settings, true).map(|p| (p, true))
     }
 
     fn sentence(

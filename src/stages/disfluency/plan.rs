@@ -436,11 +436,17 @@ fn enabled(tier: Tier, s: Settings) -> bool {
     }
 }
 
-/// Plans one sentence. `None` when nothing is found.
-pub(super) fn plan(dict: &Dict, toks: &[Tok<'_>], settings: Settings) -> Option<Plan> {
+/// Plans one sentence. `None` when nothing is found. `checked` says [`may_match`] already
+/// passed.
+pub(super) fn plan(
+    dict: &Dict,
+    toks: &[Tok<'_>],
+    settings: Settings,
+    checked: bool,
+) -> Option<Plan> {
     BUFFERS.with(|cell| {
         let mut buffers = cell.take();
-        if !may_match(dict, toks, &mut buffers.keys) {
+        if !checked && !may_match(dict, toks, &mut buffers.keys) {
             cell.replace(buffers);
             return None;
         }
