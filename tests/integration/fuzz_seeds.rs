@@ -27,6 +27,13 @@ fn timeline_seeds() {
     }
 }
 
+#[test]
+fn disfluency_seeds() {
+    for seed in seeds("disfluency") {
+        fuzz::disfluency(&seed);
+    }
+}
+
 #[cfg(feature = "client")]
 #[test]
 fn client_seeds() {

@@ -18,6 +18,8 @@ mod prop;
 // The sensitive-word stage: samples, properties, CLI flags.
 #[cfg(feature = "testing")]
 mod sensitive;
+// The disfluency stage: per-language tables, repair, report, property tests.
+mod disfluency;
 // Fuzz target bodies over the committed seed corpus.
 #[cfg(feature = "testing")]
 mod fuzz_seeds;

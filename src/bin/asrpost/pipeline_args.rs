@@ -19,6 +19,11 @@ pub(crate) struct PipelineArgs {
 }
 
 impl PipelineArgs {
+    /// The audio's languages (`--language`), shared with `transcribe`'s language hints.
+    pub(crate) fn languages(&self) -> &[String] {
+        self.disfluency.languages()
+    }
+
     /// The pipeline the flags describe, stages in the order of DESIGN.md: sensitive words,
     /// disfluency, timestamp alignment, speaker turns.
     pub(crate) fn build(&self) -> Result<Pipeline> {

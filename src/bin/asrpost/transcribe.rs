@@ -70,10 +70,6 @@ pub(crate) struct TranscribeArgs {
     #[arg(long, value_name = "MODEL", default_value = "paraformer-v2")]
     model: String,
 
-    /// Language hints (paraformer-v2: zh, en, ja, yue, ko, de, fr, ru); repeat or comma-separate.
-    #[arg(long = "language", value_name = "LANG", value_delimiter = ',')]
-    languages: Vec<String>,
-
     /// Audio tracks to transcribe, 0-based (each is billed); repeat or comma-separate.
     #[arg(long = "channel", value_name = "N", value_delimiter = ',')]
     channels: Vec<u32>,
@@ -127,8 +123,10 @@ pub(crate) struct TranscribeArgs {
 impl TranscribeArgs {
     fn request(&self, urls: Vec<String>) -> TranscriptionRequest {
         let mut r = TranscriptionRequest::new(&self.model, urls);
-        if !self.languages.is_empty() {
-            r = r.language_hints(self.languages.iter().cloned());
+        // `--language` lives with the stage flags: it also picks the filler lists.
+        let languages = self.pipeline.languages();
+        if !languages.is_empty() {
+            r = r.language_hints(languages.iter().cloned());
         }
         if !self.channels.is_empty() {
             r = r.channel_id(self.channels.iter().copied());

@@ -1,0 +1,748 @@
+//! Disfluency removal: hesitations, backchannels, discourse markers, stutters and recognition
+//! loops, in the seven languages Paraformer recognizes (zh, en, ja, ko, de, fr, ru).
+//!
+//! [`DisfluencyRemover`] finds, per sentence:
+//!
+//! * **hesitations** (tier A: `嗯`, `呃`, `um`, `えー`, `음`, `äh`, `euh`, `э`…), removed as whole
+//!   tokens in every level;
+//! * **backchannels** (tier B: `对`, `好的`, `yeah`, `はい`, `네`, `ja`, `oui`, `да`…), on their own
+//!   switch ([`DisfluencyBuilder::backchannels`]), only where they stand alone in a clause and
+//!   never when they are the whole reply;
+//! * **discourse markers** (tier C: `那个`, `就是说`, `you know`, `あの`, `also`, `du coup`, `ну`…),
+//!   in [`Level::Full`] only, and only in filler position (at a clause start and followed by
+//!   punctuation, the sentence end or another filler), so `那个订单` and `just like that` stay;
+//! * **repetitions**: stutters and repeated words collapse to the last copy (`I I think` → `I
+//!   think`, `我我我觉得` → `我觉得`, `我们我们` → `我们`, `w- went` → `went`), but not
+//!   reduplication (`看看`, `谢谢`, `妈妈`, `研究研究`), digit strings (`八八八`, `two two five`)
+//!   or `uh-uh` ("no");
+//! * **recognition loops**: runs of four or more identical tokens, collapsed and reported (or
+//!   only reported where the token may really repeat: digits, `哈`, `对`).
+//!
+//! Lists apply by the script of the word and the language hints ([`DisfluencyBuilder::languages`],
+//! by default zh and en as in the service), never across languages: with German hinted, the
+//! English `um` and `er` are German words and stay. Matching takes whole tokens only, so `额`
+//! never touches `额度` or `金额`, even when the recognizer writes one character per word.
+//! A sentence-final particle (`好啊`, `是吧`) is not a filler, and in [`Level::Light`] a sentence
+//! made only of fillers (`嗯。`, an answer) is kept.
+//!
+//! After removal the stage repairs the text: the clause's terminal punctuation moves to the word
+//! before, no punctuation is left leading or doubled (`，，`, `, ,`), spaces are trimmed, and a
+//! Latin or Cyrillic sentence keeps its capital. Sentence text and bounds follow the remaining
+//! words; kept words keep their timestamps; a sentence left empty is dropped. Sentences without
+//! words are tokenized from their text and keep their bounds.
+//!
+//! In [`Mode::Tag`] nothing is removed: each found word gets a `disfluency` enrichment field
+//! (`{"kind":"hesitation","entry":"嗯","language":"zh"}`), and sentences without words get a
+//! list of them. [`Mode::Off`] leaves the document byte-identical.
+//!
+//! The report (stage `disfluency`) has one event per finding (`removed`, `tagged` or
+//! `flagged`), time-stamped, with the speaker; one `sentence-dropped` event per dropped
+//! sentence; one `speaker-summary` event per speaker with counts by kind and by word and the
+//! rate per minute of talk; and counters per kind.
+//!
+//! # Example
+//!
+//! ```
+//! use asrpost::stages::disfluency::{DisfluencyRemover, Level};
+//! use asrpost::{Pipeline, Transcription};
+//!
+//! let json = r#"{"transcripts":[{"text":"嗯，我我我觉得额度不够。","sentences":[
+//!   {"begin_time":0,"end_time":1000,"text":"嗯，我我我觉得额度不够。","words":[
+//!   {"begin_time":0,"end_time":100,"text":"嗯","punctuation":"，"},
+//!   {"begin_time":100,"end_time":200,"text":"我","punctuation":""},
+//!   {"begin_time":200,"end_time":300,"text":"我","punctuation":""},
+//!   {"begin_time":300,"end_time":400,"text":"我","punctuation":""},
+//!   {"begin_time":400,"end_time":500,"text":"觉","punctuation":""},
+//!   {"begin_time":500,"end_time":600,"text":"得","punctuation":""},
+//!   {"begin_time":600,"end_time":700,"text":"额","punctuation":""},
+//!   {"begin_time":700,"end_time":800,"text":"度","punctuation":""},
+//!   {"begin_time":800,"end_time":900,"text":"不","punctuation":""},
+//!   {"begin_time":900,"end_time":1000,"text":"够","punctuation":"。"}]}]}]}"#;
+//! let mut doc = Transcription::from_str(json)?;
+//! let stage = DisfluencyRemover::builder().level(Level::Light).build()?;
+//! let report = Pipeline::builder().stage(stage).build().run(&mut doc)?;
+//! let s = &doc.transcripts[0].sentences[0];
+//! assert_eq!(s.text, "我觉得额度不够。");
+//! assert_eq!(s.begin_time.0, 300); // the kept 我
+//! assert_eq!(report.counter("disfluency", "hesitation"), 1);
+//! assert_eq!(report.counter("disfluency", "repetition"), 1);
+//! # Ok::<(), asrpost::Error>(())
+//! ```
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::{Error, Result};
+use crate::model::{Location, Sentence, Transcription};
+use crate::stages::{ReportEvent, Stage, StageReport, for_each_sentence};
+use crate::text::Script;
+use crate::{Millis, Report};
+
+mod dict;
+mod lists;
+mod plan;
+
+use dict::{Dict, Edits};
+use plan::{Plan, Settings, Tok};
+
+/// What the stage does with what it finds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// Nothing: the document stays byte-identical and the report empty.
+    Off,
+    /// Keep the words, mark them in the enriched output and the report.
+    Tag,
+    /// Remove them and repair the text.
+    #[default]
+    Remove,
+}
+
+impl Mode {
+    /// The mode's name: `off`, `tag`, `remove`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Off => "off",
+            Mode::Tag => "tag",
+            Mode::Remove => "remove",
+        }
+    }
+}
+
+/// How much counts as a disfluency.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Level {
+    /// Hesitations, repetitions and recognition loops.
+    #[default]
+    Light,
+    /// Plus discourse markers in filler position.
+    Full,
+}
+
+/// A tier of the word lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Tier {
+    /// Tier A: hesitation sounds (`嗯`, `um`, `äh`).
+    Hesitation,
+    /// Tier B: backchannels and acknowledgements (`对`, `yeah`, `ja`).
+    Backchannel,
+    /// Tier C: discourse markers (`那个`, `you know`, `also`).
+    Marker,
+}
+
+impl Tier {
+    /// Parses `hesitation`, `backchannel`, `marker` (or `a`, `b`, `c`).
+    ///
+    /// # Errors
+    ///
+    /// An unknown name.
+    pub fn from_name(name: &str) -> Result<Tier> {
+        match name.to_ascii_lowercase().as_str() {
+            "hesitation" | "a" => Ok(Tier::Hesitation),
+            "backchannel" | "b" => Ok(Tier::Backchannel),
+            "marker" | "c" => Ok(Tier::Marker),
+            _ => Err(Error::invalid(
+                "filler tier",
+                format!("`{name}` is not one of hesitation, backchannel, marker"),
+            )),
+        }
+    }
+}
+
+thread_local! {
+    /// Scratch space of the prefilter.
+    static BUFFERS_KEYS: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// What a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Kind {
+    /// A hesitation sound.
+    Hesitation,
+    /// A backchannel.
+    Backchannel,
+    /// A discourse marker.
+    Marker,
+    /// A stutter, repeated word or phrase, or word fragment.
+    Repetition,
+    /// A run of four or more identical tokens: likely a recognition loop.
+    Loop,
+}
+
+impl Kind {
+    /// The name used in reports and enrichment: `hesitation`, `backchannel`, `marker`,
+    /// `repetition`, `loop`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Hesitation => "hesitation",
+            Kind::Backchannel => "backchannel",
+            Kind::Marker => "marker",
+            Kind::Repetition => "repetition",
+            Kind::Loop => "loop",
+        }
+    }
+}
+
+impl From<Tier> for Kind {
+    fn from(t: Tier) -> Kind {
+        match t {
+            Tier::Hesitation => Kind::Hesitation,
+            Tier::Backchannel => Kind::Backchannel,
+            Tier::Marker => Kind::Marker,
+        }
+    }
+}
+
+/// A language with built-in lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Language {
+    /// Chinese (Mandarin).
+    Zh,
+    /// English.
+    En,
+    /// Japanese.
+    Ja,
+    /// Korean.
+    Ko,
+    /// German.
+    De,
+    /// French.
+    Fr,
+    /// Russian.
+    Ru,
+}
+
+impl Language {
+    /// Every language with lists.
+    pub const ALL: [Language; 7] = [
+        Language::Zh,
+        Language::En,
+        Language::Ja,
+        Language::Ko,
+        Language::De,
+        Language::Fr,
+        Language::Ru,
+    ];
+
+    /// The ISO 639-1 code (`zh`, `en`…), as in the service's `language_hints`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Zh => "zh",
+            Language::En => "en",
+            Language::Ja => "ja",
+            Language::Ko => "ko",
+            Language::De => "de",
+            Language::Fr => "fr",
+            Language::Ru => "ru",
+        }
+    }
+
+    /// Parses a code (`zh`, `EN`, `ja-JP`).
+    ///
+    /// # Errors
+    ///
+    /// A language without lists.
+    pub fn from_code(code: &str) -> Result<Language> {
+        let base = code.trim().split(['-', '_']).next().unwrap_or("");
+        Language::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(base))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "language",
+                    format!("`{code}` is not one of zh, en, ja, ko, de, fr, ru"),
+                )
+            })
+    }
+
+    /// Parses a comma-separated list (`zh,en`).
+    ///
+    /// # Errors
+    ///
+    /// An unknown code, or an empty list.
+    pub fn parse_list(list: &str) -> Result<Vec<Language>> {
+        let mut out = Vec::new();
+        for code in list.split(',').filter(|c| !c.trim().is_empty()) {
+            let l = Language::from_code(code)?;
+            if !out.contains(&l) {
+                out.push(l);
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::invalid("language list", "no language given"));
+        }
+        Ok(out)
+    }
+
+    /// The script the language's lists are matched in (Japanese kana, Chinese Han…).
+    fn script(self) -> Script {
+        match self {
+            Language::Zh => Script::Han,
+            Language::Ja => Script::Kana,
+            Language::Ko => Script::Hangul,
+            Language::Ru => Script::Cyrillic,
+            Language::En | Language::De | Language::Fr => Script::Latin,
+        }
+    }
+}
+
+/// Builds a [`DisfluencyRemover`]; reusable.
+#[derive(Clone, Debug)]
+pub struct DisfluencyBuilder {
+    mode: Mode,
+    level: Level,
+    backchannels: bool,
+    parallel: bool,
+    languages: Vec<Language>,
+    edits: Edits,
+}
+
+impl Default for DisfluencyBuilder {
+    fn default() -> Self {
+        DisfluencyBuilder {
+            mode: Mode::Remove,
+            level: Level::Light,
+            backchannels: false,
+            parallel: true,
+            languages: vec![Language::Zh, Language::En],
+            edits: Edits::default(),
+        }
+    }
+}
+
+impl DisfluencyBuilder {
+    /// What to do with findings. By default, [`Mode::Remove`].
+    pub fn mode(&mut self, mode: Mode) -> &mut Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Which tiers count. By default, [`Level::Light`].
+    pub fn level(&mut self, level: Level) -> &mut Self {
+        self.level = level;
+        self
+    }
+
+    /// Whether backchannels (tier B) count, in either level. By default, false: they carry
+    /// the listener's side of a conversation.
+    pub fn backchannels(&mut self, yes: bool) -> &mut Self {
+        self.backchannels = yes;
+        self
+    }
+
+    /// Whether large transcripts are processed in parallel over sentences (the result is the
+    /// same). By default, true.
+    pub fn parallel(&mut self, yes: bool) -> &mut Self {
+        self.parallel = yes;
+        self
+    }
+
+    /// The languages whose lists apply (the audio's language hints). By default, zh and en,
+    /// the service's default hints.
+    pub fn languages<I: IntoIterator<Item = Language>>(&mut self, languages: I) -> &mut Self {
+        self.languages.clear();
+        for l in languages {
+            if !self.languages.contains(&l) {
+                self.languages.push(l);
+            }
+        }
+        self
+    }
+
+    /// Adds an entry to a language's list (words separated by spaces; Chinese and Japanese
+    /// without). It applies only when the language is hinted. By default, only the built-in
+    /// lists.
+    pub fn add(&mut self, language: Language, tier: Tier, entry: &str) -> &mut Self {
+        self.edits
+            .added
+            .push((language, tier, entry.trim().to_string()));
+        self
+    }
+
+    /// Removes an entry from a language's lists, built-in or added. By default, nothing is
+    /// removed.
+    pub fn remove(&mut self, language: Language, entry: &str) -> &mut Self {
+        self.edits
+            .removed
+            .push((language, entry.trim().to_string()));
+        self
+    }
+
+    /// Applies a fillers file: one change per line, `#` starts a comment.
+    ///
+    /// ```text
+    /// # language tier entry: adds
+    /// zh hesitation 呃呃
+    /// en marker you see
+    /// # -language entry: removes
+    /// -en hmm
+    /// ```
+    ///
+    /// Tiers are `hesitation`, `backchannel` and `marker` (or `a`, `b`, `c`). By default, no
+    /// file.
+    ///
+    /// # Errors
+    ///
+    /// A malformed line, with its number.
+    pub fn fillers(&mut self, file: &str) -> Result<&mut Self> {
+        for (n, line) in file.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let bad = |m: String| Error::invalid("fillers file", format!("line {}: {m}", n + 1));
+            let mut parts = line.splitn(2, char::is_whitespace);
+            let head = parts.next().unwrap_or("");
+            let rest = parts.next().unwrap_or("").trim();
+            if let Some(code) = head.strip_prefix('-') {
+                let lang = Language::from_code(code).map_err(|e| bad(e.message()))?;
+                if rest.is_empty() {
+                    return Err(bad("missing entry".into()));
+                }
+                self.remove(lang, rest);
+            } else {
+                let lang = Language::from_code(head).map_err(|e| bad(e.message()))?;
+                let mut parts = rest.splitn(2, char::is_whitespace);
+                let tier =
+                    Tier::from_name(parts.next().unwrap_or("")).map_err(|e| bad(e.message()))?;
+                let entry = parts.next().unwrap_or("").trim();
+                if entry.is_empty() {
+                    return Err(bad("missing entry".into()));
+                }
+                self.add(lang, tier, entry);
+            }
+        }
+        Ok(self)
+    }
+
+    /// The stage.
+    ///
+    /// # Errors
+    ///
+    /// No language given.
+    pub fn build(&self) -> Result<DisfluencyRemover> {
+        if self.languages.is_empty() {
+            return Err(Error::invalid("languages", "no language given"));
+        }
+        Ok(DisfluencyRemover {
+            mode: self.mode,
+            settings: Settings {
+                level: self.level,
+                backchannels: self.backchannels,
+            },
+            parallel: self.parallel,
+            languages: self.languages.clone(),
+            dict: Dict::build(&self.languages, &self.edits),
+        })
+    }
+}
+
+/// The disfluency stage (name `disfluency`). See the [module docs](self).
+pub struct DisfluencyRemover {
+    mode: Mode,
+    settings: Settings,
+    parallel: bool,
+    languages: Vec<Language>,
+    dict: Dict,
+}
+
+impl fmt::Debug for DisfluencyRemover {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DisfluencyRemover")
+            .field("mode", &self.mode)
+            .field("level", &self.settings.level)
+            .field("backchannels", &self.settings.backchannels)
+            .field("languages", &self.languages)
+            .field("dict", &self.dict)
+            .finish()
+    }
+}
+
+impl Default for DisfluencyRemover {
+    fn default() -> Self {
+        DisfluencyRemover::new()
+    }
+}
+
+/// Per-speaker statistics, the `detail` of a `speaker-summary` event.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SpeakerStats {
+    /// The channel.
+    pub channel: u32,
+    /// The speaker, when diarized.
+    pub speaker: Option<i64>,
+    /// Talk time: the sum of the speaker's sentence spans in the input.
+    pub talk_ms: u64,
+    /// Findings in all.
+    pub total: u64,
+    /// Findings per minute of talk (0 without talk).
+    pub per_minute: f64,
+    /// Findings by kind (`hesitation`…).
+    pub by_kind: BTreeMap<String, u64>,
+    /// Findings by word (the list entry, or the repeated word).
+    pub by_word: BTreeMap<String, u64>,
+}
+
+impl DisfluencyRemover {
+    /// The stage with the defaults: remove, light, zh and en, no backchannels.
+    pub fn new() -> DisfluencyRemover {
+        DisfluencyBuilder::default()
+            .build()
+            .expect("OK because the default builder has languages")
+    }
+
+    /// A builder.
+    pub fn builder() -> DisfluencyBuilder {
+        DisfluencyBuilder::default()
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Plans one sentence (words, or its text when it has none).
+    fn plan_sentence(&self, s: &Sentence<'_>) -> Option<(Plan, bool)> {
+        if s.words.is_empty() {
+            let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
+            return plan::plan(&self.dict, &toks, self.settings, false).map(|p| (p, false));
+        }
+        // Most sentences have nothing: decide that before building token views.
+        let skip =
+            BUFFERS_KEYS.with(|k| !plan::may_match(&self.dict, &s.words, &mut k.borrow_mut()));
+        if skip {
+            return None;
+        }
+        let toks: Vec<Tok<'_>> = s
+            .words
+            .iter()
+            .map(|w| Tok {
+                text: &w.text,
+                punct: &w.punctuation,
+                begin: w.begin_time,
+                end: w.end_time,
+            })
+            .collect();
+        plan::plan(&self.dict, &toks, self.settings, true).map(|p| (p, true))
+    }
+
+    fn sentence(
+        &self,
+        loc: Location,
+        channel: u32,
+        s: &mut Sentence<'_>,
+        report: &mut StageReport,
+    ) {
+        let Some((plan, has_words)) = self.plan_sentence(s) else {
+            return;
+        };
+        let remove = self.mode == Mode::Remove;
+        // Text and times of a hit's tokens (before the words move).
+        let text_only = if has_words {
+            Vec::new()
+        } else {
+            plan::tokenize(&s.text, s.begin_time, s.end_time)
+        };
+        let span = |first: usize, last: usize| -> (String, Millis, Millis) {
+            if has_words {
+                let ws = &s.words[first..=last];
+                let mut t = String::new();
+                for w in ws {
+                    t.push_str(&w.text);
+                    t.push_str(&w.punctuation);
+                }
+                (t, ws[0].begin_time, ws[ws.len() - 1].end_time)
+            } else {
+                let ts = &text_only[first..=last];
+                let t: String = ts.iter().flat_map(|t| [t.text, t.punct]).collect();
+                (t, ts[0].begin, ts[ts.len() - 1].end)
+            }
+        };
+        let spans: Vec<(String, Millis, Millis)> =
+            plan.hits.iter().map(|h| span(h.first, h.last)).collect();
+        let mut tags = Vec::new();
+        for (h, (text, begin, end)) in plan.hits.iter().zip(spans) {
+            let removed = remove && h.removable;
+            let kind = if removed {
+                "removed"
+            } else if self.mode == Mode::Tag {
+                "tagged"
+            } else {
+                "flagged"
+            };
+            let mut detail = json!({
+                "kind": h.kind.name(),
+                "entry": h.entry,
+                "language": h.language.map(Language::code),
+                "channel": channel,
+                "speaker": s.speaker_id,
+            });
+            if !has_words {
+                // Tokenized from the text: the times are the sentence's.
+                detail["approximate_time"] = json!(true);
+            }
+            let mut ev = ReportEvent::new(kind, loc)
+                .time(begin, end)
+                .text(text.trim())
+                .detail(detail);
+            if has_words {
+                ev = ev.words(h.first, h.last + 1);
+            }
+            report.event(ev);
+            report.count(h.kind.name(), 1);
+            if removed {
+                report.count("removed-words", (h.last - h.first + 1) as u64);
+            }
+            if self.mode == Mode::Tag {
+                report.count("tagged-words", (h.last - h.first + 1) as u64);
+                let tag = json!({
+                    "kind": h.kind.name(),
+                    "entry": h.entry,
+                    "language": h.language.map(Language::code),
+                });
+                if has_words {
+                    for w in &mut s.words[h.first..=h.last] {
+                        // Word keys never clash with "disfluency"; an error cannot happen.
+                        let _ = w.enrich("disfluency", tag.clone());
+                    }
+                } else {
+                    let mut t = tag;
+                    t["text"] = json!(text.trim());
+                    tags.push(t);
+                }
+            }
+        }
+        if !tags.is_empty() {
+            let _ = s.enrich("disfluency", serde_json::Value::Array(tags));
+        }
+        if !remove || plan.keep.iter().all(|&k| k) {
+            return;
+        }
+        if plan.emptied {
+            report.event(
+                ReportEvent::new("sentence-dropped", loc)
+                    .time(s.begin_time, s.end_time)
+                    .text(s.text.to_string())
+                    .detail(json!({"channel": channel, "speaker": s.speaker_id})),
+            );
+            report.count("dropped-sentences", 1);
+            return;
+        }
+        if has_words {
+            let Plan {
+                keep, text, punct, ..
+            } = plan;
+            for ((w, t), p) in s.words.iter_mut().zip(text).zip(punct) {
+                if let Some(t) = t {
+                    w.text = Cow::Owned(t);
+                }
+                if let Some(p) = p {
+                    w.punctuation = Cow::Owned(p);
+                }
+            }
+            let mut k = keep.into_iter();
+            s.words.retain(|_| k.next().unwrap_or(true));
+            s.fit_bounds_to_words();
+            s.rebuild_text();
+        } else {
+            let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
+            let mut out = String::with_capacity(s.text.len());
+            for (i, t) in toks.iter().enumerate() {
+                if plan.keep[i] {
+                    out.push_str(plan.text[i].as_deref().unwrap_or(t.text));
+                    out.push_str(plan.punct[i].as_deref().unwrap_or(t.punct));
+                }
+            }
+            s.text = Cow::Owned(out);
+        }
+    }
+}
+
+impl Stage for DisfluencyRemover {
+    fn name(&self) -> &'static str {
+        "disfluency"
+    }
+
+    fn process(&self, doc: &mut Transcription<'_>, report: &mut Report) -> Result<()> {
+        if self.mode == Mode::Off {
+            return Ok(());
+        }
+        // Talk time per speaker, from the input.
+        let mut talk: BTreeMap<(u32, Option<i64>), u64> = BTreeMap::new();
+        for t in &doc.transcripts {
+            for s in &t.sentences {
+                *talk.entry((t.channel_id, s.speaker_id)).or_insert(0) +=
+                    s.end_time.0.saturating_sub(s.begin_time.0);
+            }
+        }
+        let channels: Vec<u32> = doc.transcripts.iter().map(|t| t.channel_id).collect();
+        let stage = report.stage(self.name());
+        let first_event = stage.events.len();
+        for_each_sentence(doc, stage, self.parallel, |loc, s, r| {
+            let channel = channels.get(loc.transcript).copied().unwrap_or(0);
+            self.sentence(loc, channel, s, r);
+        });
+        // Drop the sentences left empty (their events name their input index).
+        let dropped: HashSet<(usize, usize)> = stage.events[first_event..]
+            .iter()
+            .filter(|e| e.kind == "sentence-dropped")
+            .filter_map(|e| Some((e.location.transcript, e.location.sentence?)))
+            .collect();
+        if !dropped.is_empty() {
+            for (ti, t) in doc.transcripts.iter_mut().enumerate() {
+                let mut si = 0;
+                t.sentences.retain(|_| {
+                    si += 1;
+                    !dropped.contains(&(ti, si - 1))
+                });
+                t.rebuild_text();
+            }
+        }
+        // Per-speaker summary.
+        let mut stats: BTreeMap<(u32, Option<i64>), SpeakerStats> = BTreeMap::new();
+        for e in &stage.events[first_event..] {
+            if e.kind == "sentence-dropped" {
+                continue;
+            }
+            let Some(d) = &e.detail else { continue };
+            let channel = d["channel"].as_u64().unwrap_or(0) as u32;
+            let speaker = d["speaker"].as_i64();
+            let st = stats.entry((channel, speaker)).or_default();
+            st.total += 1;
+            if let Some(k) = d["kind"].as_str() {
+                *st.by_kind.entry(k.to_string()).or_insert(0) += 1;
+            }
+            if let Some(w) = d["entry"].as_str() {
+                *st.by_word.entry(w.to_lowercase()).or_insert(0) += 1;
+            }
+        }
+        for ((channel, speaker), mut st) in stats {
+            st.channel = channel;
+            st.speaker = speaker;
+            st.talk_ms = talk.get(&(channel, speaker)).copied().unwrap_or(0);
+            st.per_minute = if st.talk_ms == 0 {
+                0.0
+            } else {
+                st.total as f64 * 60_000.0 / st.talk_ms as f64
+            };
+            let detail = serde_json::to_value(&st).unwrap_or_default();
+            let ti = channels.iter().position(|&c| c == channel).unwrap_or(0);
+            stage.event(
+                ReportEvent::new("speaker-summary", Location::transcript(ti)).detail(detail),
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

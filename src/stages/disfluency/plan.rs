@@ -1,0 +1,998 @@
+//! Detection and repair for one sentence, on token views shared by sentences with words and
+//! sentences tokenized from their text.
+
+use super::dict::{Dict, Position, Trie, is_char_unit, normalize_into, script};
+use super::{Kind, Language, Level, Tier};
+use crate::Millis;
+use crate::text::Script;
+
+/// One token: a word, or a piece of a sentence's text.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Tok<'t> {
+    pub(super) text: &'t str,
+    pub(super) punct: &'t str,
+    pub(super) begin: Millis,
+    pub(super) end: Millis,
+}
+
+/// One thing found: tokens `first..=last`.
+#[derive(Clone, Debug)]
+pub(super) struct Hit {
+    pub(super) first: usize,
+    pub(super) last: usize,
+    pub(super) kind: Kind,
+    pub(super) entry: String,
+    pub(super) language: Option<Language>,
+    /// Whether the tokens go (in remove mode); loops of protected tokens are only flagged.
+    pub(super) removable: bool,
+}
+
+/// What to do with a sentence.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    pub(super) hits: Vec<Hit>,
+    pub(super) keep: Vec<bool>,
+    pub(super) text: Vec<Option<String>>,
+    pub(super) punct: Vec<Option<String>>,
+    /// No lexical token is left.
+    pub(super) emptied: bool,
+}
+
+/// Options the planner needs.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Settings {
+    pub(super) level: Level,
+    pub(super) backchannels: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Punct,
+    Digit,
+    Chars,
+    Word,
+}
+
+struct Info {
+    class: Class,
+    /// A hash of the key, to compare tokens quickly.
+    hash: u64,
+    /// Normalized key range in the key buffer.
+    key: (usize, usize),
+    /// Punctuation (of the token, or a punctuation token right after it) ends the clause.
+    break_after: bool,
+    /// Terminal punctuation (`。？！.?!`) follows.
+    terminal_after: bool,
+}
+
+struct Unit {
+    tok: usize,
+    key: (usize, usize),
+    tok_start: bool,
+    tok_end: bool,
+}
+
+const TERMINAL: &[char] = &['。', '？', '！', '.', '?', '!', '…', '．'];
+const WEAK: &[char] = &['，', ',', '、', ';', '；', ':', '：', '-', '—', '～', '~'];
+const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '】', '》', '"', ']', '〉'];
+const OPENERS: &[char] = &[
+    '“', '‘', '「', '『', '（', '(', '【', '《', '"', '\'', '[', '〈',
+];
+
+/// 0 none, 1 weak, 2 terminal.
+fn strength(p: &str) -> u8 {
+    if p.contains(TERMINAL) {
+        2
+    } else if p.contains(WEAK) {
+        1
+    } else {
+        0
+    }
+}
+
+fn only_weak(p: &str) -> bool {
+    !p.trim().is_empty() && p.chars().all(|c| c.is_whitespace() || WEAK.contains(&c))
+}
+
+/// `str::trim`, with the ASCII case first.
+#[inline]
+pub(super) fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    if t.ends_with(|c: char| !c.is_ascii() && c.is_whitespace())
+        || t.starts_with(|c: char| !c.is_ascii() && c.is_whitespace())
+    {
+        t.trim()
+    } else {
+        t
+    }
+}
+
+/// Two or more letters, all capitals, or one spelled Latin capital letter.
+fn is_acronym(lex: &str) -> bool {
+    let mut letters = 0;
+    for c in lex.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= 2
+        || (letters == 1
+            && lex != "I"
+            && lex.chars().count() == 1
+            && lex.chars().all(|c| Script::of(c) == Script::Latin))
+}
+
+fn classify(lex: &str) -> Class {
+    let mut chars = false;
+    let mut letters = false;
+    for c in lex.chars() {
+        match script(c) {
+            Script::Digit => return Class::Digit,
+            Script::Han | Script::Kana => chars = true,
+            Script::Punctuation | Script::Space => {}
+            _ => letters = true,
+        }
+    }
+    if chars && !letters {
+        Class::Chars
+    } else if chars || letters {
+        Class::Word
+    } else {
+        Class::Punct
+    }
+}
+
+/// The text of a token or word, for the prefilter.
+pub(super) trait Text {
+    fn text(&self) -> &str;
+}
+
+impl Text for Tok<'_> {
+    fn text(&self) -> &str {
+        self.text
+    }
+}
+
+impl Text for crate::Word<'_> {
+    fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Whether the sentence may contain anything: a cheap test on the raw tokens that lets most
+/// untouched sentences skip the planner.
+pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) -> bool {
+    let mut prev = "";
+    for t in toks {
+        let lex = trim(t.text());
+        if lex.is_empty() {
+            continue;
+        }
+        if lex.eq_ignore_ascii_case(prev) || (lex.len() > 1 && lex.ends_with('-')) {
+            return true;
+        }
+        prev = lex;
+        let mut chars = lex.chars();
+        let Some(first) = chars.next() else { continue };
+        if is_char_unit(first) {
+            if dict.may_start(first) || chars.any(|c| is_char_unit(c) && dict.may_start(c)) {
+                return true;
+            }
+        } else if first.to_lowercase().any(|l| dict.may_start(l)) {
+            scratch.clear();
+            normalize_into(lex, scratch);
+            if dict.fillers.step(Trie::ROOT, scratch).is_some() {
+                return true;
+            }
+        }
+    }
+    fn lex<T: Text>(t: &T) -> &str {
+        trim(t.text())
+    }
+    // Repeated phrases of two or three tokens; other-case repeats of non-ASCII words.
+    toks.windows(4)
+        .any(|w| lex(&w[0]) == lex(&w[2]) && lex(&w[1]) == lex(&w[3]) && !lex(&w[0]).is_empty())
+        || toks
+            .windows(6)
+            .any(|w| (0..3).all(|i| lex(&w[i]) == lex(&w[i + 3])) && !lex(&w[0]).is_empty())
+        || toks.windows(2).any(|w| {
+            let (a, b) = (lex(&w[0]), lex(&w[1]));
+            !a.is_ascii()
+                && a.len() == b.len()
+                && a.chars()
+                    .flat_map(char::to_lowercase)
+                    .eq(b.chars().flat_map(char::to_lowercase))
+                && !a.is_empty()
+        })
+}
+
+/// Buffers reused across sentences (one set per thread), so planning allocates only for what
+/// it finds.
+#[derive(Default)]
+struct Buffers {
+    info: Vec<Info>,
+    units: Vec<Unit>,
+    keys: String,
+    lexical: Vec<usize>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
+struct Ctx<'a, 't> {
+    dict: &'a Dict,
+    toks: &'a [Tok<'t>],
+    info: Vec<Info>,
+    units: Vec<Unit>,
+    keys: String,
+    /// Indices of the lexical tokens.
+    lexical: Vec<usize>,
+}
+
+impl<'a, 't> Ctx<'a, 't> {
+    fn new(dict: &'a Dict, toks: &'a [Tok<'t>], buffers: Buffers) -> Self {
+        let Buffers {
+            mut info,
+            mut units,
+            mut keys,
+            mut lexical,
+        } = buffers;
+        info.clear();
+        units.clear();
+        keys.clear();
+        lexical.clear();
+        for (i, t) in toks.iter().enumerate() {
+            let lex = trim(t.text);
+            let class = classify(lex);
+            let start = keys.len();
+            if class == Class::Chars {
+                // Nothing to normalize in Chinese or Japanese.
+                keys.push_str(lex);
+            } else {
+                normalize_into(lex, &mut keys);
+            }
+            let key = (start, keys.len());
+            match class {
+                Class::Chars => {
+                    let mut off = start;
+                    let mut first = true;
+                    let mut chars = keys[start..].chars().peekable();
+                    while let Some(c) = chars.next() {
+                        let len = c.len_utf8();
+                        units.push(Unit {
+                            tok: i,
+                            key: (off, off + len),
+                            tok_start: first,
+                            tok_end: chars.peek().is_none(),
+                        });
+                        first = false;
+                        off += len;
+                    }
+                }
+                Class::Word | Class::Digit => units.push(Unit {
+                    tok: i,
+                    // Digits and acronyms (`ER`, `HM`) never match a list.
+                    key: if class == Class::Digit || is_acronym(lex) {
+                        (0, 0)
+                    } else {
+                        key
+                    },
+                    tok_start: true,
+                    tok_end: true,
+                }),
+                Class::Punct => {}
+            }
+            if class != Class::Punct {
+                lexical.push(i);
+            }
+            let p = t.punct;
+            let hash = {
+                use std::hash::Hasher;
+                let mut h = super::dict::Fx::default();
+                h.write(&keys.as_bytes()[key.0..key.1]);
+                h.finish()
+            };
+            info.push(Info {
+                class,
+                hash,
+                key,
+                break_after: !p.is_empty() && !trim(p).is_empty(),
+                terminal_after: !p.is_empty() && strength(p) == 2,
+            });
+        }
+        // A punctuation token ends the clause of the token before it.
+        for i in 1..toks.len() {
+            if info[i].class == Class::Punct {
+                let terminal = strength(toks[i].text) == 2 || strength(toks[i].punct) == 2;
+                let prev = &mut info[i - 1];
+                prev.break_after = true;
+                prev.terminal_after |= terminal;
+            }
+        }
+        Ctx {
+            dict,
+            toks,
+            info,
+            units,
+            keys,
+            lexical,
+        }
+    }
+
+    fn into_buffers(self) -> Buffers {
+        Buffers {
+            info: self.info,
+            units: self.units,
+            keys: self.keys,
+            lexical: self.lexical,
+        }
+    }
+
+    fn key(&self, range: (usize, usize)) -> &str {
+        &self.keys[range.0..range.1]
+    }
+
+    fn tok_key(&self, i: usize) -> &str {
+        self.key(self.info[i].key)
+    }
+
+    fn is_lexical(&self, i: usize) -> bool {
+        self.info[i].class != Class::Punct
+    }
+
+    fn prev_lexical(&self, i: usize) -> Option<usize> {
+        let k = self.lexical.partition_point(|&j| j < i);
+        k.checked_sub(1).map(|k| self.lexical[k])
+    }
+
+    fn next_lexical(&self, i: usize) -> Option<usize> {
+        let k = self.lexical.partition_point(|&j| j <= i);
+        self.lexical.get(k).copied()
+    }
+
+    /// Whether units `i..=j` lie inside a protected compound (`金额` around `额`), other than
+    /// exactly the span itself.
+    fn protected(&self, i: usize, j: usize) -> bool {
+        let max = self.dict.max_compound;
+        if max == 0 {
+            return false;
+        }
+        let from = i.saturating_sub(max - 1);
+        for s in from..=j {
+            let mut node = Trie::ROOT;
+            for e in s..self.units.len().min(s + max) {
+                match self.dict.compounds.step(node, self.key(self.units[e].key)) {
+                    Some(n) => node = n,
+                    None => break,
+                }
+                if self.dict.compounds.entry(node).is_some() && e >= i && (s, e) != (i, j) {
+                    return true;
+                }
+                let u = &self.units[e];
+                if u.tok_end && self.info[u.tok].break_after {
+                    break;
+                }
+            }
+        }
+        false
+    }
+
+    /// Filler candidates: the longest list entry at each token start, whole tokens only.
+    fn candidates(&self) -> Vec<(usize, usize, u32)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.units.len() {
+            if !self.units[i].tok_start {
+                i += 1;
+                continue;
+            }
+            if !self
+                .key(self.units[i].key)
+                .chars()
+                .next()
+                .is_some_and(|c| self.dict.may_start(c))
+            {
+                i += 1;
+                continue;
+            }
+            let mut node = Trie::ROOT;
+            let mut best = None;
+            for j in i..self.units.len() {
+                let u = &self.units[j];
+                match self.dict.fillers.step(node, self.key(u.key)) {
+                    Some(n) => node = n,
+                    None => break,
+                }
+                if u.tok_end {
+                    if let Some(e) = self.dict.fillers.entry(node) {
+                        best = Some((j, e));
+                    }
+                    if self.info[u.tok].break_after {
+                        break;
+                    }
+                }
+            }
+            match best {
+                Some((j, e)) => {
+                    if !self.protected(i, j) {
+                        out.push((self.units[i].tok, self.units[j].tok, e));
+                    }
+                    i = j + 1;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+fn enabled(tier: Tier, s: Settings) -> bool {
+    match tier {
+        Tier::Hesitation => true,
+        Tier::Backchannel => s.backchannels,
+        Tier::Marker => s.level == Level::Full,
+    }
+}
+
+/// Plans one sentence. `None` when nothing is found. `checked` says [`may_match`] already
+/// passed.
+pub(super) fn plan(
+    dict: &Dict,
+    toks: &[Tok<'_>],
+    settings: Settings,
+    checked: bool,
+) -> Option<Plan> {
+    BUFFERS.with(|cell| {
+        let mut buffers = cell.take();
+        if !checked && !may_match(dict, toks, &mut buffers.keys) {
+            cell.replace(buffers);
+            return None;
+        }
+        let cx = Ctx::new(dict, toks, buffers);
+        let plan = plan_ctx(&cx, settings);
+        cell.replace(cx.into_buffers());
+        plan
+    })
+}
+
+fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
+    let dict = cx.dict;
+    let toks = cx.toks;
+    let n = toks.len();
+    let mut hits: Vec<Hit> = Vec::new();
+    // 1. Fillers, with their position rules.
+    let cands: Vec<(usize, usize, u32)> = cx
+        .candidates()
+        .into_iter()
+        .filter(|&(_, _, e)| enabled(dict.entries[e as usize].tier, settings))
+        .collect();
+    let mut accepted = vec![false; cands.len()];
+    let mut starts = vec![false; n];
+    let mut ends = vec![false; n];
+    loop {
+        let mut changed = false;
+        for (c, &(a, b, e)) in cands.iter().enumerate() {
+            if accepted[c] {
+                continue;
+            }
+            let left = || match cx.prev_lexical(a) {
+                None => true,
+                Some(p) => cx.info[p].break_after || ends[p],
+            };
+            let right = || match cx.next_lexical(b) {
+                None => true,
+                Some(q) => cx.info[b].break_after || starts[q],
+            };
+            let ok = match dict.entries[e as usize].position {
+                Position::Anywhere => true,
+                Position::Initial => left(),
+                Position::Isolated => left() && right(),
+            };
+            if ok {
+                accepted[c] = true;
+                starts[a] = true;
+                ends[b] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut gone = vec![false; n];
+    for (c, &(a, b, e)) in cands.iter().enumerate() {
+        if accepted[c] {
+            let entry = &dict.entries[e as usize];
+            hits.push(Hit {
+                first: a,
+                last: b,
+                kind: Kind::from(entry.tier),
+                entry: entry.text.to_string(),
+                language: Some(entry.language),
+                removable: true,
+            });
+            gone[a..=b].iter_mut().for_each(|g| *g = true);
+        }
+    }
+    // 2. Repetitions and loops among the other lexical tokens.
+    repetitions(cx, &gone, &mut hits);
+    if hits.is_empty() {
+        return None;
+    }
+    // 3. Never empty a sentence of an answer: in light mode keep a sentence made only of
+    // fillers; a backchannel that is the whole reply always stays.
+    let removed_all = |hits: &[Hit]| {
+        let mut g = vec![false; n];
+        for h in hits.iter().filter(|h| h.removable) {
+            g[h.first..=h.last].iter_mut().for_each(|x| *x = true);
+        }
+        (0..n).all(|i| !cx.is_lexical(i) || g[i])
+    };
+    if removed_all(&hits) {
+        if settings.level == Level::Light {
+            return None;
+        }
+        hits.retain(|h| h.kind != Kind::Backchannel);
+        if hits.is_empty() {
+            return None;
+        }
+    }
+    // A quotation made only of fillers is quoted speech (`他说：“嗯。”`): keep it.
+    {
+        let mut g = vec![false; n];
+        for h in hits.iter().filter(|h| h.removable) {
+            g[h.first..=h.last].iter_mut().for_each(|x| *x = true);
+        }
+        let marks = |i: usize| {
+            if cx.is_lexical(i) {
+                toks[i].punct
+            } else {
+                toks[i].text
+            }
+        };
+        let mut start = None;
+        for i in 0..n {
+            if i > 0 && marks(i - 1).trim_end().ends_with(OPENERS) {
+                start = Some(i);
+            }
+            let closes = marks(i).contains(CLOSERS)
+                || (i + 1 < n && !cx.is_lexical(i + 1) && toks[i + 1].text.contains(CLOSERS));
+            if let (Some(st), true) = (start, closes) {
+                let lexical: Vec<usize> = (st..=i).filter(|&k| cx.is_lexical(k)).collect();
+                if !lexical.is_empty() && lexical.iter().all(|&k| g[k]) {
+                    hits.retain(|h| !(h.removable && h.first >= st && h.last <= i));
+                }
+                start = None;
+            }
+        }
+        if hits.is_empty() {
+            return None;
+        }
+    }
+    hits.sort_by_key(|h| (h.first, h.last));
+    let mut plan = Plan {
+        keep: vec![true; n],
+        text: vec![None; n],
+        punct: vec![None; n],
+        ..Plan::default()
+    };
+    for h in hits.iter().filter(|h| h.removable) {
+        plan.keep[h.first..=h.last]
+            .iter_mut()
+            .for_each(|k| *k = false);
+    }
+    plan.hits = hits;
+    repair(cx, &mut plan);
+    plan.emptied = (0..n).all(|i| !plan.keep[i] || !cx.is_lexical(i));
+    Some(plan)
+}
+
+fn is_loop_safe(cx: &Ctx<'_, '_>, t: usize) -> bool {
+    let info = &cx.info[t];
+    let key = cx.tok_key(t);
+    match info.class {
+        Class::Digit | Class::Punct => true,
+        Class::Chars => {
+            let mut cs = key.chars();
+            match (cs.next(), cs.next()) {
+                (Some(c), None) => cx.dict.loop_safe_chars.contains(&c),
+                _ => cx.dict.keep_repeats.contains(key),
+            }
+        }
+        Class::Word => {
+            let lex = cx.toks[t].text.trim();
+            cx.dict.keep_repeats.contains(key)
+                // Spelled letters, but not the pronoun `I` or the article `a`.
+                || (key.chars().count() == 1 && lex != "I" && lex != "a")
+                || key.contains(|c: char| c.is_ascii_digit())
+        }
+    }
+}
+
+fn single_char(key: &str) -> Option<char> {
+    let mut cs = key.chars();
+    match (cs.next(), cs.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+/// Whether a run of `len` (2 or 3) copies of token `t` is a stutter.
+fn is_stutter(cx: &Ctx<'_, '_>, t: usize, len: usize) -> bool {
+    let key = cx.tok_key(t);
+    match cx.info[t].class {
+        Class::Word => !is_loop_safe(cx, t),
+        Class::Chars => match single_char(key) {
+            Some(c) if key.chars().all(|c| Script::of(c) == Script::Han) => {
+                cx.dict.stutter_chars_2.contains(&c)
+                    || (len >= 3 && cx.dict.stutter_chars_3.contains(&c))
+            }
+            Some(_) => false,
+            None => cx.dict.stutter_words.contains(key),
+        },
+        _ => false,
+    }
+}
+
+fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], hits: &mut Vec<Hit>) {
+    let seq: Vec<usize> = (0..cx.toks.len())
+        .filter(|&i| cx.is_lexical(i) && !gone[i])
+        .collect();
+    if seq.len() < 2 {
+        return;
+    }
+    // barrier[k]: terminal punctuation between seq[k] and seq[k + 1].
+    let barrier: Vec<bool> = (0..seq.len())
+        .map(|k| {
+            let end = seq.get(k + 1).copied().unwrap_or(cx.toks.len());
+            (seq[k]..end).any(|t| cx.info[t].terminal_after)
+        })
+        .collect();
+    let same = |a: usize, b: usize| {
+        let (x, y) = (seq[a], seq[b]);
+        cx.info[x].hash == cx.info[y].hash && cx.tok_key(x) == cx.tok_key(y)
+    };
+    let mut done = vec![false; seq.len()];
+    let push = |hits: &mut Vec<Hit>, from: usize, to: usize, kind: Kind, removable: bool| {
+        // Tokens seq[from..to] (contiguous in seq, maybe not in toks) go, one hit per run of
+        // adjacent tokens.
+        let mut k = from;
+        while k < to {
+            let mut e = k;
+            while e + 1 < to && seq[e + 1] == seq[e] + 1 {
+                e += 1;
+            }
+            hits.push(Hit {
+                first: seq[k],
+                last: seq[e],
+                kind,
+                entry: cx.toks[seq[k]].text.trim().to_string(),
+                language: None,
+                removable,
+            });
+            k = e + 1;
+        }
+    };
+    // Runs of one token.
+    let mut k = 0;
+    while k < seq.len() {
+        let mut e = k;
+        while e + 1 < seq.len() && !barrier[e] && same(e, e + 1) {
+            e += 1;
+        }
+        let len = e - k + 1;
+        if len >= 4 {
+            let safe = is_loop_safe(cx, seq[k]);
+            if safe {
+                push(hits, k, k + 1, Kind::Loop, false);
+                if let Some(h) = hits.last_mut() {
+                    h.last = seq[e];
+                }
+            } else {
+                push(hits, k, e, Kind::Loop, true);
+            }
+            done[k..=e].iter_mut().for_each(|d| *d = true);
+        } else if len >= 2 && is_stutter(cx, seq[k], len) {
+            push(hits, k, e, Kind::Repetition, true);
+            done[k..=e].iter_mut().for_each(|d| *d = true);
+        } else if len >= 2 {
+            done[k..=e].iter_mut().for_each(|d| *d = true);
+        }
+        k = e + 1;
+    }
+    // Repeated phrases of two or three tokens (`I think I think`, `我们我们`).
+    let mut k = 0;
+    while k < seq.len() {
+        let mut matched = 0;
+        for n in [3usize, 2] {
+            if k + 2 * n > seq.len()
+                || done[k..k + 2 * n].iter().any(|&d| d)
+                || barrier[k..k + 2 * n - 1].iter().any(|&b| b)
+                || !(0..n).all(|i| same(k + i, k + n + i))
+            {
+                continue;
+            }
+            let classes: Vec<Class> = (0..n).map(|i| cx.info[seq[k + i]].class).collect();
+            let ok = if classes.iter().all(|&c| c == Class::Word) {
+                (0..n).any(|i| !is_loop_safe(cx, seq[k + i]))
+            } else if classes.iter().all(|&c| c == Class::Chars) {
+                let phrase: String = (0..n).map(|i| cx.tok_key(seq[k + i])).collect();
+                cx.dict.stutter_words.contains(&phrase)
+            } else {
+                false
+            };
+            if ok {
+                push(hits, k, k + n, Kind::Repetition, true);
+                done[k..k + n].iter_mut().for_each(|d| *d = true);
+                matched = n;
+                break;
+            }
+        }
+        k += matched.max(1);
+    }
+    // Fragments: `w- went`.
+    for k in 0..seq.len() - 1 {
+        let key = cx.tok_key(seq[k]);
+        if done[k] || cx.info[seq[k]].class != Class::Word || barrier[k] {
+            continue;
+        }
+        if let Some(stem) = key.strip_suffix('-') {
+            if !stem.is_empty() && cx.tok_key(seq[k + 1]).starts_with(stem) {
+                push(hits, k, k + 1, Kind::Repetition, true);
+            }
+        }
+    }
+}
+
+fn capitalize(s: &str) -> Option<String> {
+    let lead = s.len() - s.trim_start().len();
+    let mut cs = s[lead..].chars();
+    let c = cs.next()?;
+    if !c.is_lowercase() || !matches!(Script::of(c), Script::Latin | Script::Cyrillic) {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..lead]);
+    out.extend(c.to_uppercase());
+    out.push_str(cs.as_str());
+    Some(out)
+}
+
+fn starts_upper(s: &str) -> bool {
+    s.trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase())
+}
+
+/// Repairs punctuation, spacing and capitals around the removed tokens.
+fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
+    let toks = cx.toks;
+    let n = toks.len();
+    let original_first = (0..n).find(|&i| cx.is_lexical(i));
+    let mut i = 0;
+    while i < n {
+        if plan.keep[i] {
+            i += 1;
+            continue;
+        }
+        let a = i;
+        while i < n && !plan.keep[i] {
+            i += 1;
+        }
+        let b = i - 1;
+        let prev = (0..a).rev().find(|&j| plan.keep[j]);
+        let next = (b + 1..n).find(|&j| plan.keep[j]);
+        // The strongest terminal punctuation of the run moves to the word before it.
+        let terminal = toks[a..=b]
+            .iter()
+            .map(|t| t.punct)
+            .rfind(|p| strength(p) == 2);
+        let capital = Some(a) == original_first && starts_upper(toks[a].text)
+            || prev.is_some_and(|p| strength(current_punct(plan, toks, p)) == 2)
+                && starts_upper(toks[a].text);
+        if let Some(p) = prev {
+            let cur = current_punct(plan, toks, p).to_string();
+            let cur = cur.as_str();
+            // Closing quotes and brackets of the run stay.
+            let closers: String = toks[a..=b]
+                .iter()
+                .flat_map(|t| t.punct.chars())
+                .filter(|c| CLOSERS.contains(c) && !cur.contains(*c))
+                .collect();
+            if cur.contains(OPENERS) || cur.contains(CLOSERS) {
+                // Leave quotes alone; only add the run's closers.
+                if !closers.is_empty() {
+                    let mut np = cur.trim_end().to_string();
+                    np.push_str(&closers);
+                    np.push_str(&cur[cur.trim_end().len()..]);
+                    set_punct(cx, plan, p, &np);
+                }
+            } else if let Some(t) = terminal.filter(|_| strength(cur) < 2) {
+                let mut np: String = t
+                    .trim_end()
+                    .chars()
+                    .filter(|c| !CLOSERS.contains(c))
+                    .collect();
+                np.push_str(&closers);
+                np.push_str(&t[t.trim_end().len()..]);
+                set_punct(cx, plan, p, &np);
+            } else if !closers.is_empty() {
+                let mut np = cur.trim_end().to_string();
+                np.push_str(&closers);
+                np.push_str(&cur[cur.trim_end().len()..]);
+                set_punct(cx, plan, p, &np);
+            } else if next.is_none() && only_weak(cur) {
+                // A clause comma left at the end of the sentence.
+                let ws = cur[cur.trim_end().len()..].to_string();
+                set_punct(cx, plan, p, &ws);
+            }
+        }
+        // Punctuation left without its word: at the start, or after punctuation.
+        let mut q = next;
+        while let Some(j) = q {
+            if cx.is_lexical(j) {
+                break;
+            }
+            let text = toks[j].text.trim();
+            let orphan = match prev {
+                None => !text.starts_with(OPENERS),
+                Some(p) => {
+                    strength(current_punct(plan, toks, p)) >= strength(text) && strength(text) > 0
+                }
+            };
+            if !orphan {
+                break;
+            }
+            plan.keep[j] = false;
+            q = (j + 1..n).find(|&k| plan.keep[k]);
+        }
+        // The space before the run stays what it was (Fun-ASR puts spaces before words).
+        if prev.is_none() || !toks[a].text.starts_with(char::is_whitespace) {
+            if let Some(j) = q {
+                let cur = plan.text[j].as_deref().unwrap_or(toks[j].text);
+                if cur.starts_with(char::is_whitespace) {
+                    plan.text[j] = Some(cur.trim_start().to_string());
+                }
+            }
+        }
+        if capital {
+            if let Some(j) = (b + 1..n).find(|&k| plan.keep[k] && cx.is_lexical(k)) {
+                let cur = plan.text[j].as_deref().unwrap_or(toks[j].text);
+                if let Some(c) = capitalize(cur) {
+                    plan.text[j] = Some(c);
+                }
+            }
+        }
+    }
+}
+
+fn current_punct<'p>(plan: &'p Plan, toks: &'p [Tok<'_>], i: usize) -> &'p str {
+    if let Some(p) = &plan.punct[i] {
+        return p;
+    }
+    if toks[i].punct.is_empty() && toks[i].text.trim().chars().all(|c| !c.is_alphanumeric()) {
+        // A punctuation token: its text is its punctuation.
+        return plan.text[i].as_deref().unwrap_or(toks[i].text);
+    }
+    toks[i].punct
+}
+
+fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: &str) {
+    if !cx.is_lexical(i) {
+        // A punctuation token takes the stronger mark as its text.
+        if !p.trim().is_empty() {
+            plan.text[i] = Some(p.trim().to_string());
+        }
+        return;
+    }
+    let text = plan.text[i].as_deref().unwrap_or(cx.toks[i].text);
+    if !p.trim().is_empty() && text.ends_with(char::is_whitespace) {
+        // `think ` + `. ` would read `think . `.
+        plan.text[i] = Some(text.trim_end().to_string());
+    }
+    if p != cx.toks[i].punct {
+        plan.punct[i] = Some(p.to_string());
+    }
+}
+
+/// Splits a sentence's text into tokens: one per Chinese or Japanese character, one per run of
+/// other letters (with its trailing spaces), punctuation after a token as its punctuation.
+pub(super) fn tokenize(text: &str, begin: Millis, end: Millis) -> Vec<Tok<'_>> {
+    let mut out: Vec<Tok<'_>> = Vec::new();
+    let bytes = text.len();
+    let mut i = 0;
+    let tok = |text, punct| Tok {
+        text,
+        punct,
+        begin,
+        end,
+    };
+    while i < bytes {
+        let rest = &text[i..];
+        let Some(c) = rest.chars().next() else { break };
+        let script = Script::of(c);
+        let word_end = if is_char_unit(c) {
+            // One character, plus a long-vowel mark run (`えー`).
+            let mut e = c.len_utf8();
+            for d in rest[e..].chars() {
+                if d == 'ー' {
+                    e += d.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            Some(e)
+        } else if matches!(script, Script::Punctuation | Script::Space) {
+            None
+        } else {
+            let mut e = 0;
+            let mut it = rest.char_indices().peekable();
+            while let Some((k, d)) = it.next() {
+                let s = Script::of(d);
+                let joiner = matches!(d, '-' | '\'' | '’' | '&')
+                    && it.peek().is_some_and(|&(_, n)| {
+                        !is_char_unit(n)
+                            && !matches!(Script::of(n), Script::Punctuation | Script::Space)
+                    });
+                let trailing_hyphen = d == '-' && it.peek().is_none_or(|&(_, n)| n.is_whitespace());
+                if is_char_unit(d)
+                    || (matches!(s, Script::Punctuation | Script::Space)
+                        && !joiner
+                        && !trailing_hyphen)
+                {
+                    break;
+                }
+                e = k + d.len_utf8();
+            }
+            Some(e.max(c.len_utf8()))
+        };
+        match word_end {
+            Some(e) => {
+                // Trailing spaces belong to the word, punctuation after them to its punct.
+                let after = &rest[e..];
+                let ws = after.len() - after.trim_start().len();
+                let p_len = punct_len(&after[ws..]);
+                if p_len == 0 {
+                    out.push(tok(&rest[..e + ws], ""));
+                    i += e + ws;
+                } else {
+                    let p_end = ws + p_len;
+                    let after_p = &after[p_end..];
+                    let ws2 = after_p.len() - after_p.trim_start().len();
+                    out.push(tok(&rest[..e], &rest[e..e + p_end + ws2]));
+                    i += e + p_end + ws2;
+                }
+            }
+            None => {
+                // Punctuation with no word before it in this sentence.
+                let len = punct_len(rest).max(c.len_utf8());
+                let after = &rest[len..];
+                let ws = after.len() - after.trim_start().len();
+                out.push(tok(&rest[..len + ws], ""));
+                i += len + ws;
+            }
+        }
+    }
+    out
+}
+
+/// Length of the punctuation (and spaces between marks) at the start of `s`.
+fn punct_len(s: &str) -> usize {
+    let mut end = 0;
+    let mut k = 0;
+    for (i, c) in s.char_indices() {
+        match Script::of(c) {
+            Script::Punctuation => {
+                k = i + c.len_utf8();
+                end = k;
+            }
+            Script::Space => k = i + c.len_utf8(),
+            _ => break,
+        }
+    }
+    let _ = k;
+    end
+}
