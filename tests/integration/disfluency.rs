@@ -281,7 +281,7 @@ fn english() {
             ("Um, I think so.", "I think so."),
             ("We uh went home.", "We went home."),
             ("I think um.", "I think."),
-            ("It was, um, great.", "It was, great."),
+            ("It was, um, great.", "It was great."),
             ("Ummm, yes.", "Yes."),
             ("I I think so.", "I think so."),
             ("The the data is here.", "The data is here."),
@@ -310,7 +310,7 @@ fn english() {
         FULL,
         &[
             ("You know, I like it.", "I like it."),
-            ("I think, you know, it works.", "I think, it works."),
+            ("I think, you know, it works.", "I think it works."),
             ("I was like, okay.", "I was like, okay."),
             ("It is kind of blue.", "It is kind of blue."),
             ("Well, it went well.", "It went well."),
@@ -378,7 +378,7 @@ fn german() {
         de,
         &[
             ("Äh, wir kommen um acht Uhr.", "Wir kommen um acht Uhr."),
-            ("Er sagt, ähm, nein.", "Er sagt, nein."),
+            ("Er sagt, ähm, nein.", "Er sagt nein."),
             ("Also, wir gehen.", "Wir gehen."),
             (
                 "Es regnet, also bleiben wir.",

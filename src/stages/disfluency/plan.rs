@@ -760,6 +760,15 @@ fn capitalize(s: &str) -> Option<String> {
     Some(out)
 }
 
+/// Whether a word ends in a Latin or Cyrillic letter (or digit), i.e. in a spaced language.
+fn ends_spaced_script(text: &str) -> bool {
+    use crate::text::Script;
+    text.trim_end().chars().next_back().is_some_and(|c| {
+        let script = Script::of(c);
+        script.is_alphabetic() || script == Script::Digit
+    })
+}
+
 fn starts_upper(s: &str) -> bool {
     s.trim_start()
         .chars()
@@ -828,6 +837,17 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
                 // A clause comma left at the end of the sentence.
                 let ws = cur[cur.trim_end().len()..].to_string();
                 set_punct(cx, plan, p, &ws);
+            } else if only_weak(cur)
+                && only_weak(toks[b].punct)
+                && ends_spaced_script(toks[p].text)
+                && (0..p).any(|j| plan.keep[j] && cx.is_lexical(j))
+            {
+                // A parenthetical filler inside a clause of a spaced language (`was, um, great`):
+                // its commas go with it. After a sentence-initial word (`Hmm, uhm, yes`) the
+                // comma belongs to that word, and in CJK it marks a real pause (`我们，嗯，去吧`).
+                let ws = &cur[cur.trim_end().len()..];
+                let ws = if ws.is_empty() { " " } else { ws };
+                set_punct(cx, plan, p, ws);
             }
         }
         // Punctuation left without its word: at the start, or after punctuation.
