@@ -260,7 +260,7 @@ impl Config {
         self
     }
 
-    /// The largest result JSON downloaded (a 12-hour result is about 100 MB). By default,
+    /// The largest result JSON downloaded (a 12-hour result of dense speech is 10–20 MB). By default,
     /// 512 MiB.
     pub fn max_result_bytes(mut self, limit: u64) -> Config {
         self.max_result_bytes = limit;

@@ -55,8 +55,8 @@ impl ParseOptions {
         }
     }
 
-    /// The largest input accepted, in bytes. By default, 4 GiB (a 12-hour result is about
-    /// 100 MB).
+    /// The largest input accepted, in bytes. By default, 4 GiB (a 12-hour result of dense
+    /// speech is 10–20 MB).
     pub const fn max_bytes(mut self, limit: usize) -> Self {
         self.max_bytes = limit;
         self

@@ -16,7 +16,7 @@
 //! A downstream fuzz target (in `fuzz/fuzz_targets/my_stage.rs`, with `asrpost` and
 //! `arbitrary` as dependencies and the `testing` feature on) takes a document directly:
 //!
-//! ```ignore
+//! ```text
 //! #![no_main]
 //! use asrpost::{Pipeline, Transcription};
 //!
