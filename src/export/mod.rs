@@ -1,7 +1,9 @@
-//! Exporters: enriched JSON, readable transcripts (and, as they land, subtitles).
+//! Exporters: enriched JSON, readable transcripts, and SRT, WebVTT and ASS subtitles.
 //!
 //! Every exporter implements [`Exporter`], an object-safe trait, so a tool can pick one at run
-//! time from a [`Format`].
+//! time from a [`Format`]. Subtitle writers ([`SrtExporter`], [`WebVttExporter`],
+//! [`AssExporter`]) take their cues from a [`cues::CueBuilder`], which does the layout and
+//! timing; [`qc`] checks subtitle files against a [`cues::Preset`].
 //!
 //! ```
 //! use asrpost::export::{Exporter, Format};
@@ -18,11 +20,19 @@ use std::io;
 
 use crate::Transcription;
 
+mod ass;
+pub mod cues;
 mod json;
+pub mod qc;
+mod srt;
 mod text;
+mod vtt;
 
+pub use ass::AssExporter;
 pub use json::JsonExporter;
+pub use srt::SrtExporter;
 pub use text::TextExporter;
+pub use vtt::WebVttExporter;
 
 /// Turns a document into the bytes of an output format.
 pub trait Exporter: Send + Sync + fmt::Debug {
@@ -57,17 +67,48 @@ pub enum Format {
     Json,
     /// A readable transcript: one sentence per line.
     Txt,
+    /// SubRip subtitles.
+    Srt,
+    /// WebVTT subtitles.
+    Vtt,
+    /// Advanced SubStation Alpha subtitles.
+    Ass,
 }
 
 impl Format {
     /// Every format, for help texts.
-    pub const ALL: &'static [Format] = &[Format::Json, Format::Txt];
+    pub const ALL: &'static [Format] = &[
+        Format::Json,
+        Format::Txt,
+        Format::Srt,
+        Format::Vtt,
+        Format::Ass,
+    ];
 
-    /// The format's name as on the command line (`json`, `txt`).
+    /// The format's name as on the command line (`json`, `txt`, `srt`, `vtt`, `ass`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Json => "json",
             Format::Txt => "txt",
+            Format::Srt => "srt",
+            Format::Vtt => "vtt",
+            Format::Ass => "ass",
+        }
+    }
+
+    /// Whether the format is a subtitle format (laid out by a [`cues::CueBuilder`]).
+    pub fn is_subtitles(self) -> bool {
+        matches!(self, Format::Srt | Format::Vtt | Format::Ass)
+    }
+
+    /// The subtitle exporter for this format with the layout of `cues`, or `None` for the
+    /// formats that are not subtitles.
+    pub fn subtitle_exporter(self, cues: cues::CueBuilder) -> Option<Box<dyn Exporter>> {
+        match self {
+            Format::Srt => Some(Box::new(SrtExporter::new(cues))),
+            Format::Vtt => Some(Box::new(WebVttExporter::new(cues))),
+            Format::Ass => Some(Box::new(AssExporter::new(cues))),
+            Format::Json | Format::Txt => None,
         }
     }
 
@@ -89,6 +130,9 @@ impl Format {
         match self {
             Format::Json => Box::new(JsonExporter::default()),
             Format::Txt => Box::new(TextExporter::default()),
+            Format::Srt => Box::new(SrtExporter::default()),
+            Format::Vtt => Box::new(WebVttExporter::default()),
+            Format::Ass => Box::new(AssExporter::default()),
         }
     }
 }
