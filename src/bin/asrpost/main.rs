@@ -1,6 +1,7 @@
 //! The `asrpost` command-line tool.
 
 mod args;
+mod check;
 mod io;
 mod pipeline_args;
 mod process;
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Run the pipeline over result JSON files and write JSON or transcripts.
     Process(process::ProcessArgs),
+    /// Check SRT or WebVTT files against subtitle rules (exit 1 on violations).
+    Check(check::CheckArgs),
 }
 
 /// Exit statuses: all good, some inputs failed, usage error.
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Process(args) => process::run(args),
+        Command::Check(args) => check::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
