@@ -82,6 +82,13 @@ fn push_time(cs: u64, out: &mut String) {
 }
 
 fn escape(text: &str, out: &mut String) {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'{' | b'}' | b'\\' | b'\r' | b'\n'))
+    {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '{' => out.push('｛'),

@@ -87,7 +87,7 @@ impl Language {
         for t in &doc.transcripts {
             for s in &t.sentences {
                 counts.add(&s.text);
-                if counts.total >= 20_000 {
+                if counts.total >= 4_000 {
                     return counts.language();
                 }
             }
@@ -280,7 +280,13 @@ impl Preset {
     }
 
     fn char_units(&self, c: char) -> u32 {
-        if is_zero_width(c) {
+        // Fast paths for the common cases: ASCII and the main Han block.
+        let u = c as u32;
+        if (0x20..0x7F).contains(&u) {
+            if self.half_width { 1 } else { 2 }
+        } else if (0x4E00..=0x9FFF).contains(&u) {
+            2
+        } else if is_zero_width(c) {
             0
         } else if !self.half_width || is_wide(c) {
             2
@@ -367,13 +373,12 @@ impl Cue {
 
     /// The characters a reader reads, label included.
     pub fn reading_chars(&self) -> usize {
-        let label = self.label_text();
-        reading_chars(
-            label
-                .as_deref()
-                .into_iter()
-                .chain(self.lines.iter().map(|l| l.text.as_str())),
-        )
+        let label = match (&self.speaker, self.label) {
+            // The name, the colon and the space before the text.
+            (Some(name), true) => reading_chars([name.as_str()]) + 2,
+            _ => 0,
+        };
+        label + reading_chars(self.lines.iter().map(|l| l.text.as_str()))
     }
 }
 
@@ -594,11 +599,74 @@ struct Token<'d> {
     end: Millis,
     speaker: usize,
     sentence_end: bool,
+    /// Width with all spaces, and the widths of leading and trailing white space.
+    width: u32,
+    lead: u32,
+    trail: u32,
+    /// The first and last characters, and the first and last that are not white space.
+    first: Option<char>,
+    last: Option<char>,
+    first_visible: Option<char>,
+    last_visible: Option<char>,
 }
 
-impl Token<'_> {
-    fn chars(&self) -> impl DoubleEndedIterator<Item = char> + '_ {
-        self.text.chars().chain(self.punct.chars())
+impl<'d> Token<'d> {
+    fn new(text: &'d str, punct: &'d str, begin: Millis, end: Millis, speaker: usize) -> Self {
+        Token {
+            text,
+            punct,
+            begin,
+            end,
+            speaker,
+            sentence_end: false,
+            width: 0,
+            lead: 0,
+            trail: 0,
+            first: None,
+            last: None,
+            first_visible: None,
+            last_visible: None,
+        }
+    }
+
+    /// Fills in the widths and edge characters, in one pass over the text.
+    fn measure(&mut self, preset: &Preset) {
+        let (mut width, mut lead, mut trail) = (0, 0, 0);
+        let mut visible = false;
+        for c in self.text.chars().chain(self.punct.chars()) {
+            let u = preset.char_units(c);
+            width += u;
+            let blank = if c.is_ascii() {
+                c.is_ascii_whitespace() || c.is_ascii_control()
+            } else {
+                c.is_whitespace() || c.is_control()
+            };
+            if blank {
+                if visible {
+                    trail += u;
+                } else {
+                    lead += u;
+                }
+            } else {
+                trail = 0;
+                if !visible {
+                    self.first_visible = Some(c);
+                    visible = true;
+                }
+                self.last_visible = Some(c);
+            }
+            if self.first.is_none() {
+                self.first = Some(c);
+            }
+            self.last = Some(c);
+        }
+        if !visible {
+            trail = width;
+            lead = width;
+        }
+        self.width = width;
+        self.lead = lead;
+        self.trail = trail;
     }
 }
 
@@ -613,8 +681,9 @@ struct Atom {
     width: u32,
     lead: u32,
     trail: u32,
-    /// Penalty of a break after this atom.
+    /// Penalty of a break after this atom, and its kind (the penalty before the pause bonus).
     pen: i32,
+    class: i32,
     sentence_end: bool,
 }
 
@@ -647,7 +716,7 @@ impl<'b> Layout<'b> {
     }
 
     fn run(&self, doc: &Transcription<'_>) -> Vec<Cue> {
-        let (tokens, names) = tokens(doc);
+        let (tokens, names) = tokens(doc, self.preset);
         if tokens.is_empty() {
             return Vec::new();
         }
@@ -710,9 +779,9 @@ impl<'b> Layout<'b> {
         let mut first = a;
         let mut width = 0;
         for i in a..b {
-            let w = self.token_width(&tokens[i]);
+            let w = tokens[i].width;
             if i > first && width + w > self.maxw {
-                atoms.push(self.atom(tokens, first, i, penalty::FORCED));
+                atoms.push(self.atom(tokens, first, i, (penalty::FORCED, penalty::FORCED)));
                 first = i;
                 width = 0;
             }
@@ -720,31 +789,29 @@ impl<'b> Layout<'b> {
         }
         let pen = match tokens.get(b) {
             Some(next) => self.break_penalty(&tokens[b - 1], next),
-            None => 0,
+            None => (0, 0),
         };
         atoms.push(self.atom(tokens, first, b, pen));
     }
 
-    fn token_width(&self, t: &Token<'_>) -> u32 {
-        self.preset.width(t.text) + self.preset.width(t.punct)
-    }
-
-    fn atom(&self, tokens: &[Token<'_>], first: usize, end: usize, pen: i32) -> Atom {
+    fn atom(&self, tokens: &[Token<'_>], first: usize, end: usize, pen: (i32, i32)) -> Atom {
         let toks = &tokens[first..end];
-        let width = toks.iter().map(|t| self.token_width(t)).sum();
-        let lead = toks
-            .iter()
-            .flat_map(|t| t.chars())
-            .take_while(|c| c.is_whitespace() || c.is_control())
-            .map(|c| self.preset.char_units(c))
-            .sum();
-        let trail = toks
-            .iter()
-            .rev()
-            .flat_map(|t| t.chars().rev())
-            .take_while(|c| c.is_whitespace() || c.is_control())
-            .map(|c| self.preset.char_units(c))
-            .sum();
+        let width = toks.iter().map(|t| t.width).sum();
+        // White space at the edges may span several tokens that are only white space.
+        let mut lead = 0;
+        for t in toks {
+            lead += t.lead;
+            if t.lead < t.width {
+                break;
+            }
+        }
+        let mut trail = 0;
+        for t in toks.iter().rev() {
+            trail += t.trail;
+            if t.trail < t.width {
+                break;
+            }
+        }
         Atom {
             first,
             end,
@@ -753,30 +820,32 @@ impl<'b> Layout<'b> {
             width,
             lead,
             trail,
-            pen,
+            pen: pen.0,
+            class: pen.1,
             sentence_end: toks.last().is_some_and(|t| t.sentence_end),
         }
     }
 
-    /// How good a break between `a` and `b` is.
-    fn break_penalty(&self, a: &Token<'_>, b: &Token<'_>) -> i32 {
-        let last = a.chars().rev().find(|c| !c.is_whitespace());
-        let base = if a.sentence_end || last.is_some_and(|c| SENTENCE_END.contains(c)) {
+    /// How good a break between `a` and `b` is: the penalty, and the penalty before the
+    /// pause bonus.
+    fn break_penalty(&self, a: &Token<'_>, b: &Token<'_>) -> (i32, i32) {
+        let last = a.last_visible;
+        let base = if a.sentence_end || last.is_some_and(|c| in_set(c, SENTENCE_END)) {
             penalty::SENTENCE
-        } else if last.is_some_and(|c| CLAUSE_END.contains(c)) {
+        } else if last.is_some_and(|c| in_set(c, CLAUSE_END)) {
             penalty::CLAUSE
         } else if starts_with_conjunction(b) {
             penalty::CONJUNCTION
-        } else if a.chars().next_back().is_some_and(char::is_whitespace)
-            || b.chars().next().is_some_and(char::is_whitespace)
-            || last.is_some_and(|c| !is_wide(c))
+        } else if a.last.is_some_and(char::is_whitespace)
+            || b.first.is_some_and(char::is_whitespace)
+            || last.is_some_and(|c| c.is_ascii() || !is_wide(c))
         {
             penalty::WORD
         } else {
             penalty::CJK
         };
         let pause = b.begin.saturating_sub(a.end).0.min(600) as i32;
-        (base - pause / 20).max(0)
+        ((base - pause / 20).max(0), base)
     }
 
     /// Splits one block of atoms into cues by dynamic programming.
@@ -798,6 +867,10 @@ impl<'b> Layout<'b> {
         // Boundaries with a good break (clause or better) since the cue start, as (width
         // before the break, penalty), for a cheap estimate of the best line break.
         let mut good: Vec<(u32, i32)> = Vec::new();
+        // Fixed-point factors, so the inner loop does not divide.
+        let third = (cap / 3).max(1);
+        let fill_mul = (40u32 << 16) / third;
+        let bal_mul = (20u32 << 16) / self.maxw.max(1);
         for i in 0..n {
             if best[i] == i32::MAX {
                 continue;
@@ -810,6 +883,7 @@ impl<'b> Layout<'b> {
             let mut total_first = true;
             let mut inner_sentences = 0;
             let mut word_breaks = false;
+            let mut fallback: Option<(i32, usize)> = None;
             for j in i..n {
                 let at = &a[j];
                 // Greedy fill decides whether the cue fits in the allowed lines.
@@ -830,8 +904,8 @@ impl<'b> Layout<'b> {
                 }
                 let mut cost = penalty::CUE + if j + 1 == n { 0 } else { at.pen };
                 cost += inner_sentences * 15;
-                if width * 3 < cap {
-                    cost += ((cap / 3 - width) * 40 / (cap / 3).max(1)) as i32;
+                if width < third {
+                    cost += (((third - width) * fill_mul) >> 16) as i32;
                 }
                 if dur < self.preset.min_duration {
                     cost += 30;
@@ -842,20 +916,33 @@ impl<'b> Layout<'b> {
                     } else {
                         penalty::CJK
                     };
-                    cost += line_estimate(&good, width, self.maxw, plain);
+                    cost += line_estimate(&good, width, self.maxw, plain, bal_mul);
                 }
-                let c = best[i].saturating_add(cost);
-                if c < best[j + 1] {
-                    best[j + 1] = c;
-                    back[j + 1] = i;
+                // Only good breaks (and the block end) become states directly; of the plain
+                // ones, only the cheapest per start does, which keeps the search small.
+                if at.class < penalty::WORD || j + 1 == n {
+                    let c = best[i].saturating_add(cost);
+                    if c < best[j + 1] {
+                        best[j + 1] = c;
+                        back[j + 1] = i;
+                    }
+                } else if fallback.is_none_or(|(fc, _)| cost < fc) {
+                    fallback = Some((cost, j));
                 }
-                if at.pen < penalty::WORD {
+                if at.class < penalty::WORD {
                     good.push((width, at.pen));
-                } else if at.pen <= penalty::WORD {
+                } else if at.class == penalty::WORD {
                     word_breaks = true;
                 }
                 if at.sentence_end {
                     inner_sentences += 1;
+                }
+            }
+            if let Some((cost, j)) = fallback {
+                let c = best[i].saturating_add(cost);
+                if c < best[j + 1] {
+                    best[j + 1] = c;
+                    back[j + 1] = i;
                 }
             }
         }
@@ -1005,7 +1092,7 @@ impl<'b> Layout<'b> {
                 + if p == 0 { label_w } else { 0 }
         };
         if n == 0 || width(0, n) <= self.maxw {
-            return vec![0..n];
+            return std::iter::once(0..n).collect();
         }
         // Greedy fill: the fewest lines possible.
         let mut greedy = Vec::new();
@@ -1020,6 +1107,26 @@ impl<'b> Layout<'b> {
         let lines = greedy.len();
         if lines > self.max_lines || lines < 2 {
             return greedy;
+        }
+        if lines == 2 {
+            // The common case: one break, chosen in one pass.
+            let mut best = (i32::MAX, 0);
+            for q in 1..n {
+                let (w1, w2) = (width(0, q), width(q, n));
+                if w1 > self.maxw || w2 > self.maxw {
+                    continue;
+                }
+                let c = a[q - 1].pen
+                    + (w1.abs_diff(w2) * 20 / self.maxw.max(1)) as i32
+                    + if w1 > w2 { 5 } else { 0 };
+                if c < best.0 {
+                    best = (c, q);
+                }
+            }
+            if best.0 == i32::MAX {
+                return greedy;
+            }
+            return vec![0..best.1, best.1..n];
         }
         // Minimize break penalties plus the deviation of each line from the mean width; a
         // top line longer than the bottom one costs a little (bottom-heavy reads better).
@@ -1041,10 +1148,7 @@ impl<'b> Layout<'b> {
                         continue;
                     }
                     let brk = if q < n { a[q - 1].pen } else { 0 };
-                    let mut c = cost[l - 1][p] + brk + dev(w);
-                    if l == 1 && q < n && lines == 2 && w > width(q, n) {
-                        c += 5;
-                    }
+                    let c = cost[l - 1][p] + brk + dev(w);
                     if c < cost[l][q] {
                         cost[l][q] = c;
                         back[l][q] = p;
@@ -1069,11 +1173,11 @@ impl<'b> Layout<'b> {
 
 /// The cheap estimate the cue search uses for the best two-line break of a cue `width` wide:
 /// the best good break that leaves both lines short enough, with balance, else a plain break.
-fn line_estimate(good: &[(u32, i32)], width: u32, maxw: u32, plain: i32) -> i32 {
+fn line_estimate(good: &[(u32, i32)], width: u32, maxw: u32, plain: i32, bal_mul: u32) -> i32 {
     let mut best = plain;
     for &(w1, pen) in good {
         if w1 <= maxw && width.saturating_sub(w1) <= maxw {
-            let c = pen + (width.abs_diff(2 * w1) * 20 / maxw.max(1)) as i32;
+            let c = pen + ((u64::from(width.abs_diff(2 * w1)) * u64::from(bal_mul)) >> 16) as i32;
             best = best.min(c);
         }
     }
@@ -1082,30 +1186,80 @@ fn line_estimate(good: &[(u32, i32)], width: u32, maxw: u32, plain: i32) -> i32 
 
 /// Whether a line may break between tokens `a` and `b`.
 fn can_break(a: &Token<'_>, b: &Token<'_>) -> bool {
-    let (Some(last), Some(first)) = (a.chars().next_back(), b.chars().next()) else {
+    let (Some(last), Some(first)) = (a.last, b.first) else {
         return true;
     };
     let spaced = last.is_whitespace() || first.is_whitespace();
     if !spaced && is_word_char(last) && is_word_char(first) {
         return false;
     }
-    let last_visible = a.chars().rev().find(|c| !c.is_whitespace());
-    let first_visible = b.chars().find(|c| !c.is_whitespace());
-    !(first_visible.is_some_and(|c| NO_LINE_START.contains(c))
-        || last_visible.is_some_and(|c| NO_LINE_END.contains(c)))
+    !(b.first_visible.is_some_and(|c| in_set(c, NO_LINE_START))
+        || a.last_visible.is_some_and(|c| in_set(c, NO_LINE_END)))
+}
+
+/// Whether `c` is one of the punctuation characters in `set`; letters and ideographs, the
+/// common case, are rejected without scanning.
+fn in_set(c: char, set: &str) -> bool {
+    let u = c as u32;
+    if c.is_ascii_alphanumeric() || (0x4E00..=0x9FFF).contains(&u) || (0xAC00..=0xD7AF).contains(&u)
+    {
+        return false;
+    }
+    set.contains(c)
 }
 
 /// Characters of words written with spaces between them: a break between two of them with no
 /// space would cut a word or number.
 fn is_word_char(c: char) -> bool {
-    matches!(
-        Script::of(c),
-        Script::Latin | Script::Cyrillic | Script::Digit | Script::Hangul | Script::Other
-    ) && !is_wide(c)
-        || Script::of(c) == Script::Hangul
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if (0x4E00..=0x9FFF).contains(&(c as u32)) {
+        return false;
+    }
+    match Script::of(c) {
+        Script::Hangul => true,
+        Script::Latin | Script::Cyrillic | Script::Digit | Script::Other => !is_wide(c),
+        _ => false,
+    }
 }
 
 fn starts_with_conjunction(t: &Token<'_>) -> bool {
+    let Some(first) = t.first_visible else {
+        return false;
+    };
+    // Most words start with a character no conjunction starts with.
+    let maybe = matches!(
+        first,
+        'a'..='z'
+            | 'A'..='Z'
+            | '因'
+            | '所'
+            | '但'
+            | '如'
+            | '虽'
+            | '然'
+            | '而'
+            | '或'
+            | '可'
+            | '不'
+            | '于'
+            | '并'
+            | '还'
+            | '就'
+            | 'そ'
+            | 'し'
+            | 'だ'
+            | 'で'
+            | 'け'
+            | 'と'
+            | '그'
+            | '하'
+            | '또'
+    );
+    if !maybe {
+        return false;
+    }
     let text = t.text.trim_start();
     CONJUNCTIONS.iter().any(|c| {
         text.len() >= c.len()
@@ -1143,17 +1297,25 @@ fn blocks(
 /// A line's text from its atoms: words and punctuation joined, control characters as spaces,
 /// trimmed.
 fn line_text(tokens: &[Token<'_>], atoms: &[Atom]) -> CueLine {
-    let mut text = String::new();
-    let mut words = Vec::new();
-    for at in atoms {
-        for t in &tokens[at.first..at.end] {
+    let (first, end) = match (atoms.first(), atoms.last()) {
+        (Some(a), Some(b)) => (a.first, b.end),
+        _ => (0, 0),
+    };
+    let toks = &tokens[first..end];
+    let mut text = String::with_capacity(toks.iter().map(|t| t.text.len() + t.punct.len()).sum());
+    let mut words = Vec::with_capacity(toks.len());
+    {
+        for t in toks {
             words.push(CueWord {
                 offset: text.len(),
                 begin: t.begin,
                 end: t.end,
             });
             for part in [t.text, t.punct] {
-                if part.chars().any(|c| c.is_control()) {
+                // Control characters are ASCII or C1 (U+0080..U+009F, lead byte 0xC2).
+                if part.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2)
+                    && part.chars().any(|c| c.is_control())
+                {
                     text.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
                 } else {
                     text.push_str(part);
@@ -1178,7 +1340,10 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom]) -> CueLine {
 }
 
 /// Every sentence's tokens in time order, and the speaker names they refer to.
-fn tokens<'d>(doc: &'d Transcription<'_>) -> (Vec<Token<'d>>, Vec<Option<String>>) {
+fn tokens<'d>(
+    doc: &'d Transcription<'_>,
+    preset: &Preset,
+) -> (Vec<Token<'d>>, Vec<Option<String>>) {
     let channels = doc.transcripts.len() > 1;
     let mut names: Vec<Option<String>> = Vec::new();
     let mut keys: Vec<(u32, Option<i64>)> = Vec::new();
@@ -1211,19 +1376,16 @@ fn tokens<'d>(doc: &'d Transcription<'_>) -> (Vec<Token<'d>>, Vec<Option<String>
         } else {
             for w in &s.words {
                 let begin = clamp(w.begin_time);
-                tokens.push(Token {
-                    text: &w.text,
-                    punct: &w.punctuation,
-                    begin,
-                    end: clamp(w.end_time).max(begin),
-                    speaker,
-                    sentence_end: false,
-                });
+                let end = clamp(w.end_time).max(begin);
+                tokens.push(Token::new(&w.text, &w.punctuation, begin, end, speaker));
             }
         }
         if let Some(t) = tokens[first..].last_mut() {
             t.sentence_end = true;
         }
+    }
+    for t in &mut tokens {
+        t.measure(preset);
     }
     (tokens, names)
 }
@@ -1272,14 +1434,7 @@ fn split_text<'d>(
         let t0 = begin.0 + span * chars_before / total;
         chars_before += n;
         let t1 = begin.0 + span * chars_before / total;
-        out.push(Token {
-            text: piece,
-            punct: "",
-            begin: Millis(t0),
-            end: Millis(t1),
-            speaker,
-            sentence_end: false,
-        });
+        out.push(Token::new(piece, "", Millis(t0), Millis(t1), speaker));
     }
 }
 
@@ -1296,6 +1451,7 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
     }
     separate(cues, gap, span_begin, span_end);
     let n = cues.len();
+    let chars: Vec<usize> = cues.iter().map(Cue::reading_chars).collect();
     // Extend out-times for the minimum duration and the reading speed, into free time.
     for i in 0..n {
         let limit = if i + 1 < n {
@@ -1305,7 +1461,7 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
         };
         let need = p
             .min_duration
-            .max(p.reading_time(cues[i].reading_chars()))
+            .max(p.reading_time(chars[i]))
             .min(p.max_duration);
         let c = &mut cues[i];
         if c.end - c.begin < need {
@@ -1329,7 +1485,7 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
             span_begin
         };
         let c = &mut cues[i];
-        let need = p.min_duration.max(p.reading_time(c.reading_chars()));
+        let need = p.min_duration.max(p.reading_time(chars[i]));
         if c.end - c.begin < need {
             let want = c.end.saturating_sub(need.min(p.max_duration));
             if want < c.begin {
@@ -1506,13 +1662,11 @@ mod tests {
 
     #[test]
     fn kinsoku_and_words() {
-        let t = |text: &'static str, punct: &'static str| Token {
-            text,
-            punct,
-            begin: Millis(0),
-            end: Millis(1),
-            speaker: 0,
-            sentence_end: false,
+        let p = Preset::netflix(Language::Chinese);
+        let t = |text: &'static str, punct: &'static str| {
+            let mut t = Token::new(text, punct, Millis(0), Millis(1), 0);
+            t.measure(&p);
+            t
         };
         for (a, b, ok) in [
             (t("Hello ", ""), t("world", ""), true),

@@ -2,6 +2,7 @@
 
 use super::Exporter;
 use super::cues::{Cue, CueBuilder, SpeakerLabels};
+use super::srt::push_time;
 use crate::Transcription;
 
 /// Writes WebVTT as the W3C parser wants it: the `WEBVTT` header and a blank line, cues
@@ -49,9 +50,9 @@ impl WebVttExporter {
         let voices = labels != SpeakerLabels::None;
         for cue in cues {
             out.push('\n');
-            out.push_str(&cue.begin.to_vtt());
+            push_time(cue.begin, '.', out);
             out.push_str(" --> ");
-            out.push_str(&cue.end.to_vtt());
+            push_time(cue.end, '.', out);
             out.push('\n');
             // Karaoke timestamps must rise strictly and lie inside the cue.
             let mut last = cue.begin;
@@ -79,7 +80,7 @@ impl WebVttExporter {
                             if let Some(piece) = line.text.get(at..w.offset) {
                                 escape(piece, out);
                                 out.push('<');
-                                out.push_str(&w.begin.to_vtt());
+                                push_time(w.begin, '.', out);
                                 out.push('>');
                                 at = w.offset;
                                 last = w.begin;
@@ -99,6 +100,13 @@ impl WebVttExporter {
 
 /// Appends `text` with `&`, `<`, `>` escaped and line breaks as spaces.
 fn escape(text: &str, out: &mut String) {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'\r' | b'\n'))
+    {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
