@@ -33,3 +33,10 @@ fn roundtrip_seeds() {
         fuzz::roundtrip(&seed);
     }
 }
+
+#[test]
+fn subtitles_seeds() {
+    for seed in seeds("subtitles") {
+        fuzz::subtitles(&seed);
+    }
+}
