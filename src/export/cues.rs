@@ -684,7 +684,6 @@ struct Atom {
     /// Penalty of a break after this atom, and its kind (the penalty before the pause bonus).
     pen: i32,
     class: i32,
-    sentence_end: bool,
 }
 
 /// A cue before its text is assembled: a range of atoms of one block.
@@ -822,7 +821,6 @@ impl<'b> Layout<'b> {
             trail,
             pen: pen.0,
             class: pen.1,
-            sentence_end: toks.last().is_some_and(|t| t.sentence_end),
         }
     }
 
@@ -908,7 +906,7 @@ impl<'b> Layout<'b> {
                     cost += (((third - width) * fill_mul) >> 16) as i32;
                 }
                 if dur < self.preset.min_duration {
-                    cost += 30;
+                    cost += 60;
                 }
                 if width > self.maxw {
                     let plain = if word_breaks {
@@ -934,7 +932,7 @@ impl<'b> Layout<'b> {
                 } else if at.class == penalty::WORD {
                     word_breaks = true;
                 }
-                if at.sentence_end {
+                if at.class == penalty::SENTENCE {
                     inner_sentences += 1;
                 }
             }
@@ -1468,15 +1466,6 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
             c.end = c.end.max((c.begin + need).min(limit));
         }
     }
-    // Close small gaps up to the minimum gap.
-    for i in 0..n.saturating_sub(1) {
-        let next = cues[i + 1].begin;
-        let c = &mut cues[i];
-        let g = next.saturating_sub(c.end);
-        if g > gap && g < p.close_gap() && next.saturating_sub(gap) - c.begin <= p.max_duration {
-            c.end = next.saturating_sub(gap);
-        }
-    }
     // Still too short (another cue follows closely): start earlier into free time.
     for i in 0..n {
         let floor = if i > 0 {
@@ -1491,6 +1480,15 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
             if want < c.begin {
                 c.begin = want.max(floor).min(c.begin);
             }
+        }
+    }
+    // Close small gaps up to the minimum gap.
+    for i in 0..n.saturating_sub(1) {
+        let next = cues[i + 1].begin;
+        let c = &mut cues[i];
+        let g = next.saturating_sub(c.end);
+        if g > gap && g < p.close_gap() && next.saturating_sub(gap) - c.begin <= p.max_duration {
+            c.end = next.saturating_sub(gap);
         }
     }
     separate(cues, gap, span_begin, span_end);
