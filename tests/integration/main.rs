@@ -18,3 +18,5 @@ mod prop;
 // Fuzz target bodies over the committed seed corpus.
 #[cfg(feature = "testing")]
 mod fuzz_seeds;
+// Subtitle layout, writers, golden files and the checker.
+mod subtitles;
