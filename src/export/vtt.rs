@@ -18,7 +18,7 @@ use crate::Transcription;
 ///   {"begin_time":0,"end_time":1500,"text":"a --> b & c ","speaker_id":2}]}]}"#)?;
 /// let cues = CueBuilder::new(Preset::bbc()).speaker_labels(SpeakerLabels::Names);
 /// let vtt = WebVttExporter::new(cues).export_to_string(&doc);
-/// assert_eq!(vtt, "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\n<v Speaker 2>a --&gt; b &amp; c</v>\n\n");
+/// assert_eq!(vtt, "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\n<v Speaker 2>a --&gt; b &amp; c</v>\n");
 /// # Ok::<(), asrpost::Error>(())
 /// ```
 #[derive(Clone, Debug, Default)]
