@@ -787,7 +787,7 @@ impl<'b> Layout<'b> {
             width += w;
         }
         let pen = match tokens.get(b) {
-            Some(next) => self.break_penalty(&tokens[b - 1], next),
+            Some(_) => self.break_penalty(tokens, b),
             None => (0, 0),
         };
         atoms.push(self.atom(tokens, first, b, pen));
@@ -826,13 +826,14 @@ impl<'b> Layout<'b> {
 
     /// How good a break between `a` and `b` is: the penalty, and the penalty before the
     /// pause bonus.
-    fn break_penalty(&self, a: &Token<'_>, b: &Token<'_>) -> (i32, i32) {
+    fn break_penalty(&self, tokens: &[Token<'_>], next: usize) -> (i32, i32) {
+        let (a, b) = (&tokens[next - 1], &tokens[next]);
         let last = a.last_visible;
         let base = if a.sentence_end || last.is_some_and(|c| in_set(c, SENTENCE_END)) {
             penalty::SENTENCE
         } else if last.is_some_and(|c| in_set(c, CLAUSE_END)) {
             penalty::CLAUSE
-        } else if starts_with_conjunction(b) {
+        } else if starts_with_conjunction(tokens, next) {
             penalty::CONJUNCTION
         } else if a.last.is_some_and(char::is_whitespace)
             || b.first.is_some_and(char::is_whitespace)
@@ -1222,7 +1223,12 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-fn starts_with_conjunction(t: &Token<'_>) -> bool {
+/// Whether the text from token `at` on starts with a conjunction; a Chinese conjunction may span
+/// several one-character tokens.
+fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
+    let Some(t) = tokens.get(at) else {
+        return false;
+    };
     let Some(first) = t.first_visible else {
         return false;
     };
@@ -1258,9 +1264,24 @@ fn starts_with_conjunction(t: &Token<'_>) -> bool {
     if !maybe {
         return false;
     }
-    let text = t.text.trim_start();
+    let mut text = t.text.trim_start();
+    let joined;
+    if !first.is_ascii() && t.punct.is_empty() {
+        // Join the next few one-character tokens (no punctuation in between).
+        let mut s = String::from(text);
+        for next in tokens[at + 1..].iter().take(3) {
+            s.push_str(next.text);
+            if !next.punct.is_empty() {
+                break;
+            }
+        }
+        joined = s;
+        text = &joined;
+    }
+    let lead = text.as_bytes().first().map(u8::to_ascii_lowercase);
     CONJUNCTIONS.iter().any(|c| {
-        text.len() >= c.len()
+        c.as_bytes().first().copied() == lead
+            && text.len() >= c.len()
             && text.is_char_boundary(c.len())
             && text[..c.len()].eq_ignore_ascii_case(c)
             && text[c.len()..]
@@ -1680,6 +1701,30 @@ mod tests {
         ] {
             assert_eq!(can_break(&a, &b), ok, "{}{} | {}", a.text, a.punct, b.text);
         }
+    }
+
+    #[test]
+    fn conjunctions_span_tokens() {
+        let p = Preset::netflix(Language::Chinese);
+        let toks: Vec<Token<'_>> = [
+            ("我", ""),
+            ("因", ""),
+            ("为", ""),
+            ("and ", ""),
+            ("sandy ", ""),
+        ]
+        .iter()
+        .map(|(t, q)| {
+            let mut t = Token::new(t, q, Millis(0), Millis(1), 0);
+            t.measure(&p);
+            t
+        })
+        .collect();
+        assert!(!starts_with_conjunction(&toks, 0));
+        assert!(starts_with_conjunction(&toks, 1));
+        assert!(!starts_with_conjunction(&toks, 2));
+        assert!(starts_with_conjunction(&toks, 3));
+        assert!(!starts_with_conjunction(&toks, 4));
     }
 
     #[test]
