@@ -1284,10 +1284,11 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
             && text.len() >= c.len()
             && text.is_char_boundary(c.len())
             && text[..c.len()].eq_ignore_ascii_case(c)
-            && text[c.len()..]
-                .chars()
-                .next()
-                .is_none_or(|n| !n.is_ascii_alphanumeric())
+            && (!c.is_ascii()
+                || text[c.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|n| !n.is_ascii_alphanumeric()))
     })
 }
 
