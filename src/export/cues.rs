@@ -1581,7 +1581,7 @@ fn separate(cues: &mut Vec<Cue>, gap: Millis, span_begin: Millis, span_end: Mill
                         prev.end = cap;
                     }
                 }
-                i += 1;
+                // Check the cue that grew next.
                 continue;
             } else {
                 cues[i].begin = span_begin;
