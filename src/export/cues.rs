@@ -896,7 +896,8 @@ impl<'b> Layout<'b> {
                 line_first = false;
                 total += at.width - if total_first { at.lead } else { 0 };
                 total_first = false;
-                let width = total - at.trail;
+                // A cue of white space only has no width.
+                let width = total.saturating_sub(at.trail);
                 let dur = at.finish.saturating_sub(a[i].begin);
                 if j > i && (lines > self.max_lines || dur > self.preset.max_duration) {
                     break;
@@ -980,9 +981,12 @@ impl<'b> Layout<'b> {
         let dash = self.preset.width(self.preset.language.dash());
         let one_line = |r: &std::ops::Range<usize>| {
             let a = &atoms[r.clone()];
-            let w: u32 = a.iter().map(|x| x.width).sum::<u32>()
-                - a.first().map_or(0, |x| x.lead)
-                - a.last().map_or(0, |x| x.trail);
+            let w: u32 = a
+                .iter()
+                .map(|x| x.width)
+                .sum::<u32>()
+                .saturating_sub(a.first().map_or(0, |x| x.lead))
+                .saturating_sub(a.last().map_or(0, |x| x.trail));
             w + dash <= self.maxw
         };
         let span = |r: &std::ops::Range<usize>| (atoms[r.start].begin, atoms[r.end - 1].finish);
