@@ -5,6 +5,7 @@ use asrpost::Transcription;
 use asrpost::export::cues::{CueBuilder, Preset, SpeakerLabels};
 use asrpost::export::qc::{self, Subtitle};
 use asrpost::export::{AssExporter, Exporter, SrtExporter, WebVttExporter};
+#[cfg(feature = "testing")]
 use proptest::prelude::*;
 
 use super::util::{RESULT_SAMPLES, example, root};
@@ -206,6 +207,7 @@ fn times_past_a_day() {
     );
 }
 
+#[cfg(feature = "testing")]
 /// Per channel, the concatenated cue text equals the words' text with white space removed:
 /// every word appears once, in order.
 fn same_words(doc: &Transcription<'_>, cues: &[asrpost::export::cues::Cue], dash: &str) -> bool {
@@ -239,6 +241,7 @@ fn same_words(doc: &Transcription<'_>, cues: &[asrpost::export::cues::Cue], dash
     })
 }
 
+#[cfg(feature = "testing")]
 proptest! {
     #[test]
     fn cue_invariants(
