@@ -18,6 +18,8 @@
 //! * [`export`]: enriched JSON, readable transcripts and broadcast-style SRT, WebVTT and ASS
 //!   subtitles ([`export::cues::CueBuilder`] lays them out, [`export::qc`] checks them) behind one
 //!   [`export::Exporter`] trait.
+//! * `client` (feature `client`): submit audio to DashScope, wait, and fetch each file's result
+//!   as a [`Transcription`].
 //! * [`Millis`]: integer milliseconds with exact SRT/WebVTT/ASS formatting.
 //!
 //! # Example
@@ -42,8 +44,8 @@
 //!
 //! | feature | enables | default |
 //! |---|---|---|
-//! | `cli` | the `asrpost` command-line tool (clap, anyhow, indicatif) | no |
-//! | `client` | the DashScope HTTP client | no |
+//! | `cli` | the `asrpost` command-line tool (clap, anyhow, indicatif; enables `client` for `asrpost transcribe`) | no |
+//! | `client` | `client`: the DashScope recording-file recognition client (submit, wait, fetch, upload; ureq with rustls) | no |
 //! | `testing` | [`testing`]: a synthetic result generator, proptest strategies and `arbitrary::Arbitrary` impls for downstream fuzz and property tests | no |
 
 #![deny(missing_docs)]

@@ -20,6 +20,14 @@ fn parse_seeds() {
     }
 }
 
+#[cfg(feature = "client")]
+#[test]
+fn client_seeds() {
+    for seed in seeds("client") {
+        fuzz::client(&seed);
+    }
+}
+
 #[test]
 fn roundtrip_seeds() {
     let seeds = seeds("roundtrip");
@@ -38,5 +46,12 @@ fn roundtrip_seeds() {
 fn subtitles_seeds() {
     for seed in seeds("subtitles") {
         fuzz::subtitles(&seed);
+    }
+}
+
+#[test]
+fn sensitive_seeds() {
+    for seed in seeds("sensitive") {
+        fuzz::sensitive(&seed);
     }
 }

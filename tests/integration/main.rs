@@ -15,8 +15,13 @@ mod cli;
 // Property tests of the model and the pipeline.
 #[cfg(feature = "testing")]
 mod prop;
+// The sensitive-word stage: samples, properties, CLI flags.
+#[cfg(feature = "testing")]
+mod sensitive;
 // Fuzz target bodies over the committed seed corpus.
 #[cfg(feature = "testing")]
 mod fuzz_seeds;
 // Subtitle layout, writers, golden files and the checker.
 mod subtitles;
+// The DashScope client against a scripted loopback HTTP server.
+mod client;

@@ -5,6 +5,7 @@ mod check;
 mod io;
 mod pipeline_args;
 mod process;
+mod transcribe;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,10 @@ enum Command {
     Process(process::ProcessArgs),
     /// Check SRT or WebVTT files against subtitle rules (exit 1 on violations).
     Check(check::CheckArgs),
+    /// Transcribe audio URLs or local files with DashScope, then process and write the results.
+    Transcribe(transcribe::TranscribeArgs),
+    /// Inspect, wait for or cancel a DashScope task.
+    Task(transcribe::TaskArgs),
 }
 
 /// Exit statuses: all good, some inputs failed, usage error.
@@ -38,6 +43,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Process(args) => process::run(args),
         Command::Check(args) => check::run(args),
+        Command::Transcribe(args) => transcribe::run(args),
+        Command::Task(args) => transcribe::run_task(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
