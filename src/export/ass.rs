@@ -2,7 +2,7 @@
 
 use super::Exporter;
 use super::cues::{Cue, CueBuilder, Language};
-use crate::{Millis, Transcription};
+use crate::Transcription;
 
 /// Writes ASS v4.00+ for libass and VSFilter: a 1920×1080 script with one `Default` style
 /// (white text, black outline, bottom centre) in a CJK-capable font (Noto Sans CJK, the
@@ -76,9 +76,13 @@ impl AssExporter {
 
 /// `H:MM:SS.cc` from centiseconds.
 fn push_time(cs: u64, out: &mut String) {
-    let t = Millis(cs * 10);
-    let s = t.to_ass();
-    out.push_str(&s);
+    let s = cs / 100;
+    super::srt::push_number(s / 3600, out);
+    for (sep, v) in [(':', (s / 60) % 60), (':', s % 60), ('.', cs % 100)] {
+        out.push(sep);
+        out.push((b'0' + (v / 10) as u8) as char);
+        out.push((b'0' + (v % 10) as u8) as char);
+    }
 }
 
 fn escape(text: &str, out: &mut String) {
@@ -106,14 +110,23 @@ impl Exporter for AssExporter {
     }
 
     fn export(&self, doc: &Transcription<'_>, out: &mut String) {
-        let preset = self.cues.preset_for(doc);
-        self.write_cues(&self.cues.build(doc), preset.language, out);
+        let (preset, cues) = self.cues.build_with_preset(doc);
+        self.write_cues(&cues, preset.language, out);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_match_millis() {
+        for cs in [0, 1, 99, 5999, 6000, 360_000, 9_000_001] {
+            let mut out = String::new();
+            push_time(cs, &mut out);
+            assert_eq!(out, crate::Millis(cs * 10).to_ass());
+        }
+    }
 
     #[test]
     fn times() {

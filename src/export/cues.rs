@@ -586,8 +586,14 @@ impl CueBuilder {
 
     /// The cues for `doc`, ordered, never overlapping, each with a positive duration.
     pub fn build(&self, doc: &Transcription<'_>) -> Vec<Cue> {
+        self.build_with_preset(doc).1
+    }
+
+    /// The rules used for `doc` ([`CueBuilder::preset_for`]) and the cues built with them.
+    pub fn build_with_preset(&self, doc: &Transcription<'_>) -> (Preset, Vec<Cue>) {
         let preset = self.preset_for(doc);
-        Layout::new(self, &preset).run(doc)
+        let cues = Layout::new(self, &preset).run(doc);
+        (preset, cues)
     }
 }
 
