@@ -15,7 +15,9 @@
 //!   and an assembler of final sentences.
 //! * [`Pipeline`] of [`Stage`]s, run on one document or a batch in parallel, with a [`Report`]
 //!   of what each stage did.
-//! * [`export`]: enriched JSON and readable transcripts behind one [`export::Exporter`] trait.
+//! * [`export`]: enriched JSON, readable transcripts and broadcast-style SRT, WebVTT and ASS
+//!   subtitles ([`export::cues::CueBuilder`] lays them out, [`export::qc`] checks them) behind one
+//!   [`export::Exporter`] trait.
 //! * `client` (feature `client`): submit audio to DashScope, wait, and fetch each file's result
 //!   as a [`Transcription`].
 //! * [`Millis`]: integer milliseconds with exact SRT/WebVTT/ASS formatting.

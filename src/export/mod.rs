@@ -1,7 +1,10 @@
-//! Exporters: enriched JSON, readable transcripts (and, as they land, subtitles).
+//! Exporters: enriched JSON, readable transcripts (text, Markdown), and SRT, WebVTT and ASS
+//! subtitles.
 //!
 //! Every exporter implements [`Exporter`], an object-safe trait, so a tool can pick one at run
-//! time from a [`Format`].
+//! time from a [`Format`]. Subtitle writers ([`SrtExporter`], [`WebVttExporter`],
+//! [`AssExporter`]) take their cues from a [`cues::CueBuilder`], which does the layout and
+//! timing; [`qc`] checks subtitle files against a [`cues::Preset`].
 //!
 //! ```
 //! use asrpost::export::{Exporter, Format};
@@ -18,13 +21,21 @@ use std::io;
 
 use crate::Transcription;
 
+mod ass;
+pub mod cues;
 mod json;
 mod markdown;
+pub mod qc;
+mod srt;
 mod text;
+mod vtt;
 
+pub use ass::AssExporter;
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
+pub use srt::SrtExporter;
 pub use text::TextExporter;
+pub use vtt::WebVttExporter;
 
 /// Turns a document into the bytes of an output format.
 pub trait Exporter: Send + Sync + fmt::Debug {
@@ -61,18 +72,50 @@ pub enum Format {
     Txt,
     /// A Markdown transcript: one paragraph per speaker turn (or sentence), names in bold.
     Md,
+    /// SubRip subtitles.
+    Srt,
+    /// WebVTT subtitles.
+    Vtt,
+    /// Advanced SubStation Alpha subtitles.
+    Ass,
 }
 
 impl Format {
     /// Every format, for help texts.
-    pub const ALL: &'static [Format] = &[Format::Json, Format::Txt, Format::Md];
+    pub const ALL: &'static [Format] = &[
+        Format::Json,
+        Format::Txt,
+        Format::Md,
+        Format::Srt,
+        Format::Vtt,
+        Format::Ass,
+    ];
 
-    /// The format's name as on the command line (`json`, `txt`, `md`).
+    /// The format's name as on the command line (`json`, `txt`, `md`, `srt`, `vtt`, `ass`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Json => "json",
             Format::Txt => "txt",
             Format::Md => "md",
+            Format::Srt => "srt",
+            Format::Vtt => "vtt",
+            Format::Ass => "ass",
+        }
+    }
+
+    /// Whether the format is a subtitle format (laid out by a [`cues::CueBuilder`]).
+    pub fn is_subtitles(self) -> bool {
+        matches!(self, Format::Srt | Format::Vtt | Format::Ass)
+    }
+
+    /// The subtitle exporter for this format with the layout of `cues`, or `None` for the
+    /// formats that are not subtitles.
+    pub fn subtitle_exporter(self, cues: cues::CueBuilder) -> Option<Box<dyn Exporter>> {
+        match self {
+            Format::Srt => Some(Box::new(SrtExporter::new(cues))),
+            Format::Vtt => Some(Box::new(WebVttExporter::new(cues))),
+            Format::Ass => Some(Box::new(AssExporter::new(cues))),
+            Format::Json | Format::Txt | Format::Md => None,
         }
     }
 
@@ -95,6 +138,9 @@ impl Format {
             Format::Json => Box::new(JsonExporter::default()),
             Format::Txt => Box::new(TextExporter::default()),
             Format::Md => Box::new(MarkdownExporter::default()),
+            Format::Srt => Box::new(SrtExporter::default()),
+            Format::Vtt => Box::new(WebVttExporter::default()),
+            Format::Ass => Box::new(AssExporter::default()),
         }
     }
 }

@@ -568,3 +568,114 @@ pub fn disfluency(data: &[u8]) {
             .expect("the stage does not fail");
     }
 }
+
+/// `subtitles`: arbitrary documents and layout options give valid cues and subtitle files.
+///
+/// The bytes are read as options (preset, characters and lines per cue, frame rate, speaker
+/// labels, pause, CRLF, karaoke) and an [`arbitrary`](mod@super::arbitrary) document (or, when
+/// they parse, as a result JSON). The cues must pass [`check_cues`], and the SRT and WebVTT
+/// written from them must read back through [`qc`](crate::export::qc) with the same times.
+pub fn subtitles(data: &[u8]) {
+    use crate::export::cues::{CueBuilder, Preset, SpeakerLabels};
+    use crate::export::{AssExporter, Exporter, SrtExporter, WebVttExporter};
+
+    let mut u = Unstructured::new(data);
+    let Ok((preset, chars, lines, fps, labels, pause, crlf, karaoke)) =
+        <(u8, u8, u8, u8, u8, u16, bool, bool)>::arbitrary(&mut u)
+    else {
+        return;
+    };
+    let names = Preset::NAMES;
+    let mut builder = match preset as usize % (names.len() + 1) {
+        0 => CueBuilder::auto(),
+        i => CueBuilder::new(Preset::from_name(names[i - 1]).expect("a known preset name")),
+    };
+    if chars % 4 != 0 {
+        builder = builder.max_chars(u32::from(chars));
+    }
+    if lines % 3 != 0 {
+        builder = builder.max_lines(u32::from(lines));
+    }
+    let rates = ["23.976", "24", "25", "29.97", "30", "1", "1000"];
+    if let Some(rate) = crate::FrameRate::parse(rates[fps as usize % rates.len()]) {
+        builder = builder.frame_rate(rate);
+    }
+    let labels = [
+        SpeakerLabels::None,
+        SpeakerLabels::Names,
+        SpeakerLabels::Dashes,
+    ][labels as usize % 3];
+    builder = builder
+        .speaker_labels(labels)
+        .split_pause(crate::Millis(u64::from(pause)));
+    let rest = u.take_rest();
+    let parsed = Transcription::from_slice(rest).ok();
+    let generated = if parsed.is_none() {
+        Transcription::arbitrary(&mut Unstructured::new(rest)).ok()
+    } else {
+        None
+    };
+    let Some(doc) = parsed.as_ref().or(generated.as_ref()) else {
+        return;
+    };
+    let cues = builder.build(doc);
+    check_cues(&cues);
+    let srt = SrtExporter::new(builder.clone()).crlf(crlf);
+    let mut text = String::new();
+    srt.write_cues(&cues, &mut text);
+    let back = crate::export::qc::parse_srt(&text).expect("our SRT parses");
+    same_times(&cues, &back);
+    text.clear();
+    WebVttExporter::new(builder.clone())
+        .karaoke(karaoke)
+        .write_cues(&cues, labels, &mut text);
+    let back = crate::export::qc::parse_vtt(&text).expect("our WebVTT parses");
+    same_times(&cues, &back);
+    assert!(
+        !text
+            .lines()
+            .skip(1)
+            .any(|l| l.contains("-->") && l.matches("-->").count() > 1),
+        "`-->` only in timing lines"
+    );
+    let ass = AssExporter::new(builder).export_to_string(doc);
+    assert_eq!(
+        ass.lines().filter(|l| l.starts_with("Dialogue:")).count(),
+        cues.len()
+    );
+}
+
+/// The invariants of a cue list: ordered, not overlapping, each with a positive duration and
+/// non-empty, trimmed lines without line breaks.
+///
+/// # Panics
+///
+/// When one does not hold.
+pub fn check_cues(cues: &[crate::export::cues::Cue]) {
+    for (i, c) in cues.iter().enumerate() {
+        assert!(c.end > c.begin, "cue {i} has no duration: {c:?}");
+        assert!(!c.lines.is_empty(), "cue {i} has no lines");
+        for l in &c.lines {
+            assert!(!l.text.is_empty(), "cue {i} has an empty line");
+            assert_eq!(l.text.trim(), l.text, "cue {i} line is not trimmed");
+            assert!(
+                !l.text.contains(['\n', '\r']),
+                "cue {i} line has a line break"
+            );
+        }
+        if i > 0 {
+            assert!(
+                cues[i - 1].end <= c.begin,
+                "cue {i} overlaps the previous one: {:?} {c:?}",
+                cues[i - 1]
+            );
+        }
+    }
+}
+
+fn same_times(cues: &[crate::export::cues::Cue], subs: &[crate::export::qc::Subtitle]) {
+    assert_eq!(cues.len(), subs.len(), "cue count");
+    for (c, s) in cues.iter().zip(subs) {
+        assert_eq!((c.begin, c.end), (s.begin, s.end));
+    }
+}

@@ -254,3 +254,65 @@ fn two_inputs_with_the_same_output_name_are_refused() {
         stderr(&o)
     );
 }
+
+#[test]
+fn subtitles_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = super::util::root().join("tests/data/subtitles_zh.json");
+    let input = input.to_str().unwrap();
+    for (to, head) in [
+        ("srt", "1\n00:00:00,300 --> "),
+        ("vtt", "WEBVTT\n\n"),
+        ("ass", "[Script Info]\n"),
+    ] {
+        let out = dir.path().join(format!("zh.{to}"));
+        let o = asrpost(&[
+            "process",
+            input,
+            "--to",
+            to,
+            "--preset",
+            "netflix-zh",
+            "--fps",
+            "25",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.starts_with(head), "{text}");
+        if to != "ass" {
+            let o = asrpost(&["check", out.to_str().unwrap(), "--preset", "netflix-zh"]);
+            assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+            assert!(stderr(&o).contains("0 violations"), "{}", stderr(&o));
+        }
+    }
+    // Eight characters per line are too few for this text: the checker says so and exits 1.
+    let srt = dir.path().join("zh.srt");
+    let o = asrpost(&["check", srt.to_str().unwrap(), "--max-chars", "8"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("characters wide (max 8)"),
+        "{}",
+        stdout(&o)
+    );
+    // Labels and a narrower layout come through the flags.
+    let o = asrpost(&[
+        "process",
+        input,
+        "--to",
+        "srt",
+        "--max-chars",
+        "12",
+        "--max-lines",
+        "3",
+        "--speaker-labels",
+        "--crlf",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("\r\nSpeaker 0: "), "{text}");
+    let o = asrpost(&["process", input, "--to", "srt", "--preset", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown preset"), "{}", stderr(&o));
+}

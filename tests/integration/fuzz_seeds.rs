@@ -57,6 +57,13 @@ fn roundtrip_seeds() {
 }
 
 #[test]
+fn subtitles_seeds() {
+    for seed in seeds("subtitles") {
+        fuzz::subtitles(&seed);
+    }
+}
+
+#[test]
 fn sensitive_seeds() {
     for seed in seeds("sensitive") {
         fuzz::sensitive(&seed);

@@ -26,5 +26,7 @@ mod fuzz_seeds;
 // Timestamp alignment and speaker turns: fixtures, conversations, invariants.
 #[cfg(feature = "testing")]
 mod timeline;
+// Subtitle layout, writers, golden files and the checker.
+mod subtitles;
 // The DashScope client against a scripted loopback HTTP server.
 mod client;

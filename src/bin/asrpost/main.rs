@@ -1,6 +1,7 @@
 //! The `asrpost` command-line tool.
 
 mod args;
+mod check;
 mod io;
 mod pipeline_args;
 mod process;
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// Run the pipeline over result JSON files and write JSON or transcripts.
     Process(process::ProcessArgs),
+    /// Check SRT or WebVTT files against subtitle rules (exit 1 on violations).
+    Check(check::CheckArgs),
     /// Transcribe audio URLs or local files with DashScope, then process and write the results.
     Transcribe(transcribe::TranscribeArgs),
     /// Inspect, wait for or cancel a DashScope task.
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Process(args) => process::run(args),
+        Command::Check(args) => check::run(args),
         Command::Transcribe(args) => transcribe::run(args),
         Command::Task(args) => transcribe::run_task(args),
     };

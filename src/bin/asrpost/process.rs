@@ -4,8 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use asrpost::export::{Exporter, Format, JsonExporter, MarkdownExporter, TextExporter};
-use asrpost::{ErrorKind, Pipeline, Report, Transcription, WriteOptions};
+use asrpost::export::cues::{CueBuilder, Preset, SpeakerLabels};
+use asrpost::export::{
+    AssExporter, Exporter, Format, JsonExporter, MarkdownExporter, SrtExporter, TextExporter,
+    WebVttExporter,
+};
+use asrpost::{ErrorKind, FrameRate, Pipeline, Report, Transcription, WriteOptions};
 use clap::Args;
 use rayon::prelude::*;
 
@@ -66,6 +70,95 @@ pub(crate) struct ExportArgs {
     /// Start transcript lines (txt, md) with [hh:mm:ss.mmm] times.
     #[arg(long)]
     times: bool,
+
+    #[command(flatten)]
+    subtitles: SubtitleArgs,
+}
+
+/// Subtitle layout options (for `--to srt|vtt|ass`).
+#[derive(Debug, Args)]
+pub(crate) struct SubtitleArgs {
+    /// Subtitle rules: auto (Netflix's for the detected language), netflix-en, netflix-zh,
+    /// netflix-ja, netflix-ko, bbc.
+    #[arg(long, value_name = "NAME", default_value = "auto", value_parser = parse_preset)]
+    preset: PresetChoice,
+
+    /// Characters per line (full-width), overriding the preset.
+    #[arg(long, value_name = "N")]
+    max_chars: Option<u32>,
+
+    /// Lines per cue, overriding the preset.
+    #[arg(long, value_name = "N")]
+    max_lines: Option<u32>,
+
+    /// Video frame rate for the minimum gap: 23.976, 24, 25, 29.97, 30.
+    #[arg(long, value_name = "FPS", value_parser = parse_fps)]
+    fps: Option<FrameRate>,
+
+    /// Speaker labels from speaker ids and channels: none, names (`Speaker 1: `, WebVTT
+    /// voices, the ASS Name field) or dashes (two-speaker cues).
+    #[arg(long, value_name = "MODE", default_value = "none", num_args = 0..=1,
+          default_missing_value = "names", value_parser = parse_labels)]
+    speaker_labels: SpeakerLabels,
+
+    /// End SRT lines with CRLF.
+    #[arg(long)]
+    crlf: bool,
+
+    /// Per-word timestamps in WebVTT (karaoke).
+    #[arg(long)]
+    karaoke: bool,
+}
+
+/// `--preset auto` or a named preset.
+#[derive(Clone, Debug)]
+pub(crate) enum PresetChoice {
+    Auto,
+    Named(Preset),
+}
+
+pub(crate) fn parse_preset(s: &str) -> Result<PresetChoice, String> {
+    if s.eq_ignore_ascii_case("auto") {
+        return Ok(PresetChoice::Auto);
+    }
+    Preset::from_name(s)
+        .map(PresetChoice::Named)
+        .ok_or_else(|| {
+            format!(
+                "unknown preset `{s}` (expected auto or one of: {})",
+                Preset::NAMES.join(", ")
+            )
+        })
+}
+
+pub(crate) fn parse_fps(s: &str) -> Result<FrameRate, String> {
+    FrameRate::parse(s).ok_or_else(|| {
+        format!("unknown frame rate `{s}` (expected e.g. 23.976, 24, 25, 29.97, 30)")
+    })
+}
+
+fn parse_labels(s: &str) -> Result<SpeakerLabels, String> {
+    SpeakerLabels::from_name(s)
+        .ok_or_else(|| format!("unknown speaker-label mode `{s}` (expected none, names, dashes)"))
+}
+
+impl SubtitleArgs {
+    fn builder(&self) -> CueBuilder {
+        let mut b = match &self.preset {
+            PresetChoice::Auto => CueBuilder::auto(),
+            PresetChoice::Named(p) => CueBuilder::new(p.clone()),
+        };
+        if let Some(n) = self.max_chars {
+            b = b.max_chars(n);
+        }
+        if let Some(n) = self.max_lines {
+            b = b.max_lines(n);
+        }
+        if let Some(fps) = self.fps {
+            b = b.frame_rate(fps);
+        }
+        b.speaker_labels(self.speaker_labels)
+    }
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -88,6 +181,13 @@ impl ExportArgs {
             )),
             Format::Txt => Box::new(TextExporter::default().times(self.times)),
             Format::Md => Box::new(MarkdownExporter::default().times(self.times)),
+            Format::Srt => {
+                Box::new(SrtExporter::new(self.subtitles.builder()).crlf(self.subtitles.crlf))
+            }
+            Format::Vtt => Box::new(
+                WebVttExporter::new(self.subtitles.builder()).karaoke(self.subtitles.karaoke),
+            ),
+            Format::Ass => Box::new(AssExporter::new(self.subtitles.builder())),
             other => other.exporter(),
         }
     }

@@ -1,0 +1,1883 @@
+//! Subtitle cues: segmentation, line breaking and timing, separate from the format writers.
+//!
+//! A [`CueBuilder`] turns a [`Transcription`] into [`Cue`]s that follow a [`Preset`] from the
+//! professional guides (Netflix English 42 characters per line, Chinese 16, Korean 16,
+//! Japanese 13; BBC 37; at most two lines), and the SRT, WebVTT and ASS writers only format them.
+//!
+//! * **Width.** In CJK presets full-width characters count 1 and half-width ones 0.5, as
+//!   Netflix counts; in the others every character counts 1. Speaker labels written into the
+//!   text count too.
+//! * **Breaks are scored, not greedy.** Cue and line breaks are chosen by dynamic programming
+//!   over break opportunities, preferring a sentence end, then clause punctuation (`，、；：`,
+//!   `,;:`), then a break before a conjunction, then a word boundary, with a bonus for pauses.
+//!   A break never falls inside a Latin word or number, never before a character that may not
+//!   start a line (`，。」`…) nor after one that may not end it (`「（`…), and two-line cues
+//!   are balanced.
+//! * **Timing.** Cues last at least 5/6 s and at most 7 s, keep a gap of two frames at the
+//!   preset's frame rate, close gaps under 12 frames, and are extended into free time until
+//!   they meet the preset's reading speed (characters per second). Cues never overlap and
+//!   never have zero length. Long pauses and speaker changes start a new cue, or, with
+//!   [`SpeakerLabels::Dashes`], quick exchanges become two-speaker cues.
+//!
+//! ```
+//! use asrpost::Transcription;
+//! use asrpost::export::cues::{CueBuilder, Preset};
+//!
+//! let doc = Transcription::from_str(r#"{"transcripts":[{"sentences":[{"begin_time":0,
+//!   "end_time":1800,"text":"你好，世界。","words":[
+//!   {"begin_time":0,"end_time":300,"text":"你","punctuation":""},
+//!   {"begin_time":300,"end_time":600,"text":"好","punctuation":"，"},
+//!   {"begin_time":900,"end_time":1200,"text":"世","punctuation":""},
+//!   {"begin_time":1200,"end_time":1800,"text":"界","punctuation":"。"}]}]}]}"#)?;
+//! let cues = CueBuilder::new(Preset::from_name("netflix-zh").unwrap()).build(&doc);
+//! assert_eq!(cues.len(), 1);
+//! assert_eq!(cues[0].lines[0].text, "你好，世界。");
+//! # Ok::<(), asrpost::Error>(())
+//! ```
+
+use crate::text::{Script, is_wide};
+use crate::{FrameRate, Millis, Transcription};
+
+use super::text::sentences_by_time;
+
+/// Times past this are clamped, so that no arithmetic on them can overflow.
+const TIME_LIMIT: u64 = 1 << 50;
+
+/// A subtitle language, for presets, conjunctions and the dual-speaker dash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Language {
+    /// English (and other languages written with spaces).
+    English,
+    /// Chinese.
+    Chinese,
+    /// Japanese.
+    Japanese,
+    /// Korean.
+    Korean,
+}
+
+impl Language {
+    /// The ISO 639-1 code: `en`, `zh`, `ja`, `ko`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::Chinese => "zh",
+            Language::Japanese => "ja",
+            Language::Korean => "ko",
+        }
+    }
+
+    /// The language with ISO 639-1 code `code`, case-insensitively.
+    pub fn from_code(code: &str) -> Option<Language> {
+        [
+            Language::English,
+            Language::Chinese,
+            Language::Japanese,
+            Language::Korean,
+        ]
+        .into_iter()
+        .find(|l| l.code().eq_ignore_ascii_case(code))
+    }
+
+    /// The dominant language of a document's text, judged by its scripts: kana means
+    /// Japanese, mostly Hangul Korean, enough Han characters Chinese, else English.
+    pub fn detect(doc: &Transcription<'_>) -> Language {
+        let mut counts = ScriptCounts::default();
+        for t in &doc.transcripts {
+            for s in &t.sentences {
+                counts.add(&s.text);
+                if counts.total >= 4_000 {
+                    return counts.language();
+                }
+            }
+        }
+        counts.language()
+    }
+
+    /// The dominant language of `text`, as [`Language::detect`] judges it.
+    pub fn detect_text(text: &str) -> Language {
+        let mut counts = ScriptCounts::default();
+        counts.add(text);
+        counts.language()
+    }
+
+    /// How a line of a two-speaker cue starts: `-` (English, Chinese), `- ` (Korean), `－`
+    /// (Japanese).
+    pub fn dash(self) -> &'static str {
+        match self {
+            Language::Korean => "- ",
+            Language::Japanese => "－",
+            _ => "-",
+        }
+    }
+}
+
+#[derive(Default)]
+struct ScriptCounts {
+    han: usize,
+    kana: usize,
+    hangul: usize,
+    latin: usize,
+    total: usize,
+}
+
+impl ScriptCounts {
+    fn add(&mut self, text: &str) {
+        for c in text.chars() {
+            self.total += 1;
+            match Script::of(c) {
+                Script::Han => self.han += 1,
+                Script::Kana => self.kana += 1,
+                Script::Hangul => self.hangul += 1,
+                Script::Latin | Script::Cyrillic => self.latin += 1,
+                _ => {}
+            }
+        }
+    }
+
+    fn language(&self) -> Language {
+        let cjk = self.han + self.kana + self.hangul;
+        // A CJK character carries about as much as a short word, three Latin letters.
+        if cjk == 0 || cjk * 3 < self.latin {
+            Language::English
+        } else if self.hangul * 2 > cjk {
+            Language::Korean
+        } else if self.kana > 0 && self.kana * 10 >= self.han + self.kana {
+            Language::Japanese
+        } else {
+            Language::Chinese
+        }
+    }
+}
+
+/// Layout and timing rules: line length, lines per cue, durations, gaps and reading speed.
+///
+/// Fields are public, so every value can be overridden:
+///
+/// ```
+/// use asrpost::export::cues::Preset;
+///
+/// let mut p = Preset::from_name("bbc").unwrap();
+/// p.max_chars = 40;
+/// assert_eq!(p.max_lines, 2);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Preset {
+    /// The preset's name, as [`Preset::from_name`] takes it.
+    pub name: &'static str,
+    /// The language the rules are for.
+    pub language: Language,
+    /// Characters per line (full-width characters; see [`Preset::half_width`]).
+    pub max_chars: u32,
+    /// Lines per cue.
+    pub max_lines: u32,
+    /// Whether half-width characters (Latin, digits, spaces, ASCII punctuation) count 0.5,
+    /// as in Netflix's CJK guides.
+    pub half_width: bool,
+    /// Reading speed: at most this many characters per second of display.
+    pub max_cps: u32,
+    /// Shortest display time.
+    pub min_duration: Millis,
+    /// Longest display time.
+    pub max_duration: Millis,
+    /// The video frame rate the frame-based rules use.
+    pub frame_rate: FrameRate,
+    /// Smallest gap between two cues, in frames.
+    pub min_gap_frames: u32,
+    /// Gaps shorter than this many frames are closed up to the minimum gap.
+    pub close_gap_frames: u32,
+}
+
+impl Preset {
+    /// Every preset name [`Preset::from_name`] knows.
+    pub const NAMES: &'static [&'static str] = &[
+        "netflix-en",
+        "netflix-zh",
+        "netflix-ja",
+        "netflix-ko",
+        "bbc",
+    ];
+
+    /// Netflix's timed-text rules for `language`: 42 characters per line for English, 16 for
+    /// Chinese and Korean, 13 for Japanese (horizontal); reading speed 20, 9, 12 and 4
+    /// characters per second; 2 lines; 5/6 s to 7 s; a 2-frame gap at 23.976 fps.
+    pub fn netflix(language: Language) -> Preset {
+        let (name, max_chars, max_cps) = match language {
+            Language::English => ("netflix-en", 42, 20),
+            Language::Chinese => ("netflix-zh", 16, 9),
+            Language::Japanese => ("netflix-ja", 13, 4),
+            Language::Korean => ("netflix-ko", 16, 12),
+        };
+        Preset {
+            name,
+            language,
+            max_chars,
+            max_lines: 2,
+            half_width: language != Language::English,
+            max_cps,
+            min_duration: Millis(833),
+            max_duration: Millis(7000),
+            frame_rate: FrameRate::FPS_23_976,
+            min_gap_frames: 2,
+            close_gap_frames: 12,
+        }
+    }
+
+    /// The BBC subtitle guidelines: 37 characters per line, 2 lines, about 170 words per
+    /// minute (17 characters per second), at 25 fps; timing as Netflix.
+    pub fn bbc() -> Preset {
+        Preset {
+            name: "bbc",
+            max_chars: 37,
+            max_cps: 17,
+            frame_rate: FrameRate::FPS_25,
+            ..Preset::netflix(Language::English)
+        }
+    }
+
+    /// The preset named `name` (one of [`Preset::NAMES`], or a bare language code `en`, `zh`,
+    /// `ja`, `ko` for Netflix's), case-insensitively.
+    pub fn from_name(name: &str) -> Option<Preset> {
+        let name = name.trim().to_ascii_lowercase();
+        if name == "bbc" {
+            return Some(Preset::bbc());
+        }
+        let code = name.strip_prefix("netflix-").unwrap_or(&name);
+        Language::from_code(code).map(Preset::netflix)
+    }
+
+    /// Netflix's preset for the language [`Language::detect`] finds in `doc`.
+    pub fn detect(doc: &Transcription<'_>) -> Preset {
+        Preset::netflix(Language::detect(doc))
+    }
+
+    /// The width of `text` in half-character units (so 16 full-width characters are 32).
+    pub fn width(&self, text: &str) -> u32 {
+        text.chars().map(|c| self.char_units(c)).sum()
+    }
+
+    /// The width of a line, in half-character units.
+    pub fn max_width(&self) -> u32 {
+        self.max_chars.max(1).saturating_mul(2)
+    }
+
+    /// The smallest gap between cues.
+    pub fn min_gap(&self) -> Millis {
+        self.frame_rate.frames(u64::from(self.min_gap_frames))
+    }
+
+    /// Gaps shorter than this are closed up.
+    pub fn close_gap(&self) -> Millis {
+        self.frame_rate.frames(u64::from(self.close_gap_frames))
+    }
+
+    /// How long `chars` characters need on screen at the preset's reading speed.
+    pub fn reading_time(&self, chars: usize) -> Millis {
+        let cps = u64::from(self.max_cps.max(1));
+        Millis((chars as u64).saturating_mul(1000).div_ceil(cps))
+    }
+
+    fn char_units(&self, c: char) -> u32 {
+        // Fast paths for the common cases: ASCII and the main Han block.
+        let u = c as u32;
+        if (0x20..0x7F).contains(&u) {
+            if self.half_width { 1 } else { 2 }
+        } else if (0x4E00..=0x9FFF).contains(&u) {
+            2
+        } else if is_zero_width(c) {
+            0
+        } else if !self.half_width || is_wide(c) {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+/// Characters a reader does not see: combining marks, zero-width spaces and joiners,
+/// variation selectors, the BOM.
+pub(crate) fn is_zero_width(c: char) -> bool {
+    matches!(c as u32, 0x300..=0x36F | 0x200B..=0x200F | 0x2060..=0x2064 | 0xFE00..=0xFE0F | 0xFEFF)
+        || c.is_control()
+}
+
+/// The characters a reader reads in `lines`, for reading speed: every visible character,
+/// spaces inside a line included, line breaks not.
+pub fn reading_chars<'a>(lines: impl IntoIterator<Item = &'a str>) -> usize {
+    lines
+        .into_iter()
+        .map(|l| l.trim().chars().filter(|&c| !is_zero_width(c)).count())
+        .sum()
+}
+
+/// How speakers show in subtitles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SpeakerLabels {
+    /// No labels; a speaker change still starts a new cue.
+    #[default]
+    None,
+    /// Name the speaker: `Speaker 1: ` before the text when the speaker changes (SRT),
+    /// `<v Speaker 1>` (WebVTT), the `Name` field (ASS). The label counts in the line width.
+    Names,
+    /// Quick exchanges between two speakers become one cue with a line per speaker, each
+    /// starting with the language's dash; speakers are also named as with `Names` in WebVTT
+    /// voices and the ASS `Name` field, but not in the text.
+    Dashes,
+}
+
+impl SpeakerLabels {
+    /// The mode named `none`, `names` or `dashes`.
+    pub fn from_name(name: &str) -> Option<SpeakerLabels> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "none" | "off" => Some(SpeakerLabels::None),
+            "names" | "name" | "on" => Some(SpeakerLabels::Names),
+            "dashes" | "dash" => Some(SpeakerLabels::Dashes),
+            _ => None,
+        }
+    }
+}
+
+/// One subtitle: a time span and up to [`Preset::max_lines`] lines of text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Cue {
+    /// When the cue appears.
+    pub begin: Millis,
+    /// When it disappears; always after `begin`.
+    pub end: Millis,
+    /// The lines, trimmed, never empty, free of line breaks and control characters.
+    pub lines: Vec<CueLine>,
+    /// The speaker, when known (`Speaker 1`, `Channel 0`, `Channel 0 Speaker 1`).
+    pub speaker: Option<String>,
+    /// Whether the speaker's name is written before the text ([`SpeakerLabels::Names`] on a
+    /// speaker change); the layout counted it in the first line's width.
+    pub label: bool,
+}
+
+impl Cue {
+    /// The label written before the text (`Speaker 1: `), if any.
+    pub fn label_text(&self) -> Option<String> {
+        match (&self.speaker, self.label) {
+            (Some(name), true) => Some(format!("{name}: ")),
+            _ => None,
+        }
+    }
+
+    /// How long the cue shows.
+    pub fn duration(&self) -> Millis {
+        self.end - self.begin
+    }
+
+    /// The characters a reader reads, label included.
+    pub fn reading_chars(&self) -> usize {
+        let label = match (&self.speaker, self.label) {
+            // The name, the colon and the space before the text.
+            (Some(name), true) => reading_chars([name.as_str()]) + 2,
+            _ => 0,
+        };
+        label + reading_chars(self.lines.iter().map(|l| l.text.as_str()))
+    }
+}
+
+/// One line of a cue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CueLine {
+    /// The text, as the words and punctuation were, trimmed.
+    pub text: String,
+    /// The line's speaker in a two-speaker cue (the line then starts with a dash).
+    pub speaker: Option<String>,
+    /// Where each word starts in `text` (byte offset) and when it is spoken, for karaoke.
+    pub words: Vec<CueWord>,
+}
+
+/// A word's place in a cue line, for per-word timing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CueWord {
+    /// Byte offset of the word in the line's text.
+    pub offset: usize,
+    /// When the word starts.
+    pub begin: Millis,
+    /// When it ends.
+    pub end: Millis,
+}
+
+/// Builds [`Cue`]s from a document.
+///
+/// ```
+/// use asrpost::{FrameRate, Transcription};
+/// use asrpost::export::cues::{CueBuilder, Preset, SpeakerLabels};
+///
+/// let doc = Transcription::from_str(r#"{"transcripts":[{"sentences":[
+///   {"begin_time":0,"end_time":1500,"text":"Hello there. ","speaker_id":0},
+///   {"begin_time":1600,"end_time":3000,"text":"Hi! ","speaker_id":1}]}]}"#)?;
+/// let cues = CueBuilder::new(Preset::bbc())
+///     .frame_rate(FrameRate::FPS_25)
+///     .speaker_labels(SpeakerLabels::Names)
+///     .build(&doc);
+/// assert_eq!(cues.len(), 2);
+/// assert_eq!(cues[1].label_text().as_deref(), Some("Speaker 1: "));
+/// assert_eq!(cues[1].lines[0].text, "Hi!");
+/// assert!(cues[0].end + Millis(80) <= cues[1].begin);
+/// # use asrpost::Millis;
+/// # Ok::<(), asrpost::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CueBuilder {
+    preset: Option<Preset>,
+    max_chars: Option<u32>,
+    max_lines: Option<u32>,
+    frame_rate: Option<FrameRate>,
+    speakers: SpeakerLabels,
+    split_pause: Option<Millis>,
+}
+
+/// Penalties of breaking a cue or line at a boundary (lower is better).
+mod penalty {
+    pub(super) const SENTENCE: i32 = 0;
+    pub(super) const CLAUSE: i32 = 20;
+    pub(super) const CONJUNCTION: i32 = 35;
+    pub(super) const WORD: i32 = 50;
+    pub(super) const CJK: i32 = 90;
+    /// Inside a Latin word, number or kinsoku pair: only when a line cannot hold it whole.
+    pub(super) const FORCED: i32 = 400;
+    /// Each cue costs this much, so the layout prefers fewer, fuller cues.
+    pub(super) const CUE: i32 = 40;
+}
+
+/// Characters that may not start a line: the union of the Simplified and Traditional Chinese,
+/// Japanese and Korean kinsoku lists (ISO/IEC 29500 §17.3.1.16), plus small kana and `ー`.
+const NO_LINE_START: &str = "!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠–—•‥‧╴︰︱︳︴︸︼﹂﹏﹐﹑﹒﹔﹕﹖﹗々゛゜ゝゞ・ヽヾ｡｣､･ﾞﾟぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー";
+/// Characters that may not end a line.
+const NO_LINE_END: &str = "$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥‵︵︷︹︻︽︿﹁﹃｢\\";
+/// Sentence-ending punctuation.
+const SENTENCE_END: &str = ".!?。！？…";
+/// Clause punctuation.
+const CLAUSE_END: &str = ",;:，、；：—";
+/// Words a break may come before (whisperX's lists, extended): Chinese, Japanese, Korean,
+/// English.
+const CONJUNCTIONS: &[&str] = &[
+    "因为",
+    "所以",
+    "但是",
+    "如果",
+    "虽然",
+    "然后",
+    "而且",
+    "或者",
+    "可是",
+    "不过",
+    "因此",
+    "于是",
+    "并且",
+    "然而",
+    "还是",
+    "就是",
+    "そして",
+    "しかし",
+    "だから",
+    "それで",
+    "でも",
+    "けれども",
+    "ところが",
+    "それから",
+    "그리고",
+    "하지만",
+    "그래서",
+    "그러나",
+    "그런데",
+    "그러면",
+    "또는",
+    "and",
+    "but",
+    "or",
+    "so",
+    "because",
+    "however",
+    "although",
+    "though",
+    "while",
+    "if",
+    "when",
+    "then",
+    "yet",
+    "which",
+    "that",
+    "who",
+    "where",
+    "since",
+    "unless",
+];
+
+impl CueBuilder {
+    /// A builder with `preset`'s rules.
+    pub fn new(preset: Preset) -> CueBuilder {
+        CueBuilder {
+            preset: Some(preset),
+            ..CueBuilder::default()
+        }
+    }
+
+    /// A builder that picks Netflix's preset for each document's language
+    /// ([`Preset::detect`]). The same as `CueBuilder::default()`.
+    pub fn auto() -> CueBuilder {
+        CueBuilder::default()
+    }
+
+    /// Characters per line, overriding the preset's (at least 1). By default, the preset's.
+    pub fn max_chars(mut self, n: u32) -> Self {
+        self.max_chars = Some(n.max(1));
+        self
+    }
+
+    /// Lines per cue, overriding the preset's (1 to 10). By default, the preset's.
+    pub fn max_lines(mut self, n: u32) -> Self {
+        self.max_lines = Some(n.clamp(1, 10));
+        self
+    }
+
+    /// The video frame rate for frame-based gaps. By default, the preset's.
+    pub fn frame_rate(mut self, fps: FrameRate) -> Self {
+        self.frame_rate = Some(fps);
+        self
+    }
+
+    /// How speakers show. By default, [`SpeakerLabels::None`].
+    pub fn speaker_labels(mut self, labels: SpeakerLabels) -> Self {
+        self.speakers = labels;
+        self
+    }
+
+    /// A pause at least this long always starts a new cue. By default, 1.5 s.
+    pub fn split_pause(mut self, pause: Millis) -> Self {
+        self.split_pause = Some(pause);
+        self
+    }
+
+    /// The speaker-label mode.
+    pub fn labels(&self) -> SpeakerLabels {
+        self.speakers
+    }
+
+    /// The rules used for `doc`: the preset (or the detected one) with the overrides applied.
+    pub fn preset_for(&self, doc: &Transcription<'_>) -> Preset {
+        let mut p = match &self.preset {
+            Some(p) => p.clone(),
+            None => Preset::detect(doc),
+        };
+        if let Some(n) = self.max_chars {
+            p.max_chars = n;
+        }
+        if let Some(n) = self.max_lines {
+            p.max_lines = n;
+        }
+        if let Some(fps) = self.frame_rate {
+            p.frame_rate = fps;
+        }
+        p.max_chars = p.max_chars.max(1);
+        p.max_lines = p.max_lines.clamp(1, 10);
+        p.max_duration = p.max_duration.max(Millis(1));
+        p
+    }
+
+    /// The cues for `doc`, ordered, never overlapping, each with a positive duration.
+    pub fn build(&self, doc: &Transcription<'_>) -> Vec<Cue> {
+        self.build_with_preset(doc).1
+    }
+
+    /// The rules used for `doc` ([`CueBuilder::preset_for`]) and the cues built with them.
+    pub fn build_with_preset(&self, doc: &Transcription<'_>) -> (Preset, Vec<Cue>) {
+        let preset = self.preset_for(doc);
+        let cues = Layout::new(self, &preset).run(doc);
+        (preset, cues)
+    }
+}
+
+/// A piece of text the layout places whole: a word with its punctuation.
+struct Token<'d> {
+    text: &'d str,
+    punct: &'d str,
+    begin: Millis,
+    end: Millis,
+    speaker: usize,
+    sentence_end: bool,
+    /// Width with all spaces, and the widths of leading and trailing white space.
+    width: u32,
+    lead: u32,
+    trail: u32,
+    /// The first and last characters, and the first and last that are not white space.
+    first: Option<char>,
+    last: Option<char>,
+    first_visible: Option<char>,
+    last_visible: Option<char>,
+}
+
+impl<'d> Token<'d> {
+    fn new(text: &'d str, punct: &'d str, begin: Millis, end: Millis, speaker: usize) -> Self {
+        Token {
+            text,
+            punct,
+            begin,
+            end,
+            speaker,
+            sentence_end: false,
+            width: 0,
+            lead: 0,
+            trail: 0,
+            first: None,
+            last: None,
+            first_visible: None,
+            last_visible: None,
+        }
+    }
+
+    /// Fills in the widths and edge characters, in one pass over the text.
+    fn measure(&mut self, preset: &Preset) {
+        let (mut width, mut lead, mut trail) = (0, 0, 0);
+        let mut visible = false;
+        for c in self.text.chars().chain(self.punct.chars()) {
+            let u = preset.char_units(c);
+            width += u;
+            let blank = if c.is_ascii() {
+                c.is_ascii_whitespace() || c.is_ascii_control()
+            } else {
+                c.is_whitespace() || c.is_control()
+            };
+            if blank {
+                if visible {
+                    trail += u;
+                } else {
+                    lead += u;
+                }
+            } else {
+                trail = 0;
+                if !visible {
+                    self.first_visible = Some(c);
+                    visible = true;
+                }
+                self.last_visible = Some(c);
+            }
+            if self.first.is_none() {
+                self.first = Some(c);
+            }
+            self.last = Some(c);
+        }
+        if !visible {
+            trail = width;
+            lead = width;
+        }
+        self.width = width;
+        self.lead = lead;
+        self.trail = trail;
+    }
+}
+
+/// A run of tokens with no allowed break inside.
+#[derive(Clone, Copy, Debug)]
+struct Atom {
+    first: usize,
+    end: usize,
+    begin: Millis,
+    finish: Millis,
+    /// Width with all spaces, and the widths of leading and trailing white space.
+    width: u32,
+    lead: u32,
+    trail: u32,
+    /// Penalty of a break after this atom, and its kind (the penalty before the pause bonus).
+    pen: i32,
+    class: i32,
+}
+
+/// A cue before its text is assembled: a range of atoms of one block.
+struct Draft {
+    atoms: std::ops::Range<usize>,
+    speaker: usize,
+    label: bool,
+    /// For a two-speaker cue, the second part.
+    second: Option<(std::ops::Range<usize>, usize)>,
+}
+
+struct Layout<'b> {
+    preset: &'b Preset,
+    labels: SpeakerLabels,
+    split_pause: Millis,
+    maxw: u32,
+    max_lines: usize,
+}
+
+impl<'b> Layout<'b> {
+    fn new(builder: &CueBuilder, preset: &'b Preset) -> Layout<'b> {
+        Layout {
+            preset,
+            labels: builder.speakers,
+            split_pause: builder.split_pause.unwrap_or(Millis(1500)),
+            maxw: preset.max_width(),
+            max_lines: preset.max_lines as usize,
+        }
+    }
+
+    fn run(&self, doc: &Transcription<'_>) -> Vec<Cue> {
+        let (tokens, names) = tokens(doc, self.preset);
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let span_begin = tokens.iter().map(|t| t.begin).min().unwrap_or_default();
+        let mut span_end = tokens.iter().map(|t| t.end).max().unwrap_or_default();
+        if let Some(d) = doc.duration() {
+            span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
+        }
+        let atoms = self.atoms(&tokens);
+        let mut drafts = Vec::new();
+        let mut prev_speaker = None;
+        for block in blocks(&tokens, &atoms, self.split_pause) {
+            let speaker = tokens[atoms[block.start].first].speaker;
+            let label = self.labels == SpeakerLabels::Names
+                && names[speaker].is_some()
+                && prev_speaker != Some(speaker);
+            prev_speaker = Some(speaker);
+            let label_w = match (&names[speaker], label) {
+                (Some(name), true) => self.label_width(name),
+                _ => 0,
+            };
+            self.segment(&atoms, block, speaker, label_w, &mut drafts);
+        }
+        if self.labels == SpeakerLabels::Dashes && self.max_lines >= 2 {
+            self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
+        }
+        let mut cues: Vec<Cue> = drafts
+            .iter()
+            .filter_map(|d| self.assemble(&tokens, &atoms, &names, d))
+            .collect();
+        timing(
+            &mut cues,
+            self.preset,
+            span_begin,
+            span_end.max(span_begin + Millis(1)),
+        );
+        cues
+    }
+
+    /// Groups tokens into atoms and scores the break after each.
+    fn atoms(&self, tokens: &[Token<'_>]) -> Vec<Atom> {
+        let mut atoms: Vec<Atom> = Vec::with_capacity(tokens.len());
+        let mut start = 0;
+        for i in 0..tokens.len() {
+            let next = tokens.get(i + 1);
+            let hard = next.is_none_or(|n| n.speaker != tokens[i].speaker);
+            let open = !hard && next.is_some_and(|n| !can_break(&tokens[i], n));
+            if open {
+                continue;
+            }
+            self.push_atoms(tokens, start, i + 1, &mut atoms);
+            start = i + 1;
+        }
+        atoms
+    }
+
+    /// Pushes the atom of tokens `a..b`, split at token boundaries (a forced break) where it
+    /// is wider than a line.
+    fn push_atoms(&self, tokens: &[Token<'_>], a: usize, b: usize, atoms: &mut Vec<Atom>) {
+        let mut first = a;
+        let mut width = 0;
+        for i in a..b {
+            let w = tokens[i].width;
+            if i > first && width + w > self.maxw {
+                atoms.push(self.atom(tokens, first, i, (penalty::FORCED, penalty::FORCED)));
+                first = i;
+                width = 0;
+            }
+            width += w;
+        }
+        let pen = match tokens.get(b) {
+            Some(_) => self.break_penalty(tokens, b),
+            None => (0, 0),
+        };
+        atoms.push(self.atom(tokens, first, b, pen));
+    }
+
+    fn atom(&self, tokens: &[Token<'_>], first: usize, end: usize, pen: (i32, i32)) -> Atom {
+        let toks = &tokens[first..end];
+        let width = toks.iter().map(|t| t.width).sum();
+        // White space at the edges may span several tokens that are only white space.
+        let mut lead = 0;
+        for t in toks {
+            lead += t.lead;
+            if t.lead < t.width {
+                break;
+            }
+        }
+        let mut trail = 0;
+        for t in toks.iter().rev() {
+            trail += t.trail;
+            if t.trail < t.width {
+                break;
+            }
+        }
+        Atom {
+            first,
+            end,
+            begin: toks.iter().map(|t| t.begin).min().unwrap_or_default(),
+            finish: toks.iter().map(|t| t.end).max().unwrap_or_default(),
+            width,
+            lead,
+            trail,
+            pen: pen.0,
+            class: pen.1,
+        }
+    }
+
+    /// How good a break between `a` and `b` is: the penalty, and the penalty before the
+    /// pause bonus.
+    fn break_penalty(&self, tokens: &[Token<'_>], next: usize) -> (i32, i32) {
+        let (a, b) = (&tokens[next - 1], &tokens[next]);
+        let last = a.last_visible;
+        let base = if a.sentence_end || last.is_some_and(|c| in_set(c, SENTENCE_END)) {
+            penalty::SENTENCE
+        } else if last.is_some_and(|c| in_set(c, CLAUSE_END)) {
+            penalty::CLAUSE
+        } else if starts_with_conjunction(tokens, next) {
+            penalty::CONJUNCTION
+        } else if a.last.is_some_and(char::is_whitespace)
+            || b.first.is_some_and(char::is_whitespace)
+            || last.is_some_and(|c| c.is_ascii() || !is_wide(c))
+        {
+            penalty::WORD
+        } else {
+            penalty::CJK
+        };
+        let pause = b.begin.saturating_sub(a.end).0.min(600) as i32;
+        ((base - pause / 20).max(0), base)
+    }
+
+    /// Splits one block of atoms into cues by dynamic programming.
+    fn segment(
+        &self,
+        atoms: &[Atom],
+        block: std::ops::Range<usize>,
+        speaker: usize,
+        label_w: u32,
+        drafts: &mut Vec<Draft>,
+    ) {
+        let label = label_w > 0;
+        let a = &atoms[block.clone()];
+        let n = a.len();
+        let cap = self.maxw * self.max_lines as u32;
+        let mut best = vec![i32::MAX; n + 1];
+        let mut back = vec![0usize; n + 1];
+        best[0] = 0;
+        // Boundaries with a good break (clause or better) since the cue start, as (width
+        // before the break, penalty), for a cheap estimate of the best line break.
+        let mut good: Vec<(u32, i32)> = Vec::new();
+        // Fixed-point factors, so the inner loop does not divide.
+        let third = (cap / 3).max(1);
+        let fill_mul = (40u32 << 16) / third;
+        let bal_mul = (20u32 << 16) / self.maxw.max(1);
+        for i in 0..n {
+            if best[i] == i32::MAX {
+                continue;
+            }
+            good.clear();
+            let mut lines = 1usize;
+            let mut line_sum = if i == 0 { label_w } else { 0 };
+            let mut line_first = true;
+            let mut total = line_sum;
+            let mut total_first = true;
+            let mut inner_sentences = 0;
+            let mut word_breaks = false;
+            let mut fallback: Option<(i32, usize)> = None;
+            for j in i..n {
+                let at = &a[j];
+                // Greedy fill decides whether the cue fits in the allowed lines.
+                let lead = if line_first { at.lead } else { 0 };
+                if !line_first && line_sum + at.width - at.trail > self.maxw {
+                    lines += 1;
+                    line_sum = at.width - at.lead;
+                } else {
+                    line_sum += at.width - lead;
+                }
+                line_first = false;
+                total += at.width - if total_first { at.lead } else { 0 };
+                total_first = false;
+                // A cue of white space only has no width.
+                let width = total.saturating_sub(at.trail);
+                let dur = at.finish.saturating_sub(a[i].begin);
+                if j > i && (lines > self.max_lines || dur > self.preset.max_duration) {
+                    break;
+                }
+                let mut cost = penalty::CUE + if j + 1 == n { 0 } else { at.pen };
+                cost += inner_sentences * 15;
+                if width < third {
+                    cost += (((third - width) * fill_mul) >> 16) as i32;
+                }
+                if dur < self.preset.min_duration {
+                    cost += 60;
+                }
+                if width > self.maxw {
+                    let plain = if word_breaks {
+                        penalty::WORD
+                    } else {
+                        penalty::CJK
+                    };
+                    cost += line_estimate(&good, width, self.maxw, plain, bal_mul);
+                }
+                // Only good breaks (and the block end) become states directly; of the plain
+                // ones, only the cheapest per start does, which keeps the search small.
+                if at.class < penalty::WORD || j + 1 == n {
+                    let c = best[i].saturating_add(cost);
+                    if c < best[j + 1] {
+                        best[j + 1] = c;
+                        back[j + 1] = i;
+                    }
+                } else if fallback.is_none_or(|(fc, _)| cost < fc) {
+                    fallback = Some((cost, j));
+                }
+                if at.class < penalty::WORD {
+                    good.push((width, at.pen));
+                } else if at.class == penalty::WORD {
+                    word_breaks = true;
+                }
+                if at.class == penalty::SENTENCE {
+                    inner_sentences += 1;
+                }
+            }
+            if let Some((cost, j)) = fallback {
+                let c = best[i].saturating_add(cost);
+                if c < best[j + 1] {
+                    best[j + 1] = c;
+                    back[j + 1] = i;
+                }
+            }
+        }
+        let mut cuts = Vec::new();
+        let mut j = n;
+        while j > 0 {
+            cuts.push(j);
+            j = back[j];
+        }
+        let mut start = 0;
+        let first = drafts.len();
+        for &end in cuts.iter().rev() {
+            drafts.push(Draft {
+                atoms: block.start + start..block.start + end,
+                speaker,
+                label: label && drafts.len() == first,
+                second: None,
+            });
+            start = end;
+        }
+    }
+
+    /// The width of the label `Speaker N: ` written before a cue's text.
+    fn label_width(&self, name: &str) -> u32 {
+        self.preset.width(name) + self.preset.width(": ")
+    }
+
+    /// Joins adjacent one-line cues of two speakers into dash cues.
+    fn pair_speakers(
+        &self,
+        tokens: &[Token<'_>],
+        atoms: &[Atom],
+        names: &[Option<String>],
+        drafts: &mut Vec<Draft>,
+    ) {
+        let dash = self.preset.width(self.preset.language.dash());
+        let one_line = |r: &std::ops::Range<usize>| {
+            let a = &atoms[r.clone()];
+            let w: u32 = a
+                .iter()
+                .map(|x| x.width)
+                .sum::<u32>()
+                .saturating_sub(a.first().map_or(0, |x| x.lead))
+                .saturating_sub(a.last().map_or(0, |x| x.trail));
+            w + dash <= self.maxw
+        };
+        let span = |r: &std::ops::Range<usize>| (atoms[r.start].begin, atoms[r.end - 1].finish);
+        let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
+        let mut it = std::mem::take(drafts).into_iter().peekable();
+        while let Some(mut d) = it.next() {
+            if let Some(next) = it.peek() {
+                let (b0, e0) = span(&d.atoms);
+                let (b1, e1) = span(&next.atoms);
+                let quick =
+                    e0.saturating_sub(b0) < Millis(2000) || e1.saturating_sub(b1) < Millis(2000);
+                if next.speaker != d.speaker
+                    && names[d.speaker].is_some()
+                    && names[next.speaker].is_some()
+                    && quick
+                    && b1.saturating_sub(e0) < Millis(1000)
+                    && e1.max(e0).saturating_sub(b0) <= self.preset.max_duration
+                    && one_line(&d.atoms)
+                    && one_line(&next.atoms)
+                    && tokens[atoms[next.atoms.start].first].begin >= b0
+                {
+                    if let Some(n) = it.next() {
+                        d.second = Some((n.atoms, n.speaker));
+                        d.label = false;
+                    }
+                }
+            }
+            out.push(d);
+        }
+        *drafts = out;
+    }
+
+    /// The cue's text and times from its atoms.
+    fn assemble(
+        &self,
+        tokens: &[Token<'_>],
+        atoms: &[Atom],
+        names: &[Option<String>],
+        d: &Draft,
+    ) -> Option<Cue> {
+        let mut lines = Vec::new();
+        let mut begin = Millis(u64::MAX);
+        let mut end = Millis::ZERO;
+        let mut add = |range: &std::ops::Range<usize>| {
+            let a = &atoms[range.clone()];
+            for at in a {
+                begin = begin.min(at.begin);
+                end = end.max(at.finish);
+            }
+            a
+        };
+        match &d.second {
+            Some((r2, sp2)) => {
+                let dash = self.preset.language.dash();
+                for (r, sp) in [(&d.atoms, d.speaker), (r2, *sp2)] {
+                    let a = add(r);
+                    let mut line = line_text(tokens, a);
+                    if line.text.is_empty() {
+                        continue;
+                    }
+                    line.text.insert_str(0, dash);
+                    for w in &mut line.words {
+                        w.offset += dash.len();
+                    }
+                    line.speaker = names[sp].clone();
+                    lines.push(line);
+                }
+            }
+            None => {
+                let a = add(&d.atoms);
+                let label_w = match (&names[d.speaker], d.label) {
+                    (Some(name), true) => self.label_width(name),
+                    _ => 0,
+                };
+                for r in self.break_lines(a, label_w) {
+                    let line = line_text(tokens, &a[r]);
+                    if !line.text.is_empty() {
+                        lines.push(line);
+                    }
+                }
+            }
+        }
+        if lines.is_empty() || begin > end {
+            return None;
+        }
+        Some(Cue {
+            begin,
+            end,
+            lines,
+            speaker: names[d.speaker].clone(),
+            label: d.label,
+        })
+    }
+
+    /// The best division of a cue's atoms into lines: as few lines as fit, then the best
+    /// breaks, then balance.
+    fn break_lines(&self, a: &[Atom], label_w: u32) -> Vec<std::ops::Range<usize>> {
+        let n = a.len();
+        let mut prefix = Vec::with_capacity(n + 1);
+        prefix.push(0u32);
+        for at in a {
+            prefix.push(prefix[prefix.len() - 1] + at.width);
+        }
+        let width = |p: usize, q: usize| -> u32 {
+            (prefix[q] - prefix[p]).saturating_sub(a[p].lead + a[q - 1].trail)
+                + if p == 0 { label_w } else { 0 }
+        };
+        if n == 0 || width(0, n) <= self.maxw {
+            return std::iter::once(0..n).collect();
+        }
+        // Greedy fill: the fewest lines possible.
+        let mut greedy = Vec::new();
+        let mut start = 0;
+        for q in 1..n {
+            if width(start, q + 1) > self.maxw {
+                greedy.push(start..q);
+                start = q;
+            }
+        }
+        greedy.push(start..n);
+        let lines = greedy.len();
+        if lines > self.max_lines || lines < 2 {
+            return greedy;
+        }
+        if lines == 2 {
+            // The common case: one break, chosen in one pass.
+            let mut best = (i32::MAX, 0);
+            for q in 1..n {
+                let (w1, w2) = (width(0, q), width(q, n));
+                if w1 > self.maxw || w2 > self.maxw {
+                    continue;
+                }
+                let c = a[q - 1].pen
+                    + (w1.abs_diff(w2) * 20 / self.maxw.max(1)) as i32
+                    + if w1 > w2 { 5 } else { 0 };
+                if c < best.0 {
+                    best = (c, q);
+                }
+            }
+            if best.0 == i32::MAX {
+                return greedy;
+            }
+            return vec![0..best.1, best.1..n];
+        }
+        // Minimize break penalties plus the deviation of each line from the mean width; a
+        // top line longer than the bottom one costs a little (bottom-heavy reads better).
+        let mean = width(0, n) / lines as u32;
+        let dev = |w: u32| (w.abs_diff(mean) * 40 / self.maxw.max(1)) as i32;
+        let inf = i32::MAX / 4;
+        // cost[l][q]: best cost of lines 0..l covering atoms 0..q.
+        let mut cost = vec![vec![inf; n + 1]; lines + 1];
+        let mut back = vec![vec![0usize; n + 1]; lines + 1];
+        cost[0][0] = 0;
+        for l in 1..=lines {
+            for q in l..=n {
+                for p in (l - 1)..q {
+                    if cost[l - 1][p] >= inf {
+                        continue;
+                    }
+                    let w = width(p, q);
+                    if w > self.maxw {
+                        continue;
+                    }
+                    let brk = if q < n { a[q - 1].pen } else { 0 };
+                    let c = cost[l - 1][p] + brk + dev(w);
+                    if c < cost[l][q] {
+                        cost[l][q] = c;
+                        back[l][q] = p;
+                    }
+                }
+            }
+        }
+        if cost[lines][n] >= inf {
+            return greedy;
+        }
+        let mut out = Vec::with_capacity(lines);
+        let mut q = n;
+        for l in (1..=lines).rev() {
+            let p = back[l][q];
+            out.push(p..q);
+            q = p;
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// The cheap estimate the cue search uses for the best two-line break of a cue `width` wide:
+/// the best good break that leaves both lines short enough, with balance, else a plain break.
+fn line_estimate(good: &[(u32, i32)], width: u32, maxw: u32, plain: i32, bal_mul: u32) -> i32 {
+    let mut best = plain;
+    for &(w1, pen) in good {
+        if w1 <= maxw && width.saturating_sub(w1) <= maxw {
+            let c = pen + ((u64::from(width.abs_diff(2 * w1)) * u64::from(bal_mul)) >> 16) as i32;
+            best = best.min(c);
+        }
+    }
+    best
+}
+
+/// Whether a line may break between tokens `a` and `b`.
+fn can_break(a: &Token<'_>, b: &Token<'_>) -> bool {
+    let (Some(last), Some(first)) = (a.last, b.first) else {
+        return true;
+    };
+    let spaced = last.is_whitespace() || first.is_whitespace();
+    if !spaced && is_word_char(last) && is_word_char(first) {
+        return false;
+    }
+    !(b.first_visible.is_some_and(|c| in_set(c, NO_LINE_START))
+        || a.last_visible.is_some_and(|c| in_set(c, NO_LINE_END)))
+}
+
+/// Whether `c` is one of the punctuation characters in `set`; letters and ideographs, the
+/// common case, are rejected without scanning.
+fn in_set(c: char, set: &str) -> bool {
+    let u = c as u32;
+    if c.is_ascii_alphanumeric() || (0x4E00..=0x9FFF).contains(&u) || (0xAC00..=0xD7AF).contains(&u)
+    {
+        return false;
+    }
+    set.contains(c)
+}
+
+/// Characters of words written with spaces between them: a break between two of them with no
+/// space would cut a word or number.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if (0x4E00..=0x9FFF).contains(&(c as u32)) {
+        return false;
+    }
+    match Script::of(c) {
+        Script::Hangul => true,
+        Script::Latin | Script::Cyrillic | Script::Digit | Script::Other => !is_wide(c),
+        _ => false,
+    }
+}
+
+/// Whether the text from token `at` on starts with a conjunction; a Chinese conjunction may span
+/// several one-character tokens.
+fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
+    let Some(t) = tokens.get(at) else {
+        return false;
+    };
+    let Some(first) = t.first_visible else {
+        return false;
+    };
+    // Most words start with a character no conjunction starts with.
+    let maybe = matches!(
+        first,
+        'a'..='z'
+            | 'A'..='Z'
+            | '因'
+            | '所'
+            | '但'
+            | '如'
+            | '虽'
+            | '然'
+            | '而'
+            | '或'
+            | '可'
+            | '不'
+            | '于'
+            | '并'
+            | '还'
+            | '就'
+            | 'そ'
+            | 'し'
+            | 'だ'
+            | 'で'
+            | 'け'
+            | 'と'
+            | '그'
+            | '하'
+            | '또'
+    );
+    if !maybe {
+        return false;
+    }
+    let mut text = t.text.trim_start();
+    let joined;
+    if !first.is_ascii() && t.punct.is_empty() {
+        // Join the next few one-character tokens (no punctuation in between).
+        let mut s = String::from(text);
+        for next in tokens[at + 1..].iter().take(3) {
+            s.push_str(next.text);
+            if !next.punct.is_empty() {
+                break;
+            }
+        }
+        joined = s;
+        text = &joined;
+    }
+    let lead = text.as_bytes().first().map(u8::to_ascii_lowercase);
+    CONJUNCTIONS.iter().any(|c| {
+        c.as_bytes().first().copied() == lead
+            && text.len() >= c.len()
+            && text.is_char_boundary(c.len())
+            && text[..c.len()].eq_ignore_ascii_case(c)
+            && (!c.is_ascii()
+                || text[c.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|n| !n.is_ascii_alphanumeric()))
+    })
+}
+
+/// Ranges of atoms that no cue may cross: speaker changes and long pauses.
+fn blocks(
+    tokens: &[Token<'_>],
+    atoms: &[Atom],
+    split_pause: Millis,
+) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..atoms.len() {
+        let (a, b) = (&atoms[i - 1], &atoms[i]);
+        let speaker_change = tokens[a.first].speaker != tokens[b.first].speaker;
+        if speaker_change || b.begin.saturating_sub(a.finish) >= split_pause || b.begin < a.begin {
+            out.push(start..i);
+            start = i;
+        }
+    }
+    if start < atoms.len() {
+        out.push(start..atoms.len());
+    }
+    out
+}
+
+/// A line's text from its atoms: words and punctuation joined, control characters as spaces,
+/// trimmed.
+fn line_text(tokens: &[Token<'_>], atoms: &[Atom]) -> CueLine {
+    let (first, end) = match (atoms.first(), atoms.last()) {
+        (Some(a), Some(b)) => (a.first, b.end),
+        _ => (0, 0),
+    };
+    let toks = &tokens[first..end];
+    let mut text = String::with_capacity(toks.iter().map(|t| t.text.len() + t.punct.len()).sum());
+    let mut words = Vec::with_capacity(toks.len());
+    {
+        for t in toks {
+            words.push(CueWord {
+                offset: text.len(),
+                begin: t.begin,
+                end: t.end,
+            });
+            for part in [t.text, t.punct] {
+                // Control characters are ASCII or C1 (U+0080..U+009F, lead byte 0xC2).
+                if part.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2)
+                    && part.chars().any(|c| c.is_control())
+                {
+                    text.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
+                } else {
+                    text.push_str(part);
+                }
+            }
+        }
+    }
+    let keep = text.trim_end().len();
+    text.truncate(keep);
+    let lead = text.len() - text.trim_start().len();
+    text.drain(..lead);
+    for w in &mut words {
+        w.offset = w.offset.saturating_sub(lead).min(text.len());
+    }
+    // Words that are only white space leave no visible trace; drop their timing.
+    words.dedup_by_key(|w| w.offset);
+    CueLine {
+        text,
+        speaker: None,
+        words,
+    }
+}
+
+/// Every sentence's tokens in time order, and the speaker names they refer to.
+fn tokens<'d>(
+    doc: &'d Transcription<'_>,
+    preset: &Preset,
+) -> (Vec<Token<'d>>, Vec<Option<String>>) {
+    let channels = doc.transcripts.len() > 1;
+    let mut names: Vec<Option<String>> = Vec::new();
+    let mut keys: Vec<(u32, Option<i64>)> = Vec::new();
+    let mut tokens = Vec::with_capacity(doc.word_count());
+    for (channel, s) in sentences_by_time(doc) {
+        let key = (if channels { channel } else { 0 }, s.speaker_id);
+        let speaker = match keys.iter().position(|k| *k == key) {
+            Some(i) => i,
+            None => {
+                keys.push(key);
+                names.push(match (channels, s.speaker_id) {
+                    (true, Some(sp)) => Some(format!("Channel {channel} Speaker {sp}")),
+                    (true, None) => Some(format!("Channel {channel}")),
+                    (false, Some(sp)) => Some(format!("Speaker {sp}")),
+                    (false, None) => None,
+                });
+                keys.len() - 1
+            }
+        };
+        let clamp = |t: Millis| Millis(t.0.min(TIME_LIMIT));
+        let first = tokens.len();
+        if s.words.is_empty() {
+            split_text(
+                &s.text,
+                clamp(s.begin_time),
+                clamp(s.end_time),
+                speaker,
+                &mut tokens,
+            );
+        } else {
+            for w in &s.words {
+                let begin = clamp(w.begin_time);
+                let end = clamp(w.end_time).max(begin);
+                tokens.push(Token::new(&w.text, &w.punctuation, begin, end, speaker));
+            }
+        }
+        if let Some(t) = tokens[first..].last_mut() {
+            t.sentence_end = true;
+        }
+    }
+    for t in &mut tokens {
+        t.measure(preset);
+    }
+    (tokens, names)
+}
+
+/// Tokens for a sentence without words: Latin words and numbers with their spaces, single CJK
+/// characters, punctuation attached to what precedes it; times spread evenly.
+fn split_text<'d>(
+    text: &'d str,
+    begin: Millis,
+    end: Millis,
+    speaker: usize,
+    out: &mut Vec<Token<'d>>,
+) {
+    let end = end.max(begin);
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if let Some(p) = prev {
+            let glue = c.is_whitespace()
+                || (is_word_char(p) && is_word_char(c))
+                || matches!(Script::of(c), Script::Punctuation | Script::Other)
+                    && !is_wide(c)
+                    && !c.is_alphanumeric()
+                || NO_LINE_START.contains(c)
+                || NO_LINE_END.contains(p)
+                || CLAUSE_END.contains(c)
+                || SENTENCE_END.contains(c);
+            let after_space = p.is_whitespace() && !c.is_whitespace();
+            if !glue || after_space {
+                pieces.push((start, i));
+                start = i;
+            }
+        }
+        prev = Some(c);
+    }
+    if start < text.len() {
+        pieces.push((start, text.len()));
+    }
+    let total = text.chars().count().max(1) as u64;
+    let span = end.0 - begin.0;
+    let mut chars_before = 0u64;
+    for (a, b) in pieces {
+        let piece = &text[a..b];
+        let n = piece.chars().count() as u64;
+        let t0 = begin.0 + span * chars_before / total;
+        chars_before += n;
+        let t1 = begin.0 + span * chars_before / total;
+        out.push(Token::new(piece, "", Millis(t0), Millis(t1), speaker));
+    }
+}
+
+/// Applies the timing rules; afterwards cues are ordered, do not overlap, keep the minimum gap
+/// where there is room, and each lasts at least 1 ms inside `span_begin..span_end` (when that
+/// span holds them).
+fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis) {
+    let gap = p.min_gap();
+    for c in cues.iter_mut() {
+        // A single word may last longer than a cue may.
+        if c.end - c.begin > p.max_duration {
+            c.end = c.begin + p.max_duration;
+        }
+    }
+    separate(cues, gap, span_begin, span_end);
+    let n = cues.len();
+    let chars: Vec<usize> = cues.iter().map(Cue::reading_chars).collect();
+    // Extend out-times for the minimum duration and the reading speed, into free time.
+    for i in 0..n {
+        let limit = if i + 1 < n {
+            cues[i + 1].begin.saturating_sub(gap)
+        } else {
+            span_end
+        };
+        let need = p
+            .min_duration
+            .max(p.reading_time(chars[i]))
+            .min(p.max_duration);
+        let c = &mut cues[i];
+        if c.end - c.begin < need {
+            c.end = c.end.max((c.begin + need).min(limit));
+        }
+    }
+    // Still too short (another cue follows closely): start earlier into free time.
+    for i in 0..n {
+        let floor = if i > 0 {
+            cues[i - 1].end + gap
+        } else {
+            span_begin
+        };
+        let c = &mut cues[i];
+        let need = p.min_duration.max(p.reading_time(chars[i]));
+        if c.end - c.begin < need {
+            let want = c.end.saturating_sub(need.min(p.max_duration));
+            if want < c.begin {
+                c.begin = want.max(floor).min(c.begin);
+            }
+        }
+    }
+    // Close small gaps up to the minimum gap.
+    for i in 0..n.saturating_sub(1) {
+        let next = cues[i + 1].begin;
+        let c = &mut cues[i];
+        let g = next.saturating_sub(c.end);
+        if g > gap && g < p.close_gap() && next.saturating_sub(gap) - c.begin <= p.max_duration {
+            c.end = next.saturating_sub(gap);
+        }
+    }
+    separate(cues, gap, span_begin, span_end);
+}
+
+/// Makes cues ordered and non-overlapping with `gap` between them, each at least 1 ms long,
+/// inside the span where it can; a cue with no room left joins the previous one.
+fn separate(cues: &mut Vec<Cue>, gap: Millis, span_begin: Millis, span_end: Millis) {
+    cues.sort_by_key(|c| c.begin);
+    // Forward: trim the previous cue, or delay this one, to keep the gap.
+    for i in 0..cues.len() {
+        if cues[i].begin < span_begin {
+            cues[i].begin = span_begin;
+        }
+        if i > 0 {
+            let prev_begin = cues[i - 1].begin;
+            let lo = cues[i - 1].end + gap;
+            if cues[i].begin < lo {
+                // Trim the previous cue, keeping it at least half its length (and ≥ 1 ms).
+                let keep = ((cues[i - 1].end - prev_begin).0 / 2).max(1);
+                let trimmed = cues[i]
+                    .begin
+                    .saturating_sub(gap)
+                    .max(prev_begin + Millis(keep));
+                cues[i - 1].end = cues[i - 1].end.min(trimmed);
+                let lo = cues[i - 1].end + gap;
+                if cues[i].begin < lo {
+                    let len = cues[i].end - cues[i].begin;
+                    cues[i].begin = lo;
+                    cues[i].end = cues[i].end.max(lo + len);
+                }
+            }
+        }
+        if cues[i].end <= cues[i].begin {
+            cues[i].end = cues[i].begin + Millis(1);
+        }
+    }
+    // Backward: keep the last cues inside the span; a cue squeezed to nothing joins the one
+    // before it.
+    let mut i = cues.len();
+    while i > 0 {
+        i -= 1;
+        let hi = match cues.get(i + 1) {
+            Some(next) => next.begin.saturating_sub(gap),
+            None => span_end,
+        };
+        if cues[i].end > hi {
+            cues[i].end = hi;
+        }
+        if cues[i].end <= cues[i].begin {
+            let floor = if i > 0 {
+                cues[i - 1].end + gap
+            } else {
+                span_begin
+            };
+            if hi > floor {
+                cues[i].begin = floor.max(hi.saturating_sub(Millis(1000)));
+                cues[i].end = hi;
+            } else if i > 0 {
+                let c = cues.remove(i);
+                // Joining may not reach into the next cue.
+                let cap = cues.get(i).map(|next| next.begin.saturating_sub(gap));
+                let prev = &mut cues[i - 1];
+                prev.lines.extend(c.lines);
+                prev.end = prev.end.max(hi.min(c.end)).max(prev.begin + Millis(1));
+                if let Some(cap) = cap {
+                    if prev.end > cap && cap > prev.begin {
+                        prev.end = cap;
+                    }
+                }
+                // Check the cue that grew next.
+                continue;
+            } else {
+                cues[i].begin = span_begin;
+                cues[i].end = hi.max(span_begin + Millis(1));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Sentence, Transcript, Word};
+
+    /// A one-sentence document of CJK characters, one word each, `step` ms apart.
+    fn chars_doc(text: &str, step: u64, start: u64) -> Transcription<'static> {
+        let mut words = Vec::new();
+        let mut t = start;
+        let chars: Vec<char> = text.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let mut punct = String::new();
+            while i + 1 < chars.len() && "，。！？、".contains(chars[i + 1]) {
+                punct.push(chars[i + 1]);
+                i += 1;
+            }
+            words.push(Word::new(Millis(t), Millis(t + step), c.to_string(), punct));
+            t += step;
+            i += 1;
+        }
+        Transcription::new("", vec![Transcript::new(0, vec![Sentence::new(words)])])
+    }
+
+    fn en_doc(text: &str, step: u64) -> Transcription<'static> {
+        let mut words = Vec::new();
+        let mut t = 0;
+        let parts: Vec<&str> = text.split(' ').collect();
+        for (i, w) in parts.iter().enumerate() {
+            let (word, punct) = match w.char_indices().last() {
+                Some((k, c)) if ",.!?;:".contains(c) => (&w[..k], &w[k..]),
+                _ => (*w, ""),
+            };
+            let sep = if i + 1 < parts.len() { " " } else { "" };
+            let (text, punct) = if punct.is_empty() {
+                (format!("{word}{sep}"), String::new())
+            } else {
+                (word.to_string(), format!("{punct}{sep}"))
+            };
+            words.push(Word::new(Millis(t), Millis(t + step), text, punct));
+            t += step;
+        }
+        Transcription::new("", vec![Transcript::new(0, vec![Sentence::new(words)])])
+    }
+
+    fn texts(cues: &[Cue]) -> Vec<Vec<String>> {
+        cues.iter()
+            .map(|c| c.lines.iter().map(|l| l.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn presets() {
+        for (name, chars, cps) in [
+            ("netflix-en", 42, 20),
+            ("zh", 16, 9),
+            ("netflix-ja", 13, 4),
+            ("KO", 16, 12),
+            ("bbc", 37, 17),
+        ] {
+            let p = Preset::from_name(name).unwrap();
+            assert_eq!(
+                (p.max_chars, p.max_cps, p.max_lines),
+                (chars, cps, 2),
+                "{name}"
+            );
+        }
+        assert!(Preset::from_name("netflix-xx").is_none());
+        let zh = Preset::netflix(Language::Chinese);
+        assert_eq!(zh.width("你好 ab"), 7);
+        assert_eq!(Preset::bbc().width("你好 ab"), 10);
+        assert_eq!(zh.min_gap(), Millis(84));
+        assert_eq!(zh.reading_time(9), Millis(1000));
+    }
+
+    #[test]
+    fn detects_language() {
+        for (text, lang) in [
+            ("Hello world, 这里是阿里巴巴语音实验室。", Language::Chinese),
+            ("Hello there, how are you today?", Language::English),
+            ("これは日本語のテストです。", Language::Japanese),
+            ("안녕하세요 반갑습니다", Language::Korean),
+            ("", Language::English),
+        ] {
+            assert_eq!(Language::detect_text(text), lang, "{text}");
+        }
+    }
+
+    #[test]
+    fn kinsoku_and_words() {
+        let p = Preset::netflix(Language::Chinese);
+        let t = |text: &'static str, punct: &'static str| {
+            let mut t = Token::new(text, punct, Millis(0), Millis(1), 0);
+            t.measure(&p);
+            t
+        };
+        for (a, b, ok) in [
+            (t("Hello ", ""), t("world", ""), true),
+            (t("Hel", ""), t("lo", ""), false),
+            (t("20", ""), t("25", ""), false),
+            (t("你", ""), t("好", ""), true),
+            (t("你", ""), t("」", ""), false),
+            (t("「", ""), t("你", ""), false),
+            (t("好", "，"), t("我", ""), true),
+            (t("す", ""), t("っ", ""), false),
+            (t("한국", ""), t("어", ""), false),
+            (t("한국 ", ""), t("어", ""), true),
+        ] {
+            assert_eq!(can_break(&a, &b), ok, "{}{} | {}", a.text, a.punct, b.text);
+        }
+    }
+
+    #[test]
+    fn conjunctions_span_tokens() {
+        let p = Preset::netflix(Language::Chinese);
+        let toks: Vec<Token<'_>> = [
+            ("我", ""),
+            ("因", ""),
+            ("为", ""),
+            ("and ", ""),
+            ("sandy ", ""),
+        ]
+        .iter()
+        .map(|(t, q)| {
+            let mut t = Token::new(t, q, Millis(0), Millis(1), 0);
+            t.measure(&p);
+            t
+        })
+        .collect();
+        assert!(!starts_with_conjunction(&toks, 0));
+        assert!(starts_with_conjunction(&toks, 1));
+        assert!(!starts_with_conjunction(&toks, 2));
+        assert!(starts_with_conjunction(&toks, 3));
+        assert!(!starts_with_conjunction(&toks, 4));
+    }
+
+    #[test]
+    fn chinese_breaks_at_clauses() {
+        let doc = chars_doc(
+            "听好了，从今儿起，别再把自己当软柿子捏，学着用狠角色的路子火。",
+            180,
+            40,
+        );
+        let cues = CueBuilder::new(Preset::netflix(Language::Chinese)).build(&doc);
+        let got = texts(&cues);
+        // Every line ends at punctuation; no line is wider than 16.
+        for lines in &got {
+            assert!(lines.len() <= 2);
+            for l in lines {
+                assert!(l.chars().count() <= 16, "{l}");
+                assert!(l.ends_with('，') || l.ends_with('。'), "{got:?}");
+            }
+        }
+        let joined: String = got.concat().concat();
+        assert_eq!(
+            joined,
+            "听好了，从今儿起，别再把自己当软柿子捏，学着用狠角色的路子火。"
+        );
+    }
+
+    #[test]
+    fn english_balanced_two_lines() {
+        let doc = en_doc(
+            "This is a fairly long sentence that will not fit on one line, so it needs two.",
+            300,
+        );
+        let cues = CueBuilder::new(Preset::netflix(Language::English)).build(&doc);
+        assert_eq!(cues.len(), 1, "{:?}", texts(&cues));
+        let lines = &texts(&cues)[0];
+        // Bottom-heavy: the top line is the shorter one.
+        assert_eq!(lines[0], "This is a fairly long sentence that");
+        assert_eq!(lines[1], "will not fit on one line, so it needs two.");
+    }
+
+    #[test]
+    fn timing_rules() {
+        // Two short words far apart: each cue gets the minimum duration.
+        let doc = Transcription::new(
+            "",
+            vec![Transcript::new(
+                0,
+                vec![
+                    Sentence::new(vec![Word::new(Millis(1000), Millis(1200), "Hi", ".")]),
+                    Sentence::new(vec![Word::new(Millis(5000), Millis(5100), "Yes", ".")]),
+                ],
+            )],
+        );
+        let p = Preset::netflix(Language::English);
+        let cues = CueBuilder::new(p.clone()).build(&doc);
+        assert_eq!(cues.len(), 2);
+        assert_eq!(cues[0].duration(), Millis(833));
+        // The last cue cannot pass the end of the speech.
+        assert_eq!(cues[1].end, Millis(5100));
+        assert!(cues[1].duration() >= Millis(833));
+        // Close cues keep a two-frame gap.
+        let doc = Transcription::new(
+            "",
+            vec![Transcript::new(
+                0,
+                vec![
+                    Sentence::new(vec![Word::new(Millis(0), Millis(2000), "One", ".")])
+                        .with_speaker(0),
+                    Sentence::new(vec![Word::new(Millis(2000), Millis(4000), "Two", ".")])
+                        .with_speaker(1),
+                ],
+            )],
+        );
+        let cues = CueBuilder::new(p).build(&doc);
+        assert_eq!(cues.len(), 2);
+        assert_eq!(cues[1].begin - cues[0].end, Millis(84));
+    }
+
+    #[test]
+    fn dash_cues() {
+        let doc = Transcription::new(
+            "",
+            vec![Transcript::new(
+                0,
+                vec![
+                    Sentence::new(vec![Word::new(Millis(0), Millis(700), "Ready", "?")])
+                        .with_speaker(0),
+                    Sentence::new(vec![Word::new(Millis(800), Millis(1500), "Yes", ".")])
+                        .with_speaker(1),
+                ],
+            )],
+        );
+        let cues = CueBuilder::new(Preset::netflix(Language::English))
+            .speaker_labels(SpeakerLabels::Dashes)
+            .build(&doc);
+        assert_eq!(
+            texts(&cues),
+            vec![vec!["-Ready?".to_string(), "-Yes.".into()]]
+        );
+        assert_eq!(cues[0].lines[1].speaker.as_deref(), Some("Speaker 1"));
+    }
+
+    #[test]
+    fn overlapping_channels_never_overlap() {
+        let ch = |c: u32| {
+            Transcript::new(
+                c,
+                vec![Sentence::new(vec![Word::new(
+                    Millis(0),
+                    Millis(3000),
+                    "same",
+                    ".",
+                )])],
+            )
+        };
+        let doc = Transcription::new("", vec![ch(0), ch(1)]);
+        let cues = CueBuilder::auto().build(&doc);
+        assert_eq!(cues.len(), 2);
+        assert!(cues[0].end < cues[1].begin);
+        assert_eq!(cues[0].speaker.as_deref(), Some("Channel 0"));
+    }
+
+    #[test]
+    fn no_words_and_degenerate_times() {
+        let doc = Transcription::new(
+            "",
+            vec![Transcript::new(
+                0,
+                vec![
+                    Sentence::from_text(Millis(0), Millis(0), "零长度的句子，没有词。"),
+                    Sentence::from_text(Millis(0), Millis(0), "\n"),
+                    Sentence::from_text(Millis(u64::MAX), Millis(3), "late"),
+                ],
+            )],
+        );
+        let cues = CueBuilder::auto().max_chars(0).max_lines(0).build(&doc);
+        for w in cues.windows(2) {
+            assert!(w[0].end <= w[1].begin);
+        }
+        for c in &cues {
+            assert!(c.end > c.begin);
+            assert!(c.lines.iter().all(|l| !l.text.is_empty()));
+        }
+    }
+}

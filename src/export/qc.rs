@@ -1,0 +1,494 @@
+//! A subtitle checker: line length, lines per cue, reading speed, duration, gap and overlap
+//! violations against a [`Preset`], on our output or any SRT or WebVTT file.
+//!
+//! ```
+//! use asrpost::export::cues::Preset;
+//! use asrpost::export::qc::{self, ViolationKind};
+//!
+//! let srt = "1\n00:00:01,000 --> 00:00:01,300\nThis line is far too long for the BBC's thirty-seven\n\n";
+//! let subs = qc::parse_srt(srt)?;
+//! let found = qc::check(&subs, &Preset::bbc());
+//! assert!(found.iter().any(|v| matches!(v.kind, ViolationKind::LineTooLong { .. })));
+//! assert!(found.iter().any(|v| matches!(v.kind, ViolationKind::TooShort { .. })));
+//! # Ok::<(), asrpost::Error>(())
+//! ```
+
+use std::fmt;
+
+use super::cues::{Cue, Preset, reading_chars};
+use crate::Millis;
+use crate::error::{Error, Result};
+
+/// One subtitle as a reader sees it: times and plain-text lines (markup removed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Subtitle {
+    /// When it appears.
+    pub begin: Millis,
+    /// When it disappears.
+    pub end: Millis,
+    /// The lines as displayed.
+    pub lines: Vec<String>,
+}
+
+impl Subtitle {
+    /// A subtitle from its parts.
+    pub fn new(begin: Millis, end: Millis, lines: Vec<String>) -> Subtitle {
+        Subtitle { begin, end, lines }
+    }
+
+    /// The subtitles a cue list shows (labels included, as SRT writes them).
+    pub fn from_cues(cues: &[Cue]) -> Vec<Subtitle> {
+        cues.iter()
+            .map(|c| {
+                let mut lines: Vec<String> = c.lines.iter().map(|l| l.text.clone()).collect();
+                if let (Some(label), Some(first)) = (c.label_text(), lines.first_mut()) {
+                    first.insert_str(0, &label);
+                }
+                Subtitle::new(c.begin, c.end, lines)
+            })
+            .collect()
+    }
+}
+
+/// A rule a subtitle breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Violation {
+    /// The subtitle's position, from 1.
+    pub cue: usize,
+    /// When it appears.
+    pub begin: Millis,
+    /// What is wrong.
+    pub kind: ViolationKind,
+}
+
+/// What is wrong with a subtitle. Widths are in half characters (see [`Preset::width`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ViolationKind {
+    /// More lines than the preset allows.
+    TooManyLines {
+        /// Lines in the cue.
+        lines: usize,
+        /// The limit.
+        max: u32,
+    },
+    /// A line wider than the preset allows.
+    LineTooLong {
+        /// The line, from 1.
+        line: usize,
+        /// Its width in half characters.
+        width: u32,
+        /// The limit in half characters.
+        max: u32,
+    },
+    /// Faster than the preset's reading speed.
+    ReadingSpeed {
+        /// Characters read.
+        chars: usize,
+        /// Display time.
+        duration: Millis,
+        /// The limit in characters per second.
+        max_cps: u32,
+    },
+    /// Shown for less than the minimum duration.
+    TooShort {
+        /// Display time.
+        duration: Millis,
+        /// The minimum.
+        min: Millis,
+    },
+    /// Shown for longer than the maximum duration.
+    TooLong {
+        /// Display time.
+        duration: Millis,
+        /// The maximum.
+        max: Millis,
+    },
+    /// Ends at or before it begins.
+    NotPositive,
+    /// Begins before the previous subtitle begins.
+    OutOfOrder,
+    /// Begins before the previous subtitle ends.
+    Overlap {
+        /// How long the two overlap.
+        by: Millis,
+    },
+    /// Begins less than the minimum gap after the previous one ends.
+    GapTooSmall {
+        /// The gap.
+        gap: Millis,
+        /// The minimum.
+        min: Millis,
+    },
+    /// Has no text.
+    Empty,
+}
+
+fn chars(half: u32) -> String {
+    if half % 2 == 0 {
+        (half / 2).to_string()
+    } else {
+        format!("{}.5", half / 2)
+    }
+}
+
+impl fmt::Display for ViolationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ViolationKind::TooManyLines { lines, max } => {
+                write!(f, "{lines} lines (max {max})")
+            }
+            ViolationKind::LineTooLong { line, width, max } => write!(
+                f,
+                "line {line} is {} characters wide (max {})",
+                chars(*width),
+                chars(*max)
+            ),
+            ViolationKind::ReadingSpeed {
+                chars,
+                duration,
+                max_cps,
+            } => write!(
+                f,
+                "reading speed {:.1} characters per second (max {max_cps}): {chars} characters in {} ms",
+                *chars as f64 * 1000.0 / duration.0.max(1) as f64,
+                duration.0
+            ),
+            ViolationKind::TooShort { duration, min } => {
+                write!(f, "shown {} ms (min {} ms)", duration.0, min.0)
+            }
+            ViolationKind::TooLong { duration, max } => {
+                write!(f, "shown {} ms (max {} ms)", duration.0, max.0)
+            }
+            ViolationKind::NotPositive => f.write_str("ends at or before it begins"),
+            ViolationKind::OutOfOrder => f.write_str("begins before the previous subtitle"),
+            ViolationKind::Overlap { by } => {
+                write!(f, "overlaps the previous subtitle by {} ms", by.0)
+            }
+            ViolationKind::GapTooSmall { gap, min } => {
+                write!(
+                    f,
+                    "gap to the previous subtitle {} ms (min {} ms)",
+                    gap.0, min.0
+                )
+            }
+            ViolationKind::Empty => f.write_str("no text"),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cue {} at {}: {}",
+            self.cue,
+            self.begin.to_srt(),
+            self.kind
+        )
+    }
+}
+
+/// Every rule of `preset` that `subs` break, in order.
+pub fn check(subs: &[Subtitle], preset: &Preset) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let maxw = preset.max_width();
+    let gap = preset.min_gap();
+    for (i, s) in subs.iter().enumerate() {
+        let mut push = |kind| {
+            out.push(Violation {
+                cue: i + 1,
+                begin: s.begin,
+                kind,
+            })
+        };
+        let duration = s.end - s.begin;
+        if s.lines.iter().all(|l| l.trim().is_empty()) {
+            push(ViolationKind::Empty);
+        }
+        if s.lines.len() > preset.max_lines as usize {
+            push(ViolationKind::TooManyLines {
+                lines: s.lines.len(),
+                max: preset.max_lines,
+            });
+        }
+        for (k, line) in s.lines.iter().enumerate() {
+            let width = preset.width(line.trim());
+            if width > maxw {
+                push(ViolationKind::LineTooLong {
+                    line: k + 1,
+                    width,
+                    max: maxw,
+                });
+            }
+        }
+        if s.end <= s.begin {
+            push(ViolationKind::NotPositive);
+        } else {
+            let n = reading_chars(s.lines.iter().map(String::as_str));
+            if preset.reading_time(n) > duration {
+                push(ViolationKind::ReadingSpeed {
+                    chars: n,
+                    duration,
+                    max_cps: preset.max_cps,
+                });
+            }
+            if duration < preset.min_duration {
+                push(ViolationKind::TooShort {
+                    duration,
+                    min: preset.min_duration,
+                });
+            }
+            if duration > preset.max_duration {
+                push(ViolationKind::TooLong {
+                    duration,
+                    max: preset.max_duration,
+                });
+            }
+        }
+        if let Some(prev) = i.checked_sub(1).map(|j| &subs[j]) {
+            if s.begin < prev.begin {
+                push(ViolationKind::OutOfOrder);
+            } else if s.begin < prev.end {
+                push(ViolationKind::Overlap {
+                    by: prev.end.min(s.end) - s.begin,
+                });
+            } else if s.begin - prev.end < gap {
+                push(ViolationKind::GapTooSmall {
+                    gap: s.begin - prev.end,
+                    min: gap,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Splits `text` into blocks of non-blank lines, each with its first line's number (from 1).
+fn blocks(text: &str) -> Vec<(usize, Vec<&str>)> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut out = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (n, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            if !cur.is_empty() {
+                out.push((start, std::mem::take(&mut cur)));
+            }
+        } else {
+            if cur.is_empty() {
+                start = n + 1;
+            }
+            cur.push(line);
+        }
+    }
+    if !cur.is_empty() {
+        out.push((start, cur));
+    }
+    out
+}
+
+/// Parses `[H…:]MM:SS(,|.)mmm`; hours may have any number of digits; fractions shorter than
+/// three digits are read as milliseconds, as most players do.
+fn parse_time(s: &str) -> Option<Millis> {
+    let s = s.trim();
+    let (clock, frac) = match s.rfind([',', '.']) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, "0"),
+    };
+    if frac.is_empty() || frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let ms: u64 = frac.parse().ok()?;
+    let parts: Vec<&str> = clock.split(':').collect();
+    let num = |p: &str| -> Option<u64> {
+        (!p.is_empty() && p.len() <= 12 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let (h, m, sec) = match parts.as_slice() {
+        [h, m, s] => (num(h)?, num(m)?, num(s)?),
+        [m, s] => (0, num(m)?, num(s)?),
+        _ => return None,
+    };
+    if m > 59 || sec > 59 {
+        return None;
+    }
+    Some(Millis(((h * 60 + m) * 60 + sec) * 1000 + ms))
+}
+
+/// The two times of a `start --> end[ settings]` line.
+fn parse_timing(line: &str) -> Option<(Millis, Millis)> {
+    let (a, b) = line.split_once("-->")?;
+    let b = b.split_whitespace().next()?;
+    Some((parse_time(a)?, parse_time(b)?))
+}
+
+/// Reads an SRT file: blocks of an optional index line, a timing line and text lines.
+///
+/// # Errors
+///
+/// An [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming the line of a block
+/// without a valid timing line.
+pub fn parse_srt(text: &str) -> Result<Vec<Subtitle>> {
+    let mut out = Vec::new();
+    for (line_no, block) in blocks(text) {
+        let mut lines = block.iter();
+        let mut first = lines.next().copied().unwrap_or_default();
+        let mut at = line_no;
+        if !first.contains("-->") {
+            first = lines.next().copied().unwrap_or_default();
+            at += 1;
+        }
+        let (begin, end) = parse_timing(first)
+            .ok_or_else(|| Error::invalid("srt", format!("line {at}: no valid timing line")))?;
+        out.push(Subtitle::new(
+            begin,
+            end,
+            lines.map(|l| l.to_string()).collect(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Reads a WebVTT file: the `WEBVTT` header, then cues (an optional identifier, the timing
+/// line, the payload), skipping NOTE, STYLE and REGION blocks. Tags are removed and the
+/// character references `&amp; &lt; &gt; &nbsp; &lrm; &rlm;` decoded.
+///
+/// # Errors
+///
+/// An [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a missing header or a
+/// cue without a valid timing line.
+pub fn parse_vtt(text: &str) -> Result<Vec<Subtitle>> {
+    let blocks = blocks(text);
+    let Some((_, header)) = blocks.first() else {
+        return Err(Error::invalid("webvtt", "empty file"));
+    };
+    let sig = header.first().copied().unwrap_or_default();
+    if !(sig == "WEBVTT" || sig.starts_with("WEBVTT ") || sig.starts_with("WEBVTT\t")) {
+        return Err(Error::invalid("webvtt", "line 1: no WEBVTT header"));
+    }
+    let mut out = Vec::new();
+    for (line_no, block) in blocks.iter().skip(1) {
+        let first = block.first().copied().unwrap_or_default();
+        if ["NOTE", "STYLE", "REGION"].iter().any(|k| {
+            first == *k
+                || first.starts_with(&format!("{k} "))
+                || first.starts_with(&format!("{k}\t"))
+        }) {
+            continue;
+        }
+        let (skip, timing) = if first.contains("-->") {
+            (1, first)
+        } else {
+            (2, block.get(1).copied().unwrap_or_default())
+        };
+        let (begin, end) = parse_timing(timing).ok_or_else(|| {
+            Error::invalid(
+                "webvtt",
+                format!("line {}: no valid timing line", line_no + skip - 1),
+            )
+        })?;
+        let lines = block.iter().skip(skip).map(|l| strip_vtt(l)).collect();
+        out.push(Subtitle::new(begin, end, lines));
+    }
+    Ok(out)
+}
+
+/// A WebVTT payload line as displayed: tags removed, character references decoded.
+fn strip_vtt(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            match rest.find('>') {
+                Some(end) => rest = &rest[end + 1..],
+                None => rest = "",
+            }
+            continue;
+        }
+        if c == '&' {
+            let refs = [
+                ("&amp;", "&"),
+                ("&lt;", "<"),
+                ("&gt;", ">"),
+                ("&nbsp;", "\u{A0}"),
+                ("&lrm;", "\u{200E}"),
+                ("&rlm;", "\u{200F}"),
+            ];
+            if let Some((r, v)) = refs.iter().find(|(r, _)| rest.starts_with(r)) {
+                out.push_str(v);
+                rest = &rest[r.len()..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Reads SRT or WebVTT, told apart by the `WEBVTT` header.
+///
+/// # Errors
+///
+/// As [`parse_srt`] and [`parse_vtt`].
+pub fn parse(text: &str) -> Result<Vec<Subtitle>> {
+    if text.trim_start_matches('\u{FEFF}').starts_with("WEBVTT") {
+        parse_vtt(text)
+    } else {
+        parse_srt(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        for (s, ms) in [
+            ("00:00:01,000", Some(1000)),
+            ("01:01.500", Some(61_500)),
+            ("100:00:00.001", Some(360_000_001)),
+            ("00:00:60.000", None),
+            ("00:00:01,5", Some(1005)),
+            ("aa:00:01,000", None),
+        ] {
+            assert_eq!(parse_time(s), ms.map(Millis), "{s}");
+        }
+    }
+
+    #[test]
+    fn parses_and_checks() {
+        let srt = "\u{FEFF}1\r\n00:00:00,000 --> 00:00:02,000\r\nHello\r\n\r\n2\r\n00:00:01,000 --> 00:00:03,000\r\nWorld\r\n";
+        let subs = parse_srt(srt).unwrap();
+        assert_eq!(subs.len(), 2);
+        let found = check(&subs, &Preset::bbc());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, ViolationKind::Overlap { by: Millis(1000) });
+        assert_eq!(
+            found[0].to_string(),
+            "cue 2 at 00:00:01,000: overlaps the previous subtitle by 1000 ms"
+        );
+        assert!(parse_srt("1\nnot a time\ntext\n").is_err());
+    }
+
+    #[test]
+    fn vtt_markup() {
+        let vtt = "WEBVTT\n\nNOTE hi\n\nid1\n00:01.000 --> 00:02.500 line:90%\n<v Speaker 1>AT&amp;T &lt;x&gt;</v>\n";
+        let subs = parse_vtt(vtt).unwrap();
+        assert_eq!(
+            subs,
+            vec![Subtitle::new(
+                Millis(1000),
+                Millis(2500),
+                vec!["AT&T <x>".into()]
+            )]
+        );
+        assert!(parse_vtt("00:01.000 --> 00:02.000\nx\n").is_err());
+    }
+}

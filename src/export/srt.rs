@@ -1,0 +1,203 @@
+//! SubRip (SRT) subtitles.
+
+use super::Exporter;
+use super::cues::{Cue, CueBuilder};
+use crate::{Millis, Transcription};
+
+/// Appends `n` in decimal, without allocating.
+pub(crate) fn push_number(n: u64, out: &mut String) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(b as char);
+    }
+}
+
+/// Appends `HH:MM:SS<sep>mmm` (hours widen past 99), as [`Millis::to_srt`] and
+/// [`Millis::to_vtt`] write it, without allocating.
+pub(crate) fn push_time(t: Millis, sep: char, out: &mut String) {
+    let ms = t.0 % 1000;
+    let s = t.0 / 1000;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h < 10 {
+        out.push('0');
+    }
+    push_number(h, out);
+    for (v, sep) in [(m, ':'), (s, ':')] {
+        out.push(sep);
+        out.push((b'0' + (v / 10) as u8) as char);
+        out.push((b'0' + (v % 10) as u8) as char);
+    }
+    out.push(sep);
+    out.push((b'0' + (ms / 100) as u8) as char);
+    out.push((b'0' + (ms / 10 % 10) as u8) as char);
+    out.push((b'0' + (ms % 10) as u8) as char);
+}
+
+/// Writes SRT: cues numbered from 1, `HH:MM:SS,mmm --> HH:MM:SS,mmm`, the text, a blank line.
+///
+/// Text a player would read as markup is neutralized: `<tag>` becomes `[tag]`, braces become
+/// full-width `｛｝` (so `{\an8}` is not an override), and a zero-width space follows each
+/// backslash (so `\N` is not a line break). Speaker labels ([`SpeakerLabels::Names`]) start
+/// the first line. UTF-8 without a BOM; LF line ends unless [`SrtExporter::crlf`].
+///
+/// [`SpeakerLabels::Names`]: super::cues::SpeakerLabels::Names
+///
+/// ```
+/// use asrpost::export::{Exporter, SrtExporter};
+/// use asrpost::export::cues::{CueBuilder, Preset};
+///
+/// let doc = asrpost::Transcription::from_str(r#"{"transcripts":[{"sentences":[
+///   {"begin_time":1000,"end_time":2500,"text":"AT&T <laughter> works. "}]}]}"#)?;
+/// let srt = SrtExporter::new(CueBuilder::new(Preset::bbc())).export_to_string(&doc);
+/// assert_eq!(srt, "1\n00:00:01,000 --> 00:00:02,500\nAT&T [laughter] works.\n\n");
+/// # Ok::<(), asrpost::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct SrtExporter {
+    cues: CueBuilder,
+    crlf: bool,
+}
+
+impl SrtExporter {
+    /// An SRT writer laying cues out with `cues`.
+    pub fn new(cues: CueBuilder) -> SrtExporter {
+        SrtExporter { cues, crlf: false }
+    }
+
+    /// End lines with CRLF, as some Windows tools expect. By default, LF.
+    pub fn crlf(mut self, yes: bool) -> Self {
+        self.crlf = yes;
+        self
+    }
+
+    /// Writes `cues` as SRT to `out`.
+    pub fn write_cues(&self, cues: &[Cue], out: &mut String) {
+        let nl = if self.crlf { "\r\n" } else { "\n" };
+        for (i, cue) in cues.iter().enumerate() {
+            push_number(i as u64 + 1, out);
+            out.push_str(nl);
+            push_time(cue.begin, ',', out);
+            out.push_str(" --> ");
+            push_time(cue.end, ',', out);
+            out.push_str(nl);
+            let label = cue.label_text();
+            for (k, line) in cue.lines.iter().enumerate() {
+                if k == 0 {
+                    if let Some(label) = &label {
+                        neutralize(label, out);
+                    }
+                }
+                neutralize(&line.text, out);
+                out.push_str(nl);
+            }
+            out.push_str(nl);
+        }
+    }
+}
+
+/// Appends `text` with markup neutralized (see [`SrtExporter`]).
+fn neutralize(text: &str, out: &mut String) {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'<' | b'{' | b'}' | b'\\' | b'\r' | b'\n'))
+    {
+        out.push_str(text);
+        return;
+    }
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let len = c.len_utf8();
+        match c {
+            '<' => {
+                // A tag-like `<word…>` reads as markup; write it in brackets.
+                let tag = rest[1..].find('>').filter(|&end| {
+                    rest[1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| n.is_alphabetic() || n == '/' || n == '!')
+                        && !rest[1..1 + end].contains('<')
+                });
+                match tag {
+                    Some(end) => {
+                        out.push('[');
+                        out.push_str(&rest[1..1 + end]);
+                        out.push(']');
+                        rest = &rest[end + 2..];
+                        continue;
+                    }
+                    None => out.push('<'),
+                }
+            }
+            '{' => out.push('｛'),
+            '}' => out.push('｝'),
+            '\\' => out.push_str("\\\u{200B}"),
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+        rest = &rest[len..];
+    }
+}
+
+impl Exporter for SrtExporter {
+    fn extension(&self) -> &'static str {
+        "srt"
+    }
+
+    fn export(&self, doc: &Transcription<'_>, out: &mut String) {
+        self.write_cues(&self.cues.build(doc), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_match_millis() {
+        for ms in [
+            0,
+            59_999,
+            60_000,
+            3_723_004,
+            90_000_000,
+            360_000_001,
+            u64::MAX,
+        ] {
+            let mut out = String::new();
+            push_time(Millis(ms), ',', &mut out);
+            assert_eq!(out, Millis(ms).to_srt());
+            out.clear();
+            push_time(Millis(ms), '.', &mut out);
+            assert_eq!(out, Millis(ms).to_vtt());
+        }
+    }
+
+    #[test]
+    fn neutralizes_markup() {
+        for (input, want) in [
+            ("AT&T <laughter> a < b", "AT&T [laughter] a < b"),
+            ("{\\an8}top", "｛\\\u{200B}an8｝top"),
+            ("x\\Ny", "x\\\u{200B}Ny"),
+            (
+                "<font color=\"red\">hi</font>",
+                "[font color=\"red\"]hi[/font]",
+            ),
+            ("a <b", "a <b"),
+            ("1 <2> 3", "1 <2> 3"),
+        ] {
+            let mut out = String::new();
+            neutralize(input, &mut out);
+            assert_eq!(out, want, "{input}");
+        }
+    }
+}
