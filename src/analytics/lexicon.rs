@@ -1,0 +1,396 @@
+//! Word lists and counting units: hesitation fillers (tier A), backchannel words (tier B),
+//! words versus CJK characters, question marks.
+//!
+//! This is the analytics' own small copy of the disfluency vocabulary (asrpost filter reference
+//! §2.2, tiers A and B), so the analytics work without the disfluency stage. When that stage
+//! has landed it can hand its lists over through [`AnalyticsOptions::fillers`] and
+//! [`AnalyticsOptions::backchannels`](super::AnalyticsOptions::backchannels).
+//!
+//! [`AnalyticsOptions::fillers`]: super::AnalyticsOptions::fillers
+
+use crate::Word;
+use crate::text::Script;
+
+/// Tier A: hesitation sounds.
+const FILLERS: &[&str] = &[
+    // zh (呃/额 and 嗯 and utterance-initial 啊; 额, 啊, 呐, 哎 and 唉 are guarded, see
+    // `AMBIGUOUS`)
+    "呃", "额", "嗯", "唔", "啊", "诶", "欸", "哎", "唉", "呐", "呃呃", "嗯嗯", // en
+    "um", "umm", "uh", "uhh", "er", "erm", "ah", "hm", "hmm", "mm", "mmm", "eh", // ja
+    "えー", "えーと", "えっと", "ええと", "あー", "あのー", "そのー", "うーん", "んー", "まー",
+    // ko
+    "음", "으음", "어", "어어", "아", "에", "으", "흠", // de
+    "äh", "ähm", "öh", "öhm", // fr
+    "euh", "heu", "euhm", "hum", "mmh", // ru
+    "э", "ээ", "эм", "эмм", "м", "мм", "хм",
+];
+
+/// Tier B: acknowledgements.
+const BACKCHANNELS: &[&str] = &[
+    // zh
+    "嗯", "嗯嗯", "哦", "噢", "对", "对对对", "好", "好的", "是", "是的", "行", "嗯哼", "没错",
+    // en
+    "mhm", "mhmm", "mm-hmm", "uh-huh", "um-hum", "mmhm", "yeah", "yes", "yep", "right", "okay",
+    "ok", // ja
+    "はい", "ええ", "うん", "そうですね", "そうそう", "なるほど", // ko
+    "네", "예", "응", "네네", // de
+    "ja", "genau", "okay", // fr
+    "oui", "ouais", "d'accord", // ru
+    "да", "ага", "угу", "ну да",
+];
+
+/// One-character CJK fillers that are also morphemes or particles (`额度`, `好啊`, `呐喊`,
+/// `아버지`): they count as fillers only at the start of a clause and not before a character
+/// they form a word with.
+const AMBIGUOUS: &[(char, &str)] = &[
+    ('额', "度外头数"),
+    ('啊', ""),
+    ('呐', "喊"),
+    ('哎', "呀哟"),
+    ('唉', "声"),
+    ('어', ""),
+    ('아', ""),
+    ('에', ""),
+    ('으', ""),
+];
+
+/// The word lists, normalized (lowercase, no punctuation or spaces) and sorted.
+#[derive(Clone, Debug)]
+pub(crate) struct Lexicon {
+    fillers: Vec<String>,
+    backchannels: Vec<String>,
+    /// Longest filler entry, in characters: how far a CJK match looks ahead.
+    longest_filler: usize,
+}
+
+impl Default for Lexicon {
+    fn default() -> Self {
+        let mut lex = Lexicon {
+            fillers: Vec::new(),
+            backchannels: Vec::new(),
+            longest_filler: 0,
+        };
+        lex.set_fillers(FILLERS);
+        lex.set_backchannels(BACKCHANNELS);
+        lex
+    }
+}
+
+/// Appends `text` lowercased, without punctuation and spaces.
+pub(crate) fn normalize_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match Script::of(c) {
+            Script::Punctuation | Script::Space => {}
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+fn normalized_list<I, S>(words: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out: Vec<String> = words
+        .into_iter()
+        .map(|w| {
+            let mut s = String::new();
+            normalize_into(w.as_ref(), &mut s);
+            s
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn is_cjk_text(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| {
+        let script = Script::of(c);
+        script == Script::Han || script == Script::Kana
+    })
+}
+
+impl Lexicon {
+    pub(crate) fn set_fillers<I, S>(&mut self, words: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.fillers = normalized_list(words);
+        self.longest_filler = self
+            .fillers
+            .iter()
+            .map(|f| f.chars().count())
+            .max()
+            .unwrap_or(0);
+    }
+
+    pub(crate) fn set_backchannels<I, S>(&mut self, words: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.backchannels = normalized_list(words);
+    }
+
+    fn is_filler(&self, normalized: &str) -> bool {
+        self.fillers
+            .binary_search_by(|f| f.as_str().cmp(normalized))
+            .is_ok()
+    }
+
+    /// Marks the fillers among a sentence's words: a whole word from the list, or, for Han and
+    /// kana written one character per word, a run of words that spells an entry. `buf` is
+    /// scratch space.
+    pub(crate) fn mark_fillers(&self, words: &[Word<'_>], flags: &mut Vec<bool>, buf: &mut String) {
+        flags.clear();
+        flags.resize(words.len(), false);
+        let mut i = 0;
+        while i < words.len() {
+            buf.clear();
+            normalize_into(&words[i].text, buf);
+            if buf.is_empty() {
+                i += 1;
+                continue;
+            }
+            // Longest run of one-character CJK words that spells an entry.
+            let mut matched = 0;
+            if is_cjk_text(buf) && buf.chars().count() == 1 {
+                let mut j = i;
+                let mut chars = 0;
+                while j < words.len() && chars < self.longest_filler {
+                    if j > i {
+                        if !words[j - 1].punctuation.trim().is_empty() {
+                            break;
+                        }
+                        let before = buf.len();
+                        normalize_into(&words[j].text, buf);
+                        if buf.len() == before || !is_cjk_text(&buf[before..]) {
+                            buf.truncate(before);
+                            break;
+                        }
+                    }
+                    chars = buf.chars().count();
+                    j += 1;
+                    if self.is_filler(buf) {
+                        matched = j - i;
+                    }
+                }
+                buf.truncate(buf.char_indices().nth(1).map_or(buf.len(), |(k, _)| k));
+            } else if self.is_filler(buf) {
+                matched = 1;
+            }
+            if matched == 1 && !self.single_filler_allowed(words, i, buf) {
+                matched = 0;
+            }
+            for f in flags.iter_mut().skip(i).take(matched) {
+                *f = true;
+            }
+            i += matched.max(1);
+        }
+    }
+
+    /// The guard for one-character fillers that are also morphemes (see `AMBIGUOUS`).
+    fn single_filler_allowed(&self, words: &[Word<'_>], i: usize, normalized: &str) -> bool {
+        let mut chars = normalized.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            return true;
+        };
+        let Some((_, blockers)) = AMBIGUOUS.iter().find(|(a, _)| *a == c) else {
+            return true;
+        };
+        let clause_initial = i == 0 || !words[i - 1].punctuation.trim().is_empty();
+        if !clause_initial {
+            return false;
+        }
+        let w = &words[i];
+        if !w.punctuation.trim().is_empty() || w.text.ends_with(' ') {
+            return true;
+        }
+        match words.get(i + 1).and_then(|n| n.text.trim_start().chars().next()) {
+            None => true,
+            // Hangul written one syllable per word: a following syllable makes it a word.
+            Some(n) if Script::of(c) == Script::Hangul => Script::of(n) != Script::Hangul,
+            Some(n) => !blockers.contains(n),
+        }
+    }
+
+    /// Whether a normalized text consists only of backchannel words and fillers (`对对对`,
+    /// `okay okay`, `嗯好的`).
+    pub(crate) fn is_backchannel_text(&self, normalized: &str) -> bool {
+        if normalized.is_empty() {
+            return false;
+        }
+        // reachable[k]: the first k bytes split into entries.
+        let n = normalized.len();
+        let mut reachable = [false; 65];
+        if n >= reachable.len() {
+            return false;
+        }
+        reachable[0] = true;
+        for start in 0..n {
+            if !reachable[start] || !normalized.is_char_boundary(start) {
+                continue;
+            }
+            let rest = &normalized[start..];
+            for entry in self.backchannels.iter().chain(&self.fillers) {
+                if rest.starts_with(entry.as_str()) {
+                    reachable[start + entry.len()] = true;
+                }
+            }
+        }
+        reachable[n]
+    }
+}
+
+/// Words and CJK characters in a text: a Han or kana character is one character unit; a run
+/// of letters or digits of other scripts (Latin, Cyrillic, Hangul eojeol, numbers) is one word.
+/// Apostrophes and hyphens inside a run (`don't`, `mm-hmm`) do not split it. Punctuation and
+/// spaces count nothing.
+pub(crate) fn count_units(text: &str) -> (u32, u32) {
+    let mut words = 0u32;
+    let mut chars = 0u32;
+    let mut in_word = false;
+    for c in text.chars() {
+        match Script::of(c) {
+            Script::Han | Script::Kana => {
+                chars += 1;
+                in_word = false;
+            }
+            Script::Space => in_word = false,
+            Script::Punctuation => {
+                if !matches!(c, '\'' | '’' | '-') {
+                    in_word = false;
+                }
+            }
+            _ => {
+                if !in_word {
+                    words += 1;
+                    in_word = true;
+                }
+            }
+        }
+    }
+    (words, chars)
+}
+
+/// Questions in a text: runs of `?` or `？` (`??` is one question).
+pub(crate) fn count_questions(text: &str) -> u32 {
+    let mut n = 0;
+    let mut prev = false;
+    for c in text.chars() {
+        let q = c == '?' || c == '？';
+        if q && !prev {
+            n += 1;
+        }
+        prev = q;
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Millis;
+
+    fn words(tokens: &[(&str, &str)]) -> Vec<Word<'static>> {
+        tokens
+            .iter()
+            .enumerate()
+            .map(|(i, (t, p))| {
+                Word::new(
+                    Millis(i as u64 * 100),
+                    Millis(i as u64 * 100 + 90),
+                    t.to_string(),
+                    p.to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn fillers(tokens: &[(&str, &str)]) -> Vec<bool> {
+        let lex = Lexicon::default();
+        let mut flags = Vec::new();
+        let mut buf = String::new();
+        lex.mark_fillers(&words(tokens), &mut flags, &mut buf);
+        flags
+    }
+
+    #[test]
+    fn filler_marking() {
+        let table: &[(&[(&str, &str)], &[bool])] = &[
+            (&[("um ", ""), ("so ", ""), ("yes", ".")], &[true, false, false]),
+            (&[("Uh", ", "), ("UM", "")], &[true, true]),
+            (&[("呃", ""), ("我", ""), ("想", "")], &[true, false, false]),
+            (&[("呃", ""), ("呃", ""), ("好", "")], &[true, true, false]),
+            // 额度 is a word, 额， a filler.
+            (&[("额", ""), ("度", "")], &[false, false]),
+            (&[("额", "，"), ("我", "")], &[true, false]),
+            // Sentence-final 啊 is a particle; initial 啊 a filler.
+            (&[("好", ""), ("啊", "。")], &[false, false]),
+            (&[("啊", "，"), ("好", "")], &[true, false]),
+            (&[("え", ""), ("ー", ""), ("と", ""), ("今", "")], &[true, true, true, false]),
+            (&[("アルバイト", "")], &[false]),
+            (&[("아", ""), ("버", ""), ("지", "")], &[false, false, false]),
+            (&[("아 ", ""), ("네", "")], &[true, false]),
+            // German `um` is counted by the default list; a custom list can drop it.
+            (&[("umgebung", "")], &[false]),
+        ];
+        for (tokens, want) in table {
+            assert_eq!(&fillers(tokens), want, "{tokens:?}");
+        }
+    }
+
+    #[test]
+    fn custom_fillers() {
+        let mut lex = Lexicon::default();
+        lex.set_fillers(["like"]);
+        let mut flags = Vec::new();
+        let mut buf = String::new();
+        lex.mark_fillers(&words(&[("um ", ""), ("like ", "")]), &mut flags, &mut buf);
+        assert_eq!(flags, [false, true]);
+    }
+
+    #[test]
+    fn backchannel_text() {
+        let lex = Lexicon::default();
+        for (text, want) in [
+            ("对对对", true),
+            ("嗯好的", true),
+            ("okayokay", true),
+            ("mmhmm", true),
+            ("uhhuh", true),
+            ("好的我知道了", false),
+            ("no", false),
+            ("", false),
+            ("はい", true),
+        ] {
+            assert_eq!(lex.is_backchannel_text(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn units() {
+        for (text, want) in [
+            ("Hello world, ", (2, 0)),
+            ("don't stop", (2, 0)),
+            ("你好，世界。", (0, 4)),
+            ("我用iPhone 15", (2, 2)),
+            ("안녕하세요 여러분", (2, 0)),
+            ("えーと", (0, 3)),
+            ("“", (0, 0)),
+        ] {
+            assert_eq!(count_units(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn questions() {
+        for (text, want) in [("好吗？", 1), ("What?? Why?", 2), ("no.", 0)] {
+            assert_eq!(count_questions(text), want, "{text}");
+        }
+    }
+}
