@@ -8,5 +8,7 @@ mod parse;
 mod cli;
 // Property tests of the model and the pipeline.
 mod prop;
+// Conversation analytics: hand-computed fixtures and invariants.
+mod analytics;
 // Fuzz target bodies over the committed seed corpus.
 mod fuzz_seeds;

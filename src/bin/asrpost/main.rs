@@ -4,6 +4,7 @@ mod args;
 mod io;
 mod pipeline_args;
 mod process;
+mod stats;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,9 @@ struct Cli {
 enum Command {
     /// Run the pipeline over result JSON files and write JSON or transcripts.
     Process(process::ProcessArgs),
+    /// Conversation analytics per file: talk time, interruptions, silences, latency; as
+    /// tables, JSON, CSV or JSON lines, and timeline pictures.
+    Stats(stats::StatsArgs),
 }
 
 /// Exit statuses: all good, some inputs failed, usage error.
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Process(args) => process::run(args),
+        Command::Stats(args) => stats::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
