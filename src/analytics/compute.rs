@@ -154,11 +154,7 @@ pub(crate) fn analyze(
             lex.mark_fillers(&s.words, &mut flags, &mut buf);
             for (w, &filler) in s.words.iter().zip(&flags) {
                 let (begin, end) = clip(w.begin_time.0, w.end_time.0);
-                let (words, chars) = if filler {
-                    (0, 0)
-                } else {
-                    count_units(&w.text)
-                };
+                let (words, chars) = if filler { (0, 0) } else { count_units(&w.text) };
                 tokens.push(Token {
                     begin,
                     end,
@@ -412,10 +408,8 @@ pub(crate) fn analyze(
         made[*pi].push(i.clone());
     }
     let mut party_stats = Vec::with_capacity(n);
-    for (pi, ((key, p), (made, (mut gaps, overlapped)))) in parties
-        .iter()
-        .zip(made.into_iter().zip(gaps))
-        .enumerate()
+    for (pi, ((key, p), (made, (mut gaps, overlapped)))) in
+        parties.iter().zip(made.into_iter().zip(gaps)).enumerate()
     {
         let minutes = talk[pi] as f64 / 60_000.0;
         let words: u64 = p.tokens.iter().map(|t| u64::from(t.words)).sum();

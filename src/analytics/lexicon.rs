@@ -15,28 +15,116 @@ use crate::text::Script;
 const FILLERS: &[&str] = &[
     // zh (呃/额 and 嗯 and utterance-initial 啊; 额, 啊, 呐, 哎 and 唉 are guarded, see
     // `AMBIGUOUS`)
-    "呃", "额", "嗯", "唔", "啊", "诶", "欸", "哎", "唉", "呐", "呃呃", "嗯嗯", // en
-    "um", "umm", "uh", "uhh", "er", "erm", "ah", "hm", "hmm", "mm", "mmm", "eh", // ja
-    "えー", "えーと", "えっと", "ええと", "あー", "あのー", "そのー", "うーん", "んー", "まー",
+    "呃",
+    "额",
+    "嗯",
+    "唔",
+    "啊",
+    "诶",
+    "欸",
+    "哎",
+    "唉",
+    "呐",
+    "呃呃",
+    "嗯嗯", // en
+    "um",
+    "umm",
+    "uh",
+    "uhh",
+    "er",
+    "erm",
+    "ah",
+    "hm",
+    "hmm",
+    "mm",
+    "mmm",
+    "eh", // ja
+    "えー",
+    "えーと",
+    "えっと",
+    "ええと",
+    "あー",
+    "あのー",
+    "そのー",
+    "うーん",
+    "んー",
+    "まー",
     // ko
-    "음", "으음", "어", "어어", "아", "에", "으", "흠", // de
-    "äh", "ähm", "öh", "öhm", // fr
-    "euh", "heu", "euhm", "hum", "mmh", // ru
-    "э", "ээ", "эм", "эмм", "м", "мм", "хм",
+    "음",
+    "으음",
+    "어",
+    "어어",
+    "아",
+    "에",
+    "으",
+    "흠", // de
+    "äh",
+    "ähm",
+    "öh",
+    "öhm", // fr
+    "euh",
+    "heu",
+    "euhm",
+    "hum",
+    "mmh", // ru
+    "э",
+    "ээ",
+    "эм",
+    "эмм",
+    "м",
+    "мм",
+    "хм",
 ];
 
 /// Tier B: acknowledgements.
 const BACKCHANNELS: &[&str] = &[
     // zh
-    "嗯", "嗯嗯", "哦", "噢", "对", "对对对", "好", "好的", "是", "是的", "行", "嗯哼", "没错",
+    "嗯",
+    "嗯嗯",
+    "哦",
+    "噢",
+    "对",
+    "对对对",
+    "好",
+    "好的",
+    "是",
+    "是的",
+    "行",
+    "嗯哼",
+    "没错",
     // en
-    "mhm", "mhmm", "mm-hmm", "uh-huh", "um-hum", "mmhm", "yeah", "yes", "yep", "right", "okay",
+    "mhm",
+    "mhmm",
+    "mm-hmm",
+    "uh-huh",
+    "um-hum",
+    "mmhm",
+    "yeah",
+    "yes",
+    "yep",
+    "right",
+    "okay",
     "ok", // ja
-    "はい", "ええ", "うん", "そうですね", "そうそう", "なるほど", // ko
-    "네", "예", "응", "네네", // de
-    "ja", "genau", "okay", // fr
-    "oui", "ouais", "d'accord", // ru
-    "да", "ага", "угу", "ну да",
+    "はい",
+    "ええ",
+    "うん",
+    "そうですね",
+    "そうそう",
+    "なるほど", // ko
+    "네",
+    "예",
+    "응",
+    "네네", // de
+    "ja",
+    "genau",
+    "okay", // fr
+    "oui",
+    "ouais",
+    "d'accord", // ru
+    "да",
+    "ага",
+    "угу",
+    "ну да",
 ];
 
 /// One-character CJK fillers that are also morphemes or particles (`额度`, `好啊`, `呐喊`,
@@ -210,7 +298,10 @@ impl Lexicon {
         if !w.punctuation.trim().is_empty() || w.text.ends_with(' ') {
             return true;
         }
-        match words.get(i + 1).and_then(|n| n.text.trim_start().chars().next()) {
+        match words
+            .get(i + 1)
+            .and_then(|n| n.text.trim_start().chars().next())
+        {
             None => true,
             // Hangul written one syllable per word: a following syllable makes it a word.
             Some(n) if Script::of(c) == Script::Hangul => Script::of(n) != Script::Hangul,
@@ -322,7 +413,10 @@ mod tests {
     #[test]
     fn filler_marking() {
         let table: &[(&[(&str, &str)], &[bool])] = &[
-            (&[("um ", ""), ("so ", ""), ("yes", ".")], &[true, false, false]),
+            (
+                &[("um ", ""), ("so ", ""), ("yes", ".")],
+                &[true, false, false],
+            ),
             (&[("Uh", ", "), ("UM", "")], &[true, true]),
             (&[("呃", ""), ("我", ""), ("想", "")], &[true, false, false]),
             (&[("呃", ""), ("呃", ""), ("好", "")], &[true, true, false]),
@@ -332,9 +426,15 @@ mod tests {
             // Sentence-final 啊 is a particle; initial 啊 a filler.
             (&[("好", ""), ("啊", "。")], &[false, false]),
             (&[("啊", "，"), ("好", "")], &[true, false]),
-            (&[("え", ""), ("ー", ""), ("と", ""), ("今", "")], &[true, true, true, false]),
+            (
+                &[("え", ""), ("ー", ""), ("と", ""), ("今", "")],
+                &[true, true, true, false],
+            ),
             (&[("アルバイト", "")], &[false]),
-            (&[("아", ""), ("버", ""), ("지", "")], &[false, false, false]),
+            (
+                &[("아", ""), ("버", ""), ("지", "")],
+                &[false, false, false],
+            ),
             (&[("아 ", ""), ("네", "")], &[true, false]),
             // German `um` is counted by the default list; a custom list can drop it.
             (&[("umgebung", "")], &[false]),

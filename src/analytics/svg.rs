@@ -100,7 +100,9 @@ fn tick_step(span: u64, max: u64) -> u64 {
         .iter()
         .copied()
         .find(|s| span / s <= max)
-        .unwrap_or_else(|| 3_600_000u64.saturating_mul(span / 3_600_000u64.saturating_mul(max.max(1)) + 1))
+        .unwrap_or_else(|| {
+            3_600_000u64.saturating_mul(span / 3_600_000u64.saturating_mul(max.max(1)) + 1)
+        })
 }
 
 struct Scale {
@@ -166,10 +168,7 @@ impl Timeline {
             h = height.ceil()
         );
         s.push('\n');
-        let _ = writeln!(
-            s,
-            r#"<rect width="100%" height="100%" fill="white"/>"#
-        );
+        let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
         let mut y = 0.0;
         if let Some(title) = &options.title {
             let _ = writeln!(
@@ -180,7 +179,7 @@ impl Timeline {
             y = 24.0;
         }
         // Legend.
-        let legend: [(&str, String); 5] = [
+        let legend: [(&str, String); 6] = [
             ("talk", format!(r##"<rect width="14" height="10" fill="{}"/>"##, color(0))),
             (
                 "turn",
@@ -192,15 +191,19 @@ impl Timeline {
             ),
             (
                 "backchannel",
-                format!(r##"<rect x="5" y="4" width="4" height="6" fill="{}"/>"##, color(0)),
+                format!(r##"<rect x="4" y="2" width="6" height="8" fill="{}" fill-opacity="0.75"/>"##, color(0)),
             ),
             (
-                "overlap / interruption",
-                r##"<rect width="14" height="10" fill="#f59e0b" fill-opacity="0.45"/><path d="M3 0 L11 0 L7 7 Z" fill="#dc2626"/>"##.to_string(),
+                "overlap",
+                r##"<rect width="14" height="10" fill="#f59e0b" fill-opacity="0.55" stroke="#d97706"/>"##.to_string(),
+            ),
+            (
+                "interruption (arrow to the interrupted)",
+                r##"<rect y="7" width="14" height="3" fill="#dc2626"/><path d="M7 0 L3 5 L11 5 Z" fill="#dc2626"/>"##.to_string(),
             ),
             (
                 "silence",
-                r##"<rect width="14" height="10" fill="#9ca3af" fill-opacity="0.3" stroke="#6b7280" stroke-dasharray="2 2"/>"##.to_string(),
+                r##"<rect width="14" height="10" fill="#e5e7eb" stroke="#6b7280" stroke-dasharray="2 2"/>"##.to_string(),
             ),
         ];
         let mut lx = LEFT;
@@ -210,7 +213,7 @@ impl Timeline {
                 r##"<g transform="translate({lx},{})">{swatch}<text x="19" y="10" fill="#374151">{name}</text></g>"##,
                 y + 16.0
             );
-            lx += 19.0 + 7.0 * name.chars().count() as f64 + 22.0;
+            lx += 19.0 + 6.4 * name.chars().count() as f64 + 22.0;
         }
 
         // Lane backgrounds and labels.
@@ -231,26 +234,25 @@ impl Timeline {
             );
         }
 
-        // Silences: a band over all lanes, labelled when wide enough.
-        for si in &self.silences {
-            let (x0, x1) = (scale.x(si.begin_ms), scale.x(si.end_ms));
+        // Overlaps first, as an amber background behind the bars (outlined on top below).
+        let overlap_bars: Vec<Bar> = self
+            .overlaps
+            .iter()
+            .map(|o| Bar {
+                party: 0,
+                begin_ms: o.begin_ms,
+                end_ms: o.end_ms,
+            })
+            .collect();
+        let overlap_px = lane_ranges(overlap_bars.iter(), &scale);
+        for &(x0, x1) in &overlap_px {
             let _ = writeln!(
                 s,
-                r##"<rect x="{x0:.1}" y="{}" width="{:.1}" height="{}" fill="#9ca3af" fill-opacity="0.3" stroke="#6b7280" stroke-dasharray="3 3"><title>silence {}</title></rect>"##,
-                top - 4.0,
-                (x1 - x0).max(0.5),
-                lanes_h + 8.0,
-                duration(si.duration_ms)
+                r##"<rect x="{x0:.1}" y="{}" width="{:.1}" height="{}" fill="#f59e0b" fill-opacity="0.55"/>"##,
+                top - 3.0,
+                (x1 - x0).max(1.0),
+                lanes_h + 6.0
             );
-            let label = format!("silence {}", duration(si.duration_ms));
-            if x1 - x0 >= 6.5 * label.chars().count() as f64 {
-                let _ = writeln!(
-                    s,
-                    r##"<text x="{:.1}" y="{}" text-anchor="middle" font-size="11" fill="#4b5563">{label}</text>"##,
-                    (x0 + x1) / 2.0,
-                    top + lanes_h / 2.0 + 4.0,
-                );
-            }
         }
 
         // Turns (light), talk spurts (solid), backchannels (short ticks at the lane's foot).
@@ -274,65 +276,82 @@ impl Timeline {
                     color(p)
                 );
             }
-            for (x0, x1) in lane_ranges(self.backchannels.iter().filter(|b| b.party == p), &scale)
-            {
+            for (x0, x1) in lane_ranges(self.backchannels.iter().filter(|b| b.party == p), &scale) {
                 let _ = writeln!(
                     s,
-                    r#"<rect x="{x0:.1}" y="{}" width="{:.1}" height="10" fill="{}"/>"#,
-                    ly + LANE - 12.0,
+                    r#"<rect x="{x0:.1}" y="{}" width="{:.1}" height="12" fill="{}" fill-opacity="0.75" stroke="{}" stroke-width="0.8"/>"#,
+                    ly + LANE - 14.0,
                     (x1 - x0).max(2.0),
+                    color(p),
                     color(p)
                 );
             }
         }
 
-        // Overlaps: an amber band over all lanes.
-        let overlap_bars: Vec<Bar> = self
-            .overlaps
-            .iter()
-            .map(|o| Bar {
-                party: 0,
-                begin_ms: o.begin_ms,
-                end_ms: o.end_ms,
-            })
-            .collect();
-        for (x0, x1) in lane_ranges(overlap_bars.iter(), &scale) {
+        // Silences over the bars (a turn can hold the floor across a silence), labelled with
+        // their length where it fits.
+        for si in &self.silences {
+            let (x0, x1) = (scale.x(si.begin_ms), scale.x(si.end_ms));
             let _ = writeln!(
                 s,
-                r##"<rect x="{x0:.1}" y="{}" width="{:.1}" height="{}" fill="#f59e0b" fill-opacity="0.45"/>"##,
-                top - 2.0,
+                r##"<rect x="{x0:.1}" y="{}" width="{:.1}" height="{}" fill="#e5e7eb" fill-opacity="0.8" stroke="#6b7280" stroke-dasharray="3 3"><title>silence {}</title></rect>"##,
+                top - 4.0,
+                (x1 - x0).max(0.5),
+                lanes_h + 8.0,
+                duration(si.duration_ms)
+            );
+            let long = format!("silence {}", duration(si.duration_ms));
+            let short = duration(si.duration_ms);
+            let label = [long, short]
+                .into_iter()
+                .find(|l| x1 - x0 >= 6.5 * l.chars().count() as f64 + 6.0);
+            if let Some(label) = label {
+                let _ = writeln!(
+                    s,
+                    r##"<text x="{:.1}" y="{}" text-anchor="middle" font-size="11" fill="#374151">{label}</text>"##,
+                    (x0 + x1) / 2.0,
+                    top + lanes_h / 2.0 + 4.0,
+                );
+            }
+        }
+
+        // Overlap outlines on top, so they show over the bars.
+        for &(x0, x1) in &overlap_px {
+            let _ = writeln!(
+                s,
+                r##"<rect x="{x0:.1}" y="{}" width="{:.1}" height="{}" fill="none" stroke="#d97706" stroke-width="1.2"/>"##,
+                top - 3.0,
                 (x1 - x0).max(1.0),
-                lanes_h + 4.0
+                lanes_h + 6.0
             );
         }
 
-        // Interruptions: a red line from the interrupter's lane to the interrupted one's, a
-        // triangle over the interrupter, and the overlap underlined.
+        // Interruptions: the overlap underlined in red on the interrupter's lane and an arrow
+        // from the interrupter into the interrupted party's lane.
         for i in &self.interruptions {
             let x = scale.x(i.begin_ms);
             let (yi, yo) = (lane_y(i.interrupter), lane_y(i.interrupted));
-            let (y0, y1) = if yi < yo {
-                (yi + LANE / 2.0, yo + LANE / 2.0)
+            let (from, tip, head) = if yo < yi {
+                (yi + 4.0, yo + LANE - 2.0, 7.0)
             } else {
-                (yo + LANE / 2.0, yi + LANE / 2.0)
+                (yi + LANE - 4.0, yo + 2.0, -7.0)
             };
             let _ = writeln!(
                 s,
-                r##"<g><title>{} interrupts {} at {} for {}</title><line x1="{x:.1}" y1="{y0}" x2="{x:.1}" y2="{y1}" stroke="#dc2626" stroke-width="1.5"/><rect x="{x:.1}" y="{}" width="{:.1}" height="3" fill="#dc2626"/><path d="M{:.1} {} L{:.1} {} L{x:.1} {} Z" fill="#dc2626"/></g>"##,
+                r##"<g><title>{} interrupts {} at {} for {}</title><rect x="{x:.1}" y="{}" width="{:.1}" height="4" fill="#dc2626"/><line x1="{x:.1}" y1="{from}" x2="{x:.1}" y2="{}" stroke="#dc2626" stroke-width="2"/><path d="M{x:.1} {tip} L{:.1} {} L{:.1} {} Z" fill="#dc2626"/></g>"##,
                 escape(self.parties.get(i.interrupter).map_or("?", |p| p.as_str())),
                 escape(self.parties.get(i.interrupted).map_or("?", |p| p.as_str())),
                 clock(i.begin_ms),
                 duration(i.end_ms.saturating_sub(i.begin_ms)),
-                yi - 3.0,
-                (scale.x(i.end_ms) - x).max(1.0),
+                if yo < yi { yi } else { yi + LANE - 4.0 },
+                (scale.x(i.end_ms) - x).max(2.0),
+                tip + head,
                 x - 5.0,
-                yi - 9.0,
+                tip + head,
                 x + 5.0,
-                yi - 9.0,
-                yi - 1.0,
+                tip + head,
             );
         }
-
         // Time axis.
         let ay = top + lanes_h + 10.0;
         let _ = writeln!(

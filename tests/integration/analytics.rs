@@ -10,7 +10,12 @@ use proptest::prelude::*;
 
 /// A word from `(text, punctuation, begin, end)`.
 fn w(text: &str, punct: &str, begin: u64, end: u64) -> Word<'static> {
-    Word::new(Millis(begin), Millis(end), text.to_string(), punct.to_string())
+    Word::new(
+        Millis(begin),
+        Millis(end),
+        text.to_string(),
+        punct.to_string(),
+    )
 }
 
 fn sentence(words: Vec<Word<'static>>) -> Sentence<'static> {
@@ -118,7 +123,8 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }
@@ -188,7 +194,10 @@ fn check_call(stats: &Stats, labels: [&str; 2]) {
     assert_eq!((a.words, a.characters), (5 + 4 + 2 + 7 + 1, 0));
     approx(a.words_per_minute, 19.0 * 60_000.0 / 7900.0);
     assert_eq!(a.characters_per_minute, 0.0);
-    assert_eq!((a.turns, a.backchannels, a.questions, a.fillers), (3, 0, 1, 1));
+    assert_eq!(
+        (a.turns, a.backchannels, a.questions, a.fillers),
+        (3, 0, 1, 1)
+    );
     approx(a.fillers_per_minute, 60_000.0 / 7900.0);
     // A2 + A3 (400 ms pause, the customer's backchannel inside).
     assert_eq!(a.longest_monologue, Some(Span::new(6000, 9300)));
@@ -211,7 +220,10 @@ fn check_call(stats: &Stats, labels: [&str; 2]) {
     approx(b.share_of_call, 3600.0 / 30_000.0);
     assert_eq!((b.words, b.characters), (4 + 1 + 5, 0));
     approx(b.words_per_minute, 10.0 * 60_000.0 / 3600.0);
-    assert_eq!((b.turns, b.backchannels, b.questions, b.fillers), (2, 1, 0, 0));
+    assert_eq!(
+        (b.turns, b.backchannels, b.questions, b.fillers),
+        (2, 1, 0, 0)
+    );
     assert_eq!(b.longest_monologue, Some(Span::new(16_000, 17_800)));
     assert_eq!(
         b.interruptions,
@@ -284,7 +296,10 @@ fn thresholds_change_the_figures() {
     let mut options = AnalyticsOptions::new();
     options.monologue_gap(Millis(300));
     let stats = options.stats(&doc);
-    assert_eq!(stats.parties[0].longest_monologue, Some(Span::new(14_000, 17_000)));
+    assert_eq!(
+        stats.parties[0].longest_monologue,
+        Some(Span::new(14_000, 17_000))
+    );
     // A 500 ms merge gap joins A2 and A3 into one spurt: the 400 ms pause becomes talk time.
     let mut options = AnalyticsOptions::new();
     options.merge_gap(Millis(500));
@@ -338,7 +353,10 @@ fn chinese_counts_characters_without_fillers_and_punctuation() {
     approx(p.share_of_talk, 1.0);
     approx(c.speech_ratio, 1.0);
     // 我想查一下额度 (7; 额 before 度 is not a filler) + 可以吗 (3); 呃 is a filler.
-    assert_eq!((p.words, p.characters, p.fillers, p.questions), (0, 10, 1, 1));
+    assert_eq!(
+        (p.words, p.characters, p.fillers, p.questions),
+        (0, 10, 1, 1)
+    );
     approx(p.characters_per_minute, 10.0 * 60_000.0 / 2200.0);
     assert_eq!((p.turns, c.switches, c.response_latency.count), (1, 0, 0));
     assert_eq!(p.longest_monologue, Some(Span::new(0, 2200)));
@@ -377,9 +395,8 @@ fn sensitive_hits_come_from_the_report() {
 fn json_schema_is_stable() {
     let stats = Stats::compute(&stereo_call());
     let v: serde_json::Value = serde_json::from_str(&stats.to_json()).unwrap();
-    let keys = |v: &serde_json::Value| -> Vec<String> {
-        v.as_object().unwrap().keys().cloned().collect()
-    };
+    let keys =
+        |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
     assert_eq!(
         keys(&v),
         ["conversation", "parties", "schema_version", "thresholds"]
@@ -541,5 +558,136 @@ proptest! {
             prop_assert!(p.talk_ms <= stats.conversation.duration_ms);
         }
         prop_assert!(reads_back(&stats));
+    }
+}
+
+/// `asrpost stats` end to end.
+mod cli {
+    use std::process::{Command, Output, Stdio};
+
+    fn asrpost(args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_asrpost"))
+            .arg("stats")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run asrpost")
+    }
+
+    fn seed(name: &str) -> String {
+        super::super::util::root()
+            .join("fuzz/seeds/analytics")
+            .join(name)
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn out(o: &Output) -> String {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout.clone()).unwrap()
+    }
+
+    #[test]
+    fn table() {
+        let text = out(&asrpost(&[&seed("stereo_call.json")]));
+        assert!(
+            text.contains(
+                "duration 0:30.0 (audio), speech 34.0 %, overlap 1.3 s, 1 interruptions (1.0 s)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("response latency: mean 1400 ms, median 1500 ms, p90 2200 ms"),
+            "{text}"
+        );
+        let ch1 = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("ch1"))
+            .unwrap();
+        let cells: Vec<&str> = ch1.split_whitespace().collect();
+        // party talk %talk %call words chars wpm cpm turns bc ...
+        assert_eq!(
+            &cells[..10],
+            [
+                "ch1", "0:03.6", "31.3", "12.0", "10", "0", "167", "0", "2", "1"
+            ]
+        );
+    }
+
+    #[test]
+    fn json_and_thresholds() {
+        let o = asrpost(&[&seed("stereo_call.json"), "--json", "--silence-min", "5000"]);
+        let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["thresholds"]["silence_min_ms"], 5000);
+        assert_eq!(v["conversation"]["non_talk"]["count"], 1);
+        assert_eq!(v["parties"][1]["interruptions"][0]["begin_ms"], 16000);
+    }
+
+    #[test]
+    fn batch_csv_jsonl_and_pictures() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = dir.path().join("in");
+        std::fs::create_dir(&inputs).unwrap();
+        for name in ["stereo_call.json", "mono_diarized.json"] {
+            std::fs::copy(seed(name), inputs.join(name)).unwrap();
+        }
+        std::fs::write(inputs.join("broken.json"), "{\"transcripts\":[1]}").unwrap();
+        let pictures = dir.path().join("svg");
+        let o = asrpost(&[
+            inputs.to_str().unwrap(),
+            "--csv",
+            "--svg",
+            pictures.to_str().unwrap(),
+        ]);
+        // The broken file is reported and skipped; the rest are written.
+        assert_eq!(o.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("broken.json"));
+        let csv = String::from_utf8(o.stdout).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 1 + 2 + 2, "{csv}");
+        assert!(lines[0].starts_with("file,party,channel,speaker,"));
+        assert!(
+            lines[1].contains("mono_diarized.json,spk0,,0,30000,"),
+            "{csv}"
+        );
+        assert!(lines[3].contains("stereo_call.json,ch0,0,,30000,"), "{csv}");
+        for name in ["stereo_call.svg", "mono_diarized.svg"] {
+            let svg = std::fs::read_to_string(pictures.join(name)).unwrap();
+            assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"));
+        }
+
+        let o = asrpost(&[
+            &seed("stereo_call.json"),
+            &seed("mono_diarized.json"),
+            "--jsonl",
+        ]);
+        let text = out(&o);
+        let rows: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[2]["party"], "spk0");
+        assert_eq!(rows[1]["interruptions"], 1);
+
+        let picture = dir.path().join("one.svg");
+        out(&asrpost(&[
+            &seed("stereo_call.json"),
+            "--svg",
+            picture.to_str().unwrap(),
+        ]));
+        assert!(
+            std::fs::read_to_string(picture)
+                .unwrap()
+                .contains("ch1 interrupts ch0")
+        );
+    }
+
+    #[test]
+    fn formats_exclude_each_other() {
+        let o = asrpost(&[&seed("stereo_call.json"), "--csv", "--json"]);
+        assert_eq!(o.status.code(), Some(2));
     }
 }

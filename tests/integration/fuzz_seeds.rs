@@ -19,3 +19,10 @@ fn parse_seeds() {
         fuzz::parse(&seed);
     }
 }
+
+#[test]
+fn analytics_seeds() {
+    for seed in seeds("analytics") {
+        fuzz::analytics(&seed);
+    }
+}

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use asrpost::analytics::{AnalyticsOptions, Analysis, PartyRow, Stats, SvgOptions};
+use asrpost::analytics::{Analysis, AnalyticsOptions, PartyRow, Stats, SvgOptions};
 use asrpost::{ErrorKind, Millis, Pipeline, Transcription};
 use clap::{ArgGroup, Args};
 use rayon::prelude::*;
