@@ -248,9 +248,14 @@ impl<'o> ObjectWriter<'_, 'o> {
 
     /// Writes known field `bit` by the round-trip rule: a present field always, a `null` one as
     /// `null` while it still has its default, an absent one only once it has a value.
+    /// An unset optional field is written only as the `null` it was in the input.
     fn field<F: Field + ?Sized>(&mut self, shape: Shape, names: &[&str], bit: u8, value: &F) {
         let name = names[bit as usize];
-        if shape.is_present(bit) || !value.is_default() {
+        if value.is_unset() {
+            if shape.is_null(bit) {
+                self.key(name).out.push_str("null");
+            }
+        } else if shape.is_present(bit) || !value.is_default() {
             value.write(self.key(name));
         } else if shape.is_null(bit) {
             self.key(name).out.push_str("null");
@@ -278,6 +283,10 @@ impl<'o> ObjectWriter<'_, 'o> {
 /// A value of a known field.
 trait Field {
     fn is_default(&self) -> bool;
+    /// An optional field without a value.
+    fn is_unset(&self) -> bool {
+        false
+    }
     fn write(&self, w: &mut JsonWriter<'_>);
 }
 
@@ -328,6 +337,9 @@ impl Field for Cow<'_, str> {
 
 impl<T: Field> Field for Option<T> {
     fn is_default(&self) -> bool {
+        self.is_none()
+    }
+    fn is_unset(&self) -> bool {
         self.is_none()
     }
     fn write(&self, w: &mut JsonWriter<'_>) {
@@ -474,6 +486,20 @@ mod tests {
         let a: serde_json::Value = serde_json::from_str(&pretty).unwrap();
         let b: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn built_documents_omit_unset_options() {
+        let s = Sentence::new(vec![Word::new(Millis(0), Millis(5), "a", "")]);
+        let doc = Transcription::new("u", vec![Transcript::new(0, vec![s])]);
+        let json = doc.to_json();
+        assert!(
+            !json.contains("speaker_id") && !json.contains("sentence_id"),
+            "{json}"
+        );
+        assert!(
+            json.contains(r#""words":[{"begin_time":0,"end_time":5,"text":"a","punctuation":""}]"#)
+        );
     }
 
     #[test]

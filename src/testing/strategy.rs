@@ -20,9 +20,15 @@ const EN: &[&str] = &[
 const PUNCT_ZH: &[&str] = &["", "", "", "", "，", "。", "？"];
 const PUNCT_EN: &[&str] = &["", "", "", "", ", ", ". ", "? "];
 
+/// A token: `(text, punctuation, duration in ms)`.
+type Token = (String, &'static str, u64);
+
+/// A sentence to lay out: its tokens, the gap before it, its speaker.
+type SentencePlan = (Vec<Token>, u64, Option<i64>);
+
 /// One token: `(text, punctuation, duration)`, Chinese one character per word, English with
 /// its trailing space when no punctuation follows.
-fn token() -> impl Strategy<Value = (String, &'static str, u64)> {
+fn token() -> impl Strategy<Value = Token> {
     let zh = (
         proptest::sample::select(ZH),
         proptest::sample::select(PUNCT_ZH),
@@ -46,16 +52,12 @@ fn token() -> impl Strategy<Value = (String, &'static str, u64)> {
 }
 
 /// One sentence's tokens.
-fn tokens() -> impl Strategy<Value = Vec<(String, &'static str, u64)>> {
+fn tokens() -> impl Strategy<Value = Vec<Token>> {
     proptest::collection::vec(token(), 1..12)
 }
 
 /// Lays out sentences from token lists, with gaps, on one channel.
-fn layout(
-    channel: u32,
-    sentences: Vec<(Vec<(String, &'static str, u64)>, u64, Option<i64>)>,
-    start: u64,
-) -> Transcript<'static> {
+fn layout(channel: u32, sentences: Vec<SentencePlan>, start: u64) -> Transcript<'static> {
     let mut t = start;
     let mut out = Vec::with_capacity(sentences.len());
     for (i, (toks, gap, speaker)) in sentences.into_iter().enumerate() {
