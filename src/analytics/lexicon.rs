@@ -412,7 +412,8 @@ mod tests {
 
     #[test]
     fn filler_marking() {
-        let table: &[(&[(&str, &str)], &[bool])] = &[
+        type Case = (&'static [(&'static str, &'static str)], &'static [bool]);
+        let table: &[Case] = &[
             (
                 &[("um ", ""), ("so ", ""), ("yes", ".")],
                 &[true, false, false],

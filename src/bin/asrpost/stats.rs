@@ -375,7 +375,7 @@ fn table(file: &str, stats: &Stats) -> String {
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
     for row in &rows {
-        out.push_str(" ");
+        out.push(' ');
         for (i, cell) in row.iter().enumerate() {
             out.push_str("  ");
             let pad = widths[i] - cell.chars().count();
