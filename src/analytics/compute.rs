@@ -113,7 +113,16 @@ pub(crate) fn analyze(
     let mut parties: Vec<(Key, Party<'_>)> = Vec::new();
     if !by_speaker {
         for &c in &channels {
-            parties.push((key_of(c, None), Party::default()));
+            let mut party = Party::default();
+            let words: usize = doc
+                .transcripts
+                .iter()
+                .filter(|t| t.channel_id == c)
+                .flat_map(|t| &t.sentences)
+                .map(|s| s.words.len().max(1))
+                .sum();
+            party.tokens.reserve(words);
+            parties.push((key_of(c, None), party));
         }
     }
     let mut flags = Vec::new();

@@ -149,6 +149,13 @@ pub(crate) struct Lexicon {
     backchannels: Vec<String>,
     /// Longest filler entry, in characters: how far a CJK match looks ahead.
     longest_filler: usize,
+    /// The first characters of the fillers, sorted: most words are ruled out by their first
+    /// character without normalizing them.
+    first_chars: Vec<char>,
+    /// One-character Han and kana fillers, sorted.
+    cjk_single: Vec<char>,
+    /// First characters of longer Han and kana fillers, sorted.
+    cjk_multi_first: Vec<char>,
 }
 
 impl Default for Lexicon {
@@ -157,6 +164,9 @@ impl Default for Lexicon {
             fillers: Vec::new(),
             backchannels: Vec::new(),
             longest_filler: 0,
+            first_chars: Vec::new(),
+            cjk_single: Vec::new(),
+            cjk_multi_first: Vec::new(),
         };
         lex.set_fillers(FILLERS);
         lex.set_backchannels(BACKCHANNELS);
@@ -167,12 +177,33 @@ impl Default for Lexicon {
 /// Appends `text` lowercased, without punctuation and spaces.
 pub(crate) fn normalize_into(text: &str, out: &mut String) {
     for c in text.chars() {
-        match Script::of(c) {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            } else if !c.is_ascii_whitespace() && !c.is_ascii_punctuation() {
+                out.push(c);
+            }
+            continue;
+        }
+        match script(c) {
             Script::Punctuation | Script::Space => {}
-            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            Script::Han | Script::Kana | Script::Hangul | Script::Digit => out.push(c),
             _ => out.extend(c.to_lowercase()),
         }
     }
+}
+
+/// The first character of `text` that is not punctuation or space, lowercased.
+fn first_char(text: &str) -> Option<char> {
+    for c in text.chars() {
+        match script(c) {
+            Script::Punctuation | Script::Space => {}
+            Script::Han | Script::Kana | Script::Hangul | Script::Digit => return Some(c),
+            _ if c.is_ascii() => return Some(c.to_ascii_lowercase()),
+            _ => return Some(c.to_lowercase().next().unwrap_or(c)),
+        }
+    }
+    None
 }
 
 fn normalized_list<I, S>(words: I) -> Vec<String>
@@ -194,11 +225,37 @@ where
     out
 }
 
+/// The script of a character, with fast paths for ASCII and the main Han block (the bulk of
+/// the text).
+fn script(c: char) -> Script {
+    match c {
+        'a'..='z' | 'A'..='Z' => Script::Latin,
+        '0'..='9' => Script::Digit,
+        '\u{4E00}'..='\u{9FFF}' => Script::Han,
+        _ => Script::of(c),
+    }
+}
+
+/// Han or kana: written without spaces, counted in characters.
+fn is_cjk_char(c: char) -> bool {
+    matches!(script(c), Script::Han | Script::Kana)
+}
+
 fn is_cjk_text(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| {
-        let script = Script::of(c);
-        script == Script::Han || script == Script::Kana
-    })
+    s.chars().next().is_some_and(is_cjk_char)
+}
+
+/// The character of a word that is one Han or kana character (spaces around allowed).
+fn single_cjk_char(text: &str) -> Option<char> {
+    let text = text.trim_ascii();
+    if text.len() > 4 {
+        return None;
+    }
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if is_cjk_char(c) => Some(c),
+        _ => None,
+    }
 }
 
 impl Lexicon {
@@ -208,6 +265,24 @@ impl Lexicon {
         S: AsRef<str>,
     {
         self.fillers = normalized_list(words);
+        self.first_chars = self.fillers.iter().filter_map(|f| f.chars().next()).collect();
+        self.first_chars.sort_unstable();
+        self.first_chars.dedup();
+        self.cjk_single.clear();
+        self.cjk_multi_first.clear();
+        for f in &self.fillers {
+            let mut chars = f.chars();
+            if let Some(c) = chars.next().filter(|&c| is_cjk_char(c)) {
+                if chars.next().is_none() {
+                    self.cjk_single.push(c);
+                } else {
+                    self.cjk_multi_first.push(c);
+                }
+            }
+        }
+        self.cjk_single.sort_unstable();
+        self.cjk_multi_first.sort_unstable();
+        self.cjk_multi_first.dedup();
         self.longest_filler = self
             .fillers
             .iter()
@@ -238,6 +313,22 @@ impl Lexicon {
         flags.resize(words.len(), false);
         let mut i = 0;
         while i < words.len() {
+            // Fast path: one Han or kana character, as paraformer-v2 writes Chinese. Only a
+            // character that starts a longer entry needs the look-ahead below.
+            if let Some(c) = single_cjk_char(&words[i].text) {
+                if self.cjk_multi_first.binary_search(&c).is_err() {
+                    flags[i] = self.cjk_single.binary_search(&c).is_ok()
+                        && self.single_filler_allowed(words, i, c);
+                    i += 1;
+                    continue;
+                }
+            }
+            let candidate = first_char(&words[i].text)
+                .is_some_and(|c| self.first_chars.binary_search(&c).is_ok());
+            if !candidate {
+                i += 1;
+                continue;
+            }
             buf.clear();
             normalize_into(&words[i].text, buf);
             if buf.is_empty() {
@@ -251,7 +342,7 @@ impl Lexicon {
                 let mut chars = 0;
                 while j < words.len() && chars < self.longest_filler {
                     if j > i {
-                        if !words[j - 1].punctuation.trim().is_empty() {
+                        if !words[j - 1].punctuation.trim_ascii().is_empty() {
                             break;
                         }
                         let before = buf.len();
@@ -271,8 +362,13 @@ impl Lexicon {
             } else if self.is_filler(buf) {
                 matched = 1;
             }
-            if matched == 1 && !self.single_filler_allowed(words, i, buf) {
-                matched = 0;
+            if matched == 1 {
+                let mut chars = buf.chars();
+                if let (Some(c), None) = (chars.next(), chars.next()) {
+                    if !self.single_filler_allowed(words, i, c) {
+                        matched = 0;
+                    }
+                }
             }
             for f in flags.iter_mut().skip(i).take(matched) {
                 *f = true;
@@ -282,20 +378,16 @@ impl Lexicon {
     }
 
     /// The guard for one-character fillers that are also morphemes (see `AMBIGUOUS`).
-    fn single_filler_allowed(&self, words: &[Word<'_>], i: usize, normalized: &str) -> bool {
-        let mut chars = normalized.chars();
-        let (Some(c), None) = (chars.next(), chars.next()) else {
-            return true;
-        };
+    fn single_filler_allowed(&self, words: &[Word<'_>], i: usize, c: char) -> bool {
         let Some((_, blockers)) = AMBIGUOUS.iter().find(|(a, _)| *a == c) else {
             return true;
         };
-        let clause_initial = i == 0 || !words[i - 1].punctuation.trim().is_empty();
+        let clause_initial = i == 0 || !words[i - 1].punctuation.trim_ascii().is_empty();
         if !clause_initial {
             return false;
         }
         let w = &words[i];
-        if !w.punctuation.trim().is_empty() || w.text.ends_with(' ') {
+        if !w.punctuation.trim_ascii().is_empty() || w.text.ends_with(' ') {
             return true;
         }
         match words
@@ -346,7 +438,19 @@ pub(crate) fn count_units(text: &str) -> (u32, u32) {
     let mut chars = 0u32;
     let mut in_word = false;
     for c in text.chars() {
-        match Script::of(c) {
+        if c.is_ascii() {
+            // The common case without the script table.
+            if c.is_ascii_alphanumeric() {
+                if !in_word {
+                    words += 1;
+                    in_word = true;
+                }
+            } else if !matches!(c, '\'' | '-') {
+                in_word = false;
+            }
+            continue;
+        }
+        match script(c) {
             Script::Han | Script::Kana => {
                 chars += 1;
                 in_word = false;
@@ -370,6 +474,10 @@ pub(crate) fn count_units(text: &str) -> (u32, u32) {
 
 /// Questions in a text: runs of `?` or `？` (`??` is one question).
 pub(crate) fn count_questions(text: &str) -> u32 {
+    // `？` is EF BC 9F in UTF-8: a byte scan rules most texts out.
+    if !text.bytes().any(|b| b == b'?' || b == 0x9F) {
+        return 0;
+    }
     let mut n = 0;
     let mut prev = false;
     for c in text.chars() {
