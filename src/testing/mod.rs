@@ -1,6 +1,11 @@
 //! Helpers for downstream fuzz and property-test harnesses (feature `testing`).
 //!
+//! * [`synthetic`]: a deterministic generator of realistic results of any length (mixed
+//!   Chinese/English, several speakers, one or two channels, fillers, sensitive words, rare
+//!   timestamp glitches), for benchmarks and end-to-end tests.
 //! * [`strategy`]: proptest strategies for well-formed and glitchy documents.
+//! * [`arbitrary`](mod@arbitrary): `arbitrary::Arbitrary` impls for the model, for
+//!   coverage-guided fuzzers.
 //! * [`fuzz`]: the bodies of the fuzz targets, for harnesses and seed-corpus tests.
 //!
 //! ```
@@ -15,5 +20,7 @@
 //! });
 //! ```
 
+pub mod arbitrary;
 pub mod fuzz;
 pub mod strategy;
+pub mod synthetic;

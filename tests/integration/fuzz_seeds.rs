@@ -26,3 +26,17 @@ fn analytics_seeds() {
         fuzz::analytics(&seed);
     }
 }
+
+#[test]
+fn roundtrip_seeds() {
+    let seeds = seeds("roundtrip");
+    // The JSON seeds must parse, or the lossless checks would not run on them.
+    let parsed = seeds
+        .iter()
+        .filter(|s| asrpost::Transcription::from_slice(s).is_ok())
+        .count();
+    assert!(parsed >= 6, "{parsed} seeds parse");
+    for seed in seeds {
+        fuzz::roundtrip(&seed);
+    }
+}
