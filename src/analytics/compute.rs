@@ -32,12 +32,14 @@ use super::options::AnalyticsOptions;
 /// A party: channel and/or speaker, as the document's [`PartyMode`] decides.
 type Key = (Option<u32>, Option<i64>);
 
-/// One word (or word-less sentence) of a party.
+/// One word (or word-less sentence) of a party. The order is the time order, then the text,
+/// so that sorting gives the same sequence whatever the input order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Token<'a> {
     begin: u64,
     end: u64,
     text: &'a str,
+    punctuation: &'a str,
     words: u32,
     chars: u32,
     questions: u32,
@@ -49,8 +51,6 @@ struct Token<'a> {
 struct Spurt {
     begin: u64,
     end: u64,
-    first: usize,
-    last: usize,
     units: u64,
     fillers: u64,
     ends_question: bool,
@@ -58,12 +58,81 @@ struct Spurt {
     backchannel: bool,
 }
 
+/// Texts of a spurt worth checking against the backchannel vocabulary.
+const VOCAB_TOKENS: usize = 16;
+const VOCAB_BYTES: usize = 64;
+
+/// A party: its spurts, built from its tokens in time order as they come, and its totals.
 #[derive(Debug, Default)]
 struct Party<'a> {
-    tokens: Vec<Token<'a>>,
     spurts: Vec<Spurt>,
+    /// Tokens of the open spurt (up to `VOCAB_TOKENS + 1`) and their bytes.
+    texts: Vec<&'a str>,
+    text_bytes: usize,
+    /// The last token taken, to notice input out of time order.
+    last: Option<Token<'a>>,
+    words: u64,
+    chars: u64,
+    questions: u64,
+    /// Tokens collected for sorting, when the input is out of order.
+    tokens: Vec<Token<'a>>,
     sensitive: BTreeMap<String, u64>,
     sensitive_total: u64,
+}
+
+impl<'a> Party<'a> {
+    /// Takes the next token in time order.
+    #[inline]
+    fn push(&mut self, t: Token<'a>, merge_gap: u64, lex: &Lexicon, buf: &mut String) {
+        let units = u64::from(t.words) + u64::from(t.chars);
+        self.words += u64::from(t.words);
+        self.chars += u64::from(t.chars);
+        self.questions += u64::from(t.questions);
+        match self.spurts.last_mut() {
+            Some(s) if t.begin <= s.end.saturating_add(merge_gap) => {
+                s.end = s.end.max(t.end);
+                s.units += units;
+                s.fillers += u64::from(t.filler);
+                s.ends_question = t.questions > 0;
+                if self.texts.len() <= VOCAB_TOKENS {
+                    self.texts.push(t.text);
+                    self.text_bytes += t.text.len();
+                }
+            }
+            _ => {
+                self.close(lex, buf);
+                self.spurts.push(Spurt {
+                    begin: t.begin,
+                    end: t.end,
+                    units,
+                    fillers: u64::from(t.filler),
+                    ends_question: t.questions > 0,
+                    short: false,
+                    backchannel: false,
+                });
+                self.texts.clear();
+                self.texts.push(t.text);
+                self.text_bytes = t.text.len();
+            }
+        }
+        self.last = Some(t);
+    }
+
+    /// Closes the open spurt: checks its text against the backchannel vocabulary (only short
+    /// texts can be made of backchannel words).
+    fn close(&mut self, lex: &Lexicon, buf: &mut String) {
+        let Some(s) = self.spurts.last_mut() else {
+            return;
+        };
+        if self.texts.len() <= VOCAB_TOKENS && self.text_bytes <= VOCAB_BYTES {
+            buf.clear();
+            for t in &self.texts {
+                normalize_into(t, buf);
+            }
+            s.short = lex.is_backchannel_text(buf);
+        }
+        self.texts.clear();
+    }
 }
 
 /// A turn: consecutive non-backchannel spurts of one party.
@@ -72,6 +141,149 @@ struct Turn {
     party: usize,
     begin: u64,
     end: u64,
+}
+
+/// How the document's tokens reach their parties.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Feed {
+    /// Straight into the spurts; gives up when a party's tokens come out of order.
+    Stream,
+    /// Into `Party::tokens`, to be sorted.
+    Collect,
+}
+
+/// Everything that turns the document into tokens.
+struct Reader<'o> {
+    by_channel: bool,
+    by_speaker: bool,
+    /// The end of the call when the audio's duration is known.
+    hi: u64,
+    merge_gap: u64,
+    lex: &'o Lexicon,
+}
+
+impl Reader<'_> {
+    fn key(&self, channel: u32, speaker: Option<i64>) -> Key {
+        (
+            (!self.by_speaker || self.by_channel).then_some(channel),
+            if self.by_speaker { speaker } else { None },
+        )
+    }
+
+    fn clip(&self, b: u64, e: u64) -> (u64, u64) {
+        (b.min(self.hi), e.max(b).min(self.hi))
+    }
+
+    /// The parties known before reading: every channel, when parties are channels.
+    fn parties<'a>(&self, channels: &[u32]) -> Vec<(Key, Party<'a>)> {
+        if self.by_speaker {
+            return Vec::new();
+        }
+        channels
+            .iter()
+            .map(|&c| (self.key(c, None), Party::default()))
+            .collect()
+    }
+
+    /// Reads every token into its party. With [`Feed::Stream`], returns `false` as soon as a
+    /// party's tokens are out of order.
+    fn read<'a>(
+        &self,
+        doc: &'a Transcription<'_>,
+        parties: &mut Vec<(Key, Party<'a>)>,
+        feed: Feed,
+        buf: &mut String,
+    ) -> bool {
+        let mut flags = Vec::new();
+        let mut cached: Option<(Key, usize)> = None;
+        for t in &doc.transcripts {
+            for s in &t.sentences {
+                let key = self.key(t.channel_id, s.speaker_id);
+                let pi = match cached {
+                    Some((k, i)) if k == key => i,
+                    _ => {
+                        let i = match parties.iter().position(|(k, _)| *k == key) {
+                            Some(i) => i,
+                            None => {
+                                parties.push((key, Party::default()));
+                                parties.len() - 1
+                            }
+                        };
+                        cached = Some((key, i));
+                        i
+                    }
+                };
+                let party = &mut parties[pi].1;
+                let mut take = |tok: Token<'a>, buf: &mut String| -> bool {
+                    match feed {
+                        Feed::Collect => party.tokens.push(tok),
+                        Feed::Stream => {
+                            // Times first: the full comparison only on equal times.
+                            if let Some(l) = &party.last {
+                                if (tok.begin, tok.end) <= (l.begin, l.end) && tok < *l {
+                                    return false;
+                                }
+                            }
+                            party.push(tok, self.merge_gap, self.lex, buf);
+                        }
+                    }
+                    true
+                };
+                if s.words.is_empty() {
+                    let (begin, end) = self.clip(s.begin_time.0, s.end_time.0);
+                    let (words, chars) = count_units(&s.text);
+                    let tok = Token {
+                        begin,
+                        end,
+                        text: &s.text,
+                        punctuation: "",
+                        words,
+                        chars,
+                        questions: count_questions(&s.text),
+                        filler: false,
+                    };
+                    if !take(tok, buf) {
+                        return false;
+                    }
+                    continue;
+                }
+                self.lex.mark_fillers(&s.words, &mut flags, buf);
+                for (w, &filler) in s.words.iter().zip(&flags) {
+                    let (begin, end) = self.clip(w.begin_time.0, w.end_time.0);
+                    let (words, chars) = if filler { (0, 0) } else { count_units(&w.text) };
+                    let tok = Token {
+                        begin,
+                        end,
+                        text: &w.text,
+                        punctuation: &w.punctuation,
+                        words,
+                        chars,
+                        questions: word_questions(&w.text, &w.punctuation),
+                        filler,
+                    };
+                    if !take(tok, buf) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Questions of a word: its punctuation's, plus one when the text itself ends in a question
+/// mark (punctuation written as a word of its own, or glued to the word).
+fn word_questions(text: &str, punctuation: &str) -> u32 {
+    // Fast path: no punctuation and a text not ending in `?` or `？` (EF BC 9F).
+    if punctuation.is_empty() && !matches!(text.as_bytes().last(), Some(b'?' | 0x9F | b' ')) {
+        return 0;
+    }
+    let q = ['?', '？'];
+    let mut n = count_questions(punctuation);
+    if text.trim_ascii_end().ends_with(q) && !punctuation.starts_with(q) {
+        n += 1;
+    }
+    n
 }
 
 pub(crate) fn analyze(
@@ -97,83 +309,38 @@ pub(crate) fn analyze(
         (false, true) => PartyMode::Speaker,
         (true, true) => PartyMode::ChannelSpeaker,
     };
-    let key_of = |channel: u32, speaker: Option<i64>| -> Key {
-        (
-            (!by_speaker || by_channel).then_some(channel),
-            if by_speaker { speaker } else { None },
-        )
-    };
-
     // The call's span: the audio when its duration is known, else the speech.
     let known = doc.duration().filter(|d| d.0 > 0);
-    let hi = known.map_or(u64::MAX, |d| d.0);
-    let clip = |b: u64, e: u64| (b.min(hi), e.max(b).min(hi));
+    let reader = Reader {
+        by_channel,
+        by_speaker,
+        hi: known.map_or(u64::MAX, |d| d.0),
+        merge_gap: th.merge_gap_ms,
+        lex,
+    };
+    let key_of = |channel: u32, speaker: Option<i64>| reader.key(channel, speaker);
 
-    // 1. Tokens.
-    let mut parties: Vec<(Key, Party<'_>)> = Vec::new();
-    if !by_speaker {
-        for &c in &channels {
-            let mut party = Party::default();
-            let words: usize = doc
-                .transcripts
-                .iter()
-                .filter(|t| t.channel_id == c)
-                .flat_map(|t| &t.sentences)
-                .map(|s| s.words.len().max(1))
-                .sum();
-            party.tokens.reserve(words);
-            parties.push((key_of(c, None), party));
+    // 1–2. Tokens into spurts: streamed when each party's words come in time order (real
+    // results), else collected and sorted first.
+    let mut buf = String::new();
+    let mut parties = reader.parties(&channels);
+    if !reader.read(doc, &mut parties, Feed::Stream, &mut buf) {
+        parties = reader.parties(&channels);
+        reader.read(doc, &mut parties, Feed::Collect, &mut buf);
+        for (_, p) in &mut parties {
+            let mut tokens = std::mem::take(&mut p.tokens);
+            tokens.sort_unstable();
+            for t in tokens {
+                p.push(t, th.merge_gap_ms, lex, &mut buf);
+            }
         }
     }
-    let mut flags = Vec::new();
-    let mut buf = String::new();
-    let mut cached: Option<(Key, usize)> = None;
-    for t in &doc.transcripts {
-        for s in &t.sentences {
-            let key = key_of(t.channel_id, s.speaker_id);
-            let pi = match cached {
-                Some((k, i)) if k == key => i,
-                _ => {
-                    let i = match parties.iter().position(|(k, _)| *k == key) {
-                        Some(i) => i,
-                        None => {
-                            parties.push((key, Party::default()));
-                            parties.len() - 1
-                        }
-                    };
-                    cached = Some((key, i));
-                    i
-                }
-            };
-            let tokens = &mut parties[pi].1.tokens;
-            if s.words.is_empty() {
-                let (begin, end) = clip(s.begin_time.0, s.end_time.0);
-                let (words, chars) = count_units(&s.text);
-                tokens.push(Token {
-                    begin,
-                    end,
-                    text: &s.text,
-                    words,
-                    chars,
-                    questions: count_questions(&s.text),
-                    filler: false,
-                });
-                continue;
-            }
-            lex.mark_fillers(&s.words, &mut flags, &mut buf);
-            for (w, &filler) in s.words.iter().zip(&flags) {
-                let (begin, end) = clip(w.begin_time.0, w.end_time.0);
-                let (words, chars) = if filler { (0, 0) } else { count_units(&w.text) };
-                tokens.push(Token {
-                    begin,
-                    end,
-                    text: &w.text,
-                    words,
-                    chars,
-                    questions: count_questions(&w.text) + count_questions(&w.punctuation),
-                    filler,
-                });
-            }
+    for (_, p) in &mut parties {
+        p.close(lex, &mut buf);
+        for s in &mut p.spurts {
+            s.short = (th.backchannel_max_ms > 0 && s.end - s.begin < th.backchannel_max_ms)
+                || (th.backchannel_max_units > 0 && s.units < th.backchannel_max_units)
+                || s.short;
         }
     }
     parties.sort_by_key(|(k, _)| *k);
@@ -183,11 +350,11 @@ pub(crate) fn analyze(
         None => {
             let first = parties
                 .iter()
-                .flat_map(|(_, p)| p.tokens.iter().map(|t| t.begin))
+                .filter_map(|(_, p)| p.spurts.first().map(|s| s.begin))
                 .min();
             let last = parties
                 .iter()
-                .flat_map(|(_, p)| p.tokens.iter().map(|t| t.end))
+                .filter_map(|(_, p)| p.spurts.last().map(|s| s.end))
                 .max();
             match (first, last) {
                 (Some(a), Some(b)) => (a, b.max(a), DurationSource::Speech),
@@ -196,19 +363,6 @@ pub(crate) fn analyze(
         }
     };
     let duration = span_end - span_begin;
-
-    // 2. Spurts.
-    for (_, p) in &mut parties {
-        if !p.tokens.is_sorted() {
-            p.tokens.sort_unstable();
-        }
-        p.spurts = spurts(&p.tokens, th.merge_gap_ms, lex, &mut buf);
-        for s in &mut p.spurts {
-            s.short = (th.backchannel_max_ms > 0 && s.end - s.begin < th.backchannel_max_ms)
-                || (th.backchannel_max_units > 0 && s.units < th.backchannel_max_units)
-                || s.short;
-        }
-    }
 
     // 3. Backchannels.
     let mut bc: Vec<Vec<bool>> = Vec::with_capacity(parties.len());
@@ -421,8 +575,7 @@ pub(crate) fn analyze(
         parties.iter().zip(made.into_iter().zip(gaps)).enumerate()
     {
         let minutes = talk[pi] as f64 / 60_000.0;
-        let words: u64 = p.tokens.iter().map(|t| u64::from(t.words)).sum();
-        let characters: u64 = p.tokens.iter().map(|t| u64::from(t.chars)).sum();
+        let (words, characters) = (p.words, p.chars);
         let fillers: u64 = p
             .spurts
             .iter()
@@ -443,7 +596,7 @@ pub(crate) fn analyze(
             turns: turn_count[pi],
             backchannels: p.spurts.iter().filter(|s| s.backchannel).count() as u64,
             longest_monologue: monologue[pi],
-            questions: p.tokens.iter().map(|t| u64::from(t.questions)).sum(),
+            questions: p.questions,
             fillers,
             fillers_per_minute: ratio(fillers as f64, minutes),
             sensitive_hits: p.sensitive_total,
@@ -563,46 +716,6 @@ fn tags(detail: Option<&serde_json::Value>) -> Vec<String> {
     }
     out.sort();
     out.dedup();
-    out
-}
-
-fn spurts(tokens: &[Token<'_>], merge_gap: u64, lex: &Lexicon, buf: &mut String) -> Vec<Spurt> {
-    let mut out: Vec<Spurt> = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        let units = u64::from(t.words) + u64::from(t.chars);
-        let filler = u64::from(t.filler);
-        match out.last_mut() {
-            Some(s) if t.begin <= s.end.saturating_add(merge_gap) => {
-                s.end = s.end.max(t.end);
-                s.last = i + 1;
-                s.units += units;
-                s.fillers += filler;
-                s.ends_question = t.questions > 0;
-            }
-            _ => out.push(Spurt {
-                begin: t.begin,
-                end: t.end,
-                first: i,
-                last: i + 1,
-                units,
-                fillers: filler,
-                ends_question: t.questions > 0,
-                short: false,
-                backchannel: false,
-            }),
-        }
-    }
-    // Backchannel vocabulary: only worth checking on short texts.
-    for s in &mut out {
-        let toks = &tokens[s.first..s.last];
-        if toks.len() <= 16 && toks.iter().map(|t| t.text.len()).sum::<usize>() <= 64 {
-            buf.clear();
-            for t in toks {
-                normalize_into(t.text, buf);
-            }
-            s.short = lex.is_backchannel_text(buf);
-        }
-    }
     out
 }
 

@@ -156,6 +156,9 @@ pub(crate) struct Lexicon {
     cjk_single: Vec<char>,
     /// First characters of longer Han and kana fillers, sorted.
     cjk_multi_first: Vec<char>,
+    /// Bit `c % 256` is set for each character of `cjk_single` and `cjk_multi_first`: rules
+    /// out most Han words with one test.
+    cjk_bloom: [u64; 4],
 }
 
 impl Default for Lexicon {
@@ -167,6 +170,7 @@ impl Default for Lexicon {
             first_chars: Vec::new(),
             cjk_single: Vec::new(),
             cjk_multi_first: Vec::new(),
+            cjk_bloom: [0; 4],
         };
         lex.set_fillers(FILLERS);
         lex.set_backchannels(BACKCHANNELS);
@@ -245,6 +249,19 @@ fn is_cjk_text(s: &str) -> bool {
     s.chars().next().is_some_and(is_cjk_char)
 }
 
+/// The character of a text that is exactly one character of the main Han block (U+4E00 to
+/// U+9FFF: E4 B8 80 to E9 BF BF in UTF-8), decoded straight from its bytes.
+pub(crate) fn han_char(text: &str) -> Option<char> {
+    match *text.as_bytes() {
+        [a @ 0xE4..=0xE9, b @ 0x80..=0xBF, c @ 0x80..=0xBF] if a > 0xE4 || b >= 0xB8 => {
+            char::from_u32(
+                (u32::from(a & 0x0F) << 12) | (u32::from(b & 0x3F) << 6) | u32::from(c & 0x3F),
+            )
+        }
+        _ => None,
+    }
+}
+
 /// The character of a word that is one Han or kana character (spaces around allowed).
 fn single_cjk_char(text: &str) -> Option<char> {
     let text = text.trim_ascii();
@@ -265,7 +282,11 @@ impl Lexicon {
         S: AsRef<str>,
     {
         self.fillers = normalized_list(words);
-        self.first_chars = self.fillers.iter().filter_map(|f| f.chars().next()).collect();
+        self.first_chars = self
+            .fillers
+            .iter()
+            .filter_map(|f| f.chars().next())
+            .collect();
         self.first_chars.sort_unstable();
         self.first_chars.dedup();
         self.cjk_single.clear();
@@ -283,6 +304,11 @@ impl Lexicon {
         self.cjk_single.sort_unstable();
         self.cjk_multi_first.sort_unstable();
         self.cjk_multi_first.dedup();
+        self.cjk_bloom = [0; 4];
+        for &c in self.cjk_single.iter().chain(&self.cjk_multi_first) {
+            let bit = c as usize % 256;
+            self.cjk_bloom[bit / 64] |= 1 << (bit % 64);
+        }
         self.longest_filler = self
             .fillers
             .iter()
@@ -313,6 +339,14 @@ impl Lexicon {
         flags.resize(words.len(), false);
         let mut i = 0;
         while i < words.len() {
+            // Fastest path: one character of the main Han block that cannot be a filler.
+            if let Some(c) = han_char(&words[i].text) {
+                let bit = c as usize % 256;
+                if self.cjk_bloom[bit / 64] & (1 << (bit % 64)) == 0 {
+                    i += 1;
+                    continue;
+                }
+            }
             // Fast path: one Han or kana character, as paraformer-v2 writes Chinese. Only a
             // character that starts a longer entry needs the look-ahead below.
             if let Some(c) = single_cjk_char(&words[i].text) {
@@ -419,9 +453,21 @@ impl Lexicon {
                 continue;
             }
             let rest = &normalized[start..];
-            for entry in self.backchannels.iter().chain(&self.fillers) {
-                if rest.starts_with(entry.as_str()) {
-                    reachable[start + entry.len()] = true;
+            let Some(first) = rest.chars().next() else {
+                continue;
+            };
+            let mut prefix = [0u8; 4];
+            let prefix = first.encode_utf8(&mut prefix).as_bytes();
+            // Both lists are sorted: the entries starting with `first` are one run of each.
+            for list in [&self.backchannels, &self.fillers] {
+                let from = list.partition_point(|e| e.as_bytes() < prefix);
+                for entry in list[from..]
+                    .iter()
+                    .take_while(|e| e.as_bytes().starts_with(prefix))
+                {
+                    if rest.starts_with(entry.as_str()) {
+                        reachable[start + entry.len()] = true;
+                    }
                 }
             }
         }
@@ -434,6 +480,10 @@ impl Lexicon {
 /// Apostrophes and hyphens inside a run (`don't`, `mm-hmm`) do not split it. Punctuation and
 /// spaces count nothing.
 pub(crate) fn count_units(text: &str) -> (u32, u32) {
+    // Fast path: one character of the main Han block, most words of paraformer-v2's Chinese.
+    if han_char(text).is_some() {
+        return (0, 1);
+    }
     let mut words = 0u32;
     let mut chars = 0u32;
     let mut in_word = false;
