@@ -16,6 +16,8 @@
 //! * [`Pipeline`] of [`Stage`]s, run on one document or a batch in parallel, with a [`Report`]
 //!   of what each stage did.
 //! * [`export`]: enriched JSON and readable transcripts behind one [`export::Exporter`] trait.
+//! * [`analytics`]: conversation statistics ([`analytics::Stats`]: talk time, interruptions,
+//!   silences, latency per party) as JSON, flat rows, and an SVG timeline.
 //! * [`Millis`]: integer milliseconds with exact SRT/WebVTT/ASS formatting.
 //!
 //! # Example

@@ -49,7 +49,7 @@ const COLORS: &[&str] = &[
     "#2563eb", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f", "#a16207",
 ];
 const LEFT: f64 = 96.0;
-const RIGHT: f64 = 24.0;
+const RIGHT: f64 = 36.0;
 const LANE: f64 = 40.0;
 const LANE_GAP: f64 = 14.0;
 const AXIS: f64 = 40.0;
