@@ -6,7 +6,6 @@ use asrpost::analytics::{
     SvgOptions,
 };
 use asrpost::{Location, Millis, Report, ReportEvent, Sentence, Transcript, Transcription, Word};
-use proptest::prelude::*;
 
 /// A word from `(text, punctuation, begin, end)`.
 fn w(text: &str, punct: &str, begin: u64, end: u64) -> Word<'static> {
@@ -493,75 +492,83 @@ fn empty_and_degenerate_documents() {
     }
 }
 
-/// The document with each channel's sentences in a shuffled order (a rotation and a reversal
-/// picked by `seed`).
-fn shuffled(doc: &Transcription<'static>, seed: usize) -> Transcription<'static> {
-    let mut doc = doc.clone();
-    for t in &mut doc.transcripts {
-        let n = t.sentences.len();
-        if n > 1 {
-            t.sentences.rotate_left(seed % n);
-            if seed % 2 == 1 {
-                t.sentences.reverse();
+/// Property tests (the strategies come with feature `testing`).
+#[cfg(feature = "testing")]
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The document with each channel's sentences in a shuffled order (a rotation and a reversal
+    /// picked by `seed`).
+    fn shuffled(doc: &Transcription<'static>, seed: usize) -> Transcription<'static> {
+        let mut doc = doc.clone();
+        for t in &mut doc.transcripts {
+            let n = t.sentences.len();
+            if n > 1 {
+                t.sentences.rotate_left(seed % n);
+                if seed % 2 == 1 {
+                    t.sentences.reverse();
+                }
             }
         }
+        doc
     }
-    doc
-}
 
-proptest! {
-    #[test]
-    fn talk_times_fit_the_call(doc in asrpost::testing::strategy::transcription()) {
-        let stats = Stats::compute(&doc);
-        let c = &stats.conversation;
-        for p in &stats.parties {
-            prop_assert!(p.talk_ms <= c.duration_ms);
-            prop_assert!(p.share_of_call <= 1.0 + 1e-9);
-            if let Some(m) = p.longest_monologue {
-                prop_assert!(m.duration_ms <= c.duration_ms);
+    proptest! {
+        #[test]
+        fn talk_times_fit_the_call(doc in asrpost::testing::strategy::transcription()) {
+            let stats = Stats::compute(&doc);
+            let c = &stats.conversation;
+            for p in &stats.parties {
+                prop_assert!(p.talk_ms <= c.duration_ms);
+                prop_assert!(p.share_of_call <= 1.0 + 1e-9);
+                if let Some(m) = p.longest_monologue {
+                    prop_assert!(m.duration_ms <= c.duration_ms);
+                }
+            }
+            prop_assert!(c.speech_ms <= c.duration_ms);
+            prop_assert!(c.overlap_ms <= c.speech_ms);
+            prop_assert!(c.non_talk.total_ms + c.speech_ms <= c.duration_ms);
+            prop_assert_eq!(c.talk_ms, stats.parties.iter().map(|p| p.talk_ms).sum::<u64>());
+        }
+
+        #[test]
+        fn shares_sum_to_one(doc in asrpost::testing::strategy::transcription()) {
+            let stats = Stats::compute(&doc);
+            let sum: f64 = stats.parties.iter().map(|p| p.share_of_talk).sum();
+            if stats.conversation.talk_ms > 0 {
+                prop_assert!((sum - 1.0).abs() < 1e-9, "sum {}", sum);
+            } else {
+                prop_assert_eq!(sum, 0.0);
             }
         }
-        prop_assert!(c.speech_ms <= c.duration_ms);
-        prop_assert!(c.overlap_ms <= c.speech_ms);
-        prop_assert!(c.non_talk.total_ms + c.speech_ms <= c.duration_ms);
-        prop_assert_eq!(c.talk_ms, stats.parties.iter().map(|p| p.talk_ms).sum::<u64>());
-    }
 
-    #[test]
-    fn shares_sum_to_one(doc in asrpost::testing::strategy::transcription()) {
-        let stats = Stats::compute(&doc);
-        let sum: f64 = stats.parties.iter().map(|p| p.share_of_talk).sum();
-        if stats.conversation.talk_ms > 0 {
-            prop_assert!((sum - 1.0).abs() < 1e-9, "sum {}", sum);
-        } else {
-            prop_assert_eq!(sum, 0.0);
+        #[test]
+        fn sentence_order_does_not_matter(
+            doc in asrpost::testing::strategy::transcription(),
+            seed in 0usize..1000,
+        ) {
+            let options = AnalyticsOptions::new();
+            let a = options.analyze(&doc, None);
+            let b = options.analyze(&shuffled(&doc, seed), None);
+            prop_assert_eq!(a, b);
         }
-    }
 
-    #[test]
-    fn sentence_order_does_not_matter(
-        doc in asrpost::testing::strategy::transcription(),
-        seed in 0usize..1000,
-    ) {
-        let options = AnalyticsOptions::new();
-        let a = options.analyze(&doc, None);
-        let b = options.analyze(&shuffled(&doc, seed), None);
-        prop_assert_eq!(a, b);
-    }
-
-    #[test]
-    fn glitchy_documents_keep_the_invariants(
-        doc in asrpost::testing::strategy::glitchy_transcription(),
-    ) {
-        let stats = Stats::compute(&doc);
-        for p in &stats.parties {
-            prop_assert!(p.talk_ms <= stats.conversation.duration_ms);
+        #[test]
+        fn glitchy_documents_keep_the_invariants(
+            doc in asrpost::testing::strategy::glitchy_transcription(),
+        ) {
+            let stats = Stats::compute(&doc);
+            for p in &stats.parties {
+                prop_assert!(p.talk_ms <= stats.conversation.duration_ms);
+            }
+            prop_assert!(reads_back(&stats));
         }
-        prop_assert!(reads_back(&stats));
     }
 }
 
 /// `asrpost stats` end to end.
+#[cfg(feature = "cli")]
 mod cli {
     use std::process::{Command, Output, Stdio};
 
