@@ -18,6 +18,8 @@
 //! * [`export`]: enriched JSON and readable transcripts behind one [`export::Exporter`] trait.
 //! * [`analytics`]: conversation statistics ([`analytics::Stats`]: talk time, interruptions,
 //!   silences, latency per party) as JSON, flat rows, and an SVG timeline.
+//! * `client` (feature `client`): submit audio to DashScope, wait, and fetch each file's result
+//!   as a [`Transcription`].
 //! * [`Millis`]: integer milliseconds with exact SRT/WebVTT/ASS formatting.
 //!
 //! # Example
@@ -42,8 +44,8 @@
 //!
 //! | feature | enables | default |
 //! |---|---|---|
-//! | `cli` | the `asrpost` command-line tool (clap, anyhow, indicatif) | no |
-//! | `client` | the DashScope HTTP client | no |
+//! | `cli` | the `asrpost` command-line tool (clap, anyhow, indicatif; enables `client` for `asrpost transcribe`) | no |
+//! | `client` | `client`: the DashScope recording-file recognition client (submit, wait, fetch, upload; ureq with rustls) | no |
 //! | `testing` | [`testing`]: a synthetic result generator, proptest strategies and `arbitrary::Arbitrary` impls for downstream fuzz and property tests | no |
 
 #![deny(missing_docs)]

@@ -478,7 +478,8 @@ impl Lexicon {
 /// Words and CJK characters in a text: a Han or kana character is one character unit; a run
 /// of letters or digits of other scripts (Latin, Cyrillic, Hangul eojeol, numbers) is one word.
 /// Apostrophes and hyphens inside a run (`don't`, `mm-hmm`) do not split it. Punctuation and
-/// spaces count nothing.
+/// spaces count nothing, except `*`, which masks letters: a masked word (`****`, `f***`, or a
+/// masked CJK word) counts as one word.
 pub(crate) fn count_units(text: &str) -> (u32, u32) {
     // Fast path: one character of the main Han block, most words of paraformer-v2's Chinese.
     if han_char(text).is_some() {
@@ -489,8 +490,9 @@ pub(crate) fn count_units(text: &str) -> (u32, u32) {
     let mut in_word = false;
     for c in text.chars() {
         if c.is_ascii() {
-            // The common case without the script table.
-            if c.is_ascii_alphanumeric() {
+            // The common case without the script table. `*` is a masked letter (the
+            // sensitive-word stage's default mask): a masked word is still a word.
+            if c.is_ascii_alphanumeric() || c == '*' {
                 if !in_word {
                     words += 1;
                     in_word = true;
@@ -641,6 +643,7 @@ mod tests {
             ("안녕하세요 여러분", (2, 0)),
             ("えーと", (0, 3)),
             ("“", (0, 0)),
+            ("**** off", (2, 0)),
         ] {
             assert_eq!(count_units(text), want, "{text}");
         }

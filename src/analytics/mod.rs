@@ -44,13 +44,16 @@
 //! * **Non-talk**: a stretch of the call span with nobody talking, at least
 //!   [`AnalyticsOptions::silence_min`] long; instances, total and longest.
 //! * **Units**: Han and kana text counts **characters**, other scripts count **words** (runs of
-//!   letters or digits: English, Russian, Korean eojeol); punctuation and fillers count
-//!   nothing. Speeds and filler rates are per minute of the party's own talk time.
+//!   letters or digits: English, Russian, Korean eojeol; a word masked with `*` by the
+//!   sensitive-word stage counts as one word); punctuation and fillers count nothing. Speeds
+//!   and filler rates are per minute of the party's own talk time.
 //! * **Questions**: runs of `?` or `？` in the ASR's punctuation.
 //! * **Fillers**: hesitation words (`um`, `呃`, `えーと`…) outside backchannels.
 //! * **Sensitive-word hits**: events of the `sensitive` stage in the [`Report`] passed to
-//!   [`AnalyticsOptions::analyze`], attributed by their location's sentence; tags come from the
-//!   event's `detail.tags` (a list) or `detail.tag`, else `untagged`.
+//!   [`AnalyticsOptions::analyze`] (one event per hit, as
+//!   [`SensitiveWordFilter`](crate::stages::sensitive::SensitiveWordFilter) writes them),
+//!   attributed by their location's sentence; tags come from the event's `detail.tag`, or a
+//!   `detail.tags` list, else `untagged`.
 //!
 //! Word lists, backchannels and turns are this module's own (see the `lexicon` and `compute`
 //! sources); they are small and documented so the disfluency and turns stages can take over.

@@ -25,4 +25,10 @@ impl Exporter for JsonExporter {
         self.options.write_to_string(doc, out);
         out.push('\n');
     }
+
+    /// Streams the JSON (see [`WriteOptions::to_writer`]) rather than building it in memory.
+    fn write(&self, doc: &Transcription<'_>, wtr: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.options.to_writer(doc, &mut *wtr)?;
+        wtr.write_all(b"\n")
+    }
 }

@@ -68,6 +68,7 @@ impl WriteOptions {
             out,
             opts: *self,
             indent: 0,
+            sink: None,
         };
         t.write_json(&mut w);
     }
@@ -77,8 +78,24 @@ impl WriteOptions {
     /// # Errors
     ///
     /// Any error of the writer.
+    /// The output goes out in chunks of about 64 KiB, so writing a large document to a file
+    /// needs no copy of it in memory.
     pub fn to_writer(&self, t: &Transcription<'_>, mut wtr: impl io::Write) -> io::Result<()> {
-        wtr.write_all(self.to_string(t).as_bytes())
+        let mut out = String::with_capacity(FLUSH_AT + 4096);
+        let mut w = JsonWriter {
+            out: &mut out,
+            opts: *self,
+            indent: 0,
+            sink: Some(Sink {
+                wtr: &mut wtr,
+                error: None,
+            }),
+        };
+        t.write_json(&mut w);
+        if let Some(e) = w.sink.and_then(|s| s.error) {
+            return Err(e);
+        }
+        wtr.write_all(out.as_bytes())
     }
 }
 
@@ -95,13 +112,39 @@ fn estimate(t: &Transcription<'_>) -> usize {
         .sum::<usize>()
 }
 
+/// [`WriteOptions::to_writer`] passes the buffer on once it holds this many bytes.
+const FLUSH_AT: usize = 64 * 1024;
+
 pub(crate) struct JsonWriter<'o> {
     out: &'o mut String,
     opts: WriteOptions,
     indent: usize,
+    /// Where the buffer goes when it is full, when writing to an `io::Write`.
+    sink: Option<Sink<'o>>,
+}
+
+pub(crate) struct Sink<'o> {
+    wtr: &'o mut dyn io::Write,
+    /// The first write error; later output is dropped.
+    error: Option<io::Error>,
 }
 
 impl<'o> JsonWriter<'o> {
+    /// Passes a full buffer on to the sink. Called between array elements, where every
+    /// string written so far is complete.
+    fn flush_full(&mut self) {
+        if let Some(sink) = &mut self.sink {
+            if self.out.len() >= FLUSH_AT {
+                if sink.error.is_none() {
+                    if let Err(e) = sink.wtr.write_all(self.out.as_bytes()) {
+                        sink.error = Some(e);
+                    }
+                }
+                self.out.clear();
+            }
+        }
+    }
+
     fn newline(&mut self) {
         if self.opts.pretty {
             self.out.push('\n');
@@ -133,6 +176,7 @@ impl<'o> JsonWriter<'o> {
             }
             self.newline();
             each(self, item);
+            self.flush_full();
         }
         self.indent -= 1;
         self.newline();
@@ -445,6 +489,75 @@ impl Transcription<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long document built in code: 2 000 sentences of 20 words, some with escapes.
+    fn long_document() -> Transcription<'static> {
+        let sentences = (0..2000u64)
+            .map(|i| {
+                let words = (0..20u64)
+                    .map(|j| {
+                        let t = Millis(i * 10_000 + j * 300);
+                        let text = if j == 7 { "\"引号\" " } else { "字" };
+                        super::super::Word::new(t, t + Millis(300), text, "")
+                    })
+                    .collect();
+                super::super::Sentence::new(words).with_id(i + 1)
+            })
+            .collect();
+        Transcription::new("a.wav", vec![Transcript::new(0, sentences)])
+    }
+
+    #[test]
+    fn to_writer_streams_the_same_bytes() {
+        let doc = long_document();
+        for opts in [
+            WriteOptions::new(),
+            WriteOptions::new().pretty(true),
+            WriteOptions::new().escape_non_ascii(true),
+        ] {
+            let expected = opts.to_string(&doc);
+            assert!(expected.len() > 4 * FLUSH_AT);
+            let mut chunks = Vec::new();
+            struct Chunks<'a>(&'a mut Vec<usize>, Vec<u8>);
+            impl io::Write for Chunks<'_> {
+                fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                    self.0.push(buf.len());
+                    self.1.extend_from_slice(buf);
+                    Ok(buf.len())
+                }
+                fn flush(&mut self) -> io::Result<()> {
+                    Ok(())
+                }
+            }
+            let mut sink = Chunks(&mut chunks, Vec::new());
+            opts.to_writer(&doc, &mut sink).unwrap();
+            assert_eq!(String::from_utf8(sink.1).unwrap(), expected);
+            // Streamed in pieces, none much bigger than the flush size but the first, which
+            // holds the whole transcript text.
+            assert!(chunks.len() > 4);
+            assert!(
+                chunks[1..].iter().all(|&n| n < FLUSH_AT + 4096),
+                "{chunks:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn to_writer_reports_the_first_error() {
+        struct Full;
+        impl io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = WriteOptions::new()
+            .to_writer(&long_document(), Full)
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::StorageFull);
+    }
 
     fn roundtrip(json: &str) -> String {
         Transcription::from_str(json).unwrap().to_json()

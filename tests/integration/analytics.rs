@@ -698,3 +698,28 @@ mod cli {
         assert_eq!(o.status.code(), Some(2));
     }
 }
+
+#[test]
+fn sensitive_hits_from_the_sensitive_stage() {
+    use asrpost::Pipeline;
+    use asrpost::stages::sensitive::{Action, Entry, SensitiveWordFilter};
+
+    let mut doc = stereo_call();
+    let filter = SensitiveWordFilter::builder()
+        .entry(Entry::new("card", Action::Mask).tag("finance"))
+        .build()
+        .unwrap();
+    let report = Pipeline::builder()
+        .stage(filter)
+        .build()
+        .run(&mut doc)
+        .unwrap();
+    let stats = AnalyticsOptions::new().analyze(&doc, Some(&report)).stats;
+    // "Your card is fixed." (agent) and "My card is blocked." (customer).
+    for p in &stats.parties {
+        assert_eq!(p.sensitive_hits, 1, "{}", p.party);
+        assert_eq!(p.sensitive_hits_by_tag.get("finance"), Some(&1));
+    }
+    // Masking keeps the words, so the other figures do not move.
+    assert_eq!(stats.parties[0].words, 19);
+}

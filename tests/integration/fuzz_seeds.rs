@@ -20,6 +20,14 @@ fn parse_seeds() {
     }
 }
 
+#[cfg(feature = "client")]
+#[test]
+fn client_seeds() {
+    for seed in seeds("client") {
+        fuzz::client(&seed);
+    }
+}
+
 #[test]
 fn analytics_seeds() {
     for seed in seeds("analytics") {
@@ -38,5 +46,12 @@ fn roundtrip_seeds() {
     assert!(parsed >= 6, "{parsed} seeds parse");
     for seed in seeds {
         fuzz::roundtrip(&seed);
+    }
+}
+
+#[test]
+fn sensitive_seeds() {
+    for seed in seeds("sensitive") {
+        fuzz::sensitive(&seed);
     }
 }

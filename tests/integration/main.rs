@@ -17,6 +17,11 @@ mod cli;
 mod prop;
 // Conversation analytics: hand-computed fixtures and invariants.
 mod analytics;
+// The sensitive-word stage: samples, properties, CLI flags.
+#[cfg(feature = "testing")]
+mod sensitive;
 // Fuzz target bodies over the committed seed corpus.
 #[cfg(feature = "testing")]
 mod fuzz_seeds;
+// The DashScope client against a scripted loopback HTTP server.
+mod client;

@@ -5,6 +5,7 @@ mod io;
 mod pipeline_args;
 mod process;
 mod stats;
+mod transcribe;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,10 @@ enum Command {
     /// Conversation analytics per file: talk time, interruptions, silences, latency; as
     /// tables, JSON, CSV or JSON lines, and timeline pictures.
     Stats(stats::StatsArgs),
+    /// Transcribe audio URLs or local files with DashScope, then process and write the results.
+    Transcribe(transcribe::TranscribeArgs),
+    /// Inspect, wait for or cancel a DashScope task.
+    Task(transcribe::TaskArgs),
 }
 
 /// Exit statuses: all good, some inputs failed, usage error.
@@ -39,6 +44,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Process(args) => process::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Transcribe(args) => transcribe::run(args),
+        Command::Task(args) => transcribe::run_task(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,272 @@
+//! Finding hits in a sentence: normalize, search every candidate, check boundaries, let allow
+//! matches win, then pick leftmost-longest.
+
+use std::cell::RefCell;
+
+use super::automaton::CharAutomaton;
+use super::normalize::{Collect, Normalizer, Sink, Span};
+use super::{MatchMode, SensitiveWordFilter};
+use crate::text::Script;
+
+/// What one automaton pattern stands for (a normalized text may be a deny entry, an allow
+/// entry, or both).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PatInfo {
+    /// Index of the deny entry in `SensitiveWordFilter::entries`.
+    pub(crate) deny: Option<u32>,
+    /// The deny entry's mode.
+    pub(crate) deny_mode: MatchMode,
+    /// The allow entry's mode.
+    pub(crate) allow: Option<MatchMode>,
+}
+
+/// A chosen deny match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Found {
+    /// Index into `SensitiveWordFilter::entries`.
+    pub(crate) entry: u32,
+    /// Byte range in the normalized text.
+    pub(crate) norm: (u32, u32),
+    /// Byte range in the source (the concatenated pieces).
+    pub(crate) src: (u32, u32),
+}
+
+/// Buffers reused across sentences on one thread.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    pub(crate) norm: String,
+    pub(crate) map: Vec<Span>,
+    denies: Vec<Found>,
+    allows: Vec<(u32, u32)>,
+    /// Candidates of the first pass: `(pattern, start, end)` in normalized bytes.
+    raw: Vec<(u32, u32, u32)>,
+}
+
+/// A [`Sink`] that walks the automaton and records every pattern occurrence.
+struct Probe<'a> {
+    ac: &'a CharAutomaton,
+    state: u32,
+    pos: usize,
+    raw: &'a mut Vec<(u32, u32, u32)>,
+}
+
+impl Sink for Probe<'_> {
+    #[inline]
+    fn put(&mut self, c: char, _span: Span) {
+        self.state = self.ac.next(self.state, c);
+        self.pos += c.len_utf8();
+        if self.state != 0 {
+            let raw = &mut *self.raw;
+            self.ac.outputs(self.state, self.pos, |p, s, e| {
+                raw.push((p, s as u32, e as u32));
+            });
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch buffers (fresh ones if they are already in use).
+pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => f(&mut s),
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
+/// Source pieces of one sentence: the words' text and punctuation alternately, or the text
+/// alone. `starts[i]` is the byte offset of piece `i` in their concatenation.
+pub(crate) struct Pieces<'p> {
+    pub(crate) pieces: Vec<&'p str>,
+    pub(crate) starts: Vec<usize>,
+    /// Whether the pieces alternate word text and punctuation (enables ASR-word boundaries).
+    pub(crate) words: bool,
+}
+
+impl<'p> Pieces<'p> {
+    pub(crate) fn new(pieces: Vec<&'p str>, words: bool) -> Self {
+        let mut starts = Vec::with_capacity(pieces.len());
+        let mut at = 0;
+        for p in &pieces {
+            starts.push(at);
+            at += p.len();
+        }
+        Pieces {
+            pieces,
+            starts,
+            words,
+        }
+    }
+
+    /// The piece holding source byte `off` (the last piece starting at or before it, so empty
+    /// pieces are skipped).
+    pub(crate) fn piece_at(&self, off: usize) -> usize {
+        self.starts.partition_point(|&s| s <= off).saturating_sub(1)
+    }
+
+    /// The source text of `[a, b)`.
+    pub(crate) fn slice(&self, a: usize, b: usize) -> String {
+        let mut out = String::new();
+        for (p, &s) in self.pieces.iter().zip(&self.starts) {
+            let e = s + p.len();
+            if e <= a || s >= b {
+                continue;
+            }
+            let lo = a.max(s) - s;
+            let hi = b.min(e) - s;
+            out.push_str(p.get(lo..hi).unwrap_or(""));
+        }
+        out
+    }
+
+    /// Whether an ASR word's text starts (`start`) or ends at source byte `off`: word texts are
+    /// the even pieces, so a word ends where its (odd) punctuation piece starts.
+    fn at_word_edge(&self, off: usize, start: bool) -> bool {
+        let first = self.starts.partition_point(|&s| s < off);
+        self.starts[first..]
+            .iter()
+            .take_while(|&&s| s == off)
+            .enumerate()
+            .any(|(k, _)| (first + k) % 2 == usize::from(!start))
+    }
+}
+
+/// Whether `c` continues a word of a space-separated script (or is the mask character).
+pub(crate) fn is_word_char(c: char, mask: char) -> bool {
+    c == mask
+        || c == '_'
+        || matches!(c as u32, 0x300..=0x36F)
+        || (c.is_alphanumeric() && !Script::of(c).is_cjk())
+}
+
+impl SensitiveWordFilter {
+    /// Normalizes `pieces` into `scratch` and returns the chosen hits, leftmost-longest, with
+    /// the number of deny candidates an allow match suppressed. `scratch.map` is valid when
+    /// hits are returned.
+    pub(crate) fn scan(&self, pieces: &Pieces<'_>, scratch: &mut Scratch) -> (Vec<Found>, u64) {
+        // First pass: walk the automaton over the normalized characters without building the
+        // text or the position map; most sentences have no candidate and stop here.
+        scratch.raw.clear();
+        let mut n = Normalizer::new(
+            self.folds,
+            Probe {
+                ac: &self.ac,
+                state: 0,
+                pos: 0,
+                raw: &mut scratch.raw,
+            },
+        );
+        for (p, &s) in pieces.pieces.iter().zip(&pieces.starts) {
+            n.push(p, s);
+        }
+        n.finish();
+        if scratch.raw.is_empty() {
+            return (Vec::new(), 0);
+        }
+        // Second pass: the normalized text and its map, to check and place the candidates.
+        let mut n = Normalizer::new(
+            self.folds,
+            Collect::new(&mut scratch.norm, Some(&mut scratch.map)),
+        );
+        for (p, &s) in pieces.pieces.iter().zip(&pieces.starts) {
+            n.push(p, s);
+        }
+        n.finish();
+
+        let Scratch {
+            norm,
+            map,
+            denies,
+            allows,
+            raw,
+        } = scratch;
+        let (norm, map) = (norm.as_str(), map.as_slice());
+        denies.clear();
+        allows.clear();
+        for &(pattern, s, e) in raw.iter() {
+            let (s, e) = (s as usize, e as usize);
+            let Some(info) = self.pats.get(pattern as usize) else {
+                continue;
+            };
+            if let Some(mode) = info.allow
+                && self.edges_ok(mode, norm, map, s, e, pieces)
+            {
+                allows.push((s as u32, e as u32));
+            }
+            if let Some(entry) = info.deny
+                && self.edges_ok(info.deny_mode, norm, map, s, e, pieces)
+                && let (Some(a), Some(b)) = (map.get(s), map.get(e.saturating_sub(1)))
+            {
+                denies.push(Found {
+                    entry,
+                    norm: (s as u32, e as u32),
+                    src: (a.0, b.1),
+                });
+            }
+        }
+        let before = scratch.denies.len();
+        let allows = &scratch.allows;
+        scratch
+            .denies
+            .retain(|d| !allows.iter().any(|a| a.0 <= d.norm.0 && a.1 >= d.norm.1));
+        let allowed = (before - scratch.denies.len()) as u64;
+        // Leftmost first, longest first at the same start, then greedily non-overlapping in
+        // source terms (two normalized characters can come from one source character).
+        scratch
+            .denies
+            .sort_unstable_by_key(|d| (d.norm.0, std::cmp::Reverse(d.norm.1)));
+        let mut out: Vec<Found> = Vec::new();
+        for d in &scratch.denies {
+            if out.last().is_none_or(|l| d.src.0 >= l.src.1) {
+                out.push(*d);
+            }
+        }
+        (out, allowed)
+    }
+
+    /// Whether a match `[s, e)` of normalized text respects `mode`'s boundaries.
+    fn edges_ok(
+        &self,
+        mode: MatchMode,
+        norm: &str,
+        map: &[Span],
+        s: usize,
+        e: usize,
+        pieces: &Pieces<'_>,
+    ) -> bool {
+        if mode == MatchMode::Embedded {
+            return true;
+        }
+        let (Some(matched), Some(before), Some(after)) =
+            (norm.get(s..e), norm.get(..s), norm.get(e..))
+        else {
+            return false;
+        };
+        let (Some(first), Some(last)) = (matched.chars().next(), matched.chars().next_back())
+        else {
+            return false;
+        };
+        let edge_ok = |c: char, neighbour: Option<char>, start: bool| {
+            let word = is_word_char(c, self.mask);
+            if !mode.checks(start, word) {
+                return true;
+            }
+            if word {
+                return neighbour.is_none_or(|n| !is_word_char(n, self.mask));
+            }
+            if pieces.words && Script::of(c).is_cjk() {
+                let off = if start {
+                    map.get(s).map(|m| m.0)
+                } else {
+                    map.get(e - 1).map(|m| m.1)
+                };
+                return off.is_some_and(|o| pieces.at_word_edge(o as usize, start));
+            }
+            true
+        };
+        edge_ok(first, before.chars().next_back(), true)
+            && edge_ok(last, after.chars().next(), false)
+    }
+}
