@@ -630,6 +630,17 @@ mod cli {
         assert_eq!(v["thresholds"]["silence_min_ms"], 5000);
         assert_eq!(v["conversation"]["non_talk"]["count"], 1);
         assert_eq!(v["parties"][1]["interruptions"][0]["begin_ms"], 16000);
+        let o = asrpost(&[
+            &seed("stereo_call.json"),
+            "--json",
+            "--spurt-gap",
+            "500",
+            "--stats-fillers",
+            "moment",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+        assert_eq!(v["parties"][0]["talk_ms"], 7900 + 400);
+        assert_eq!(v["parties"][0]["fillers"], 1);
     }
 
     #[test]

@@ -63,7 +63,7 @@ pub(crate) struct StatsArgs {
 #[derive(Debug, Args)]
 struct ThresholdArgs {
     /// Words of one party closer than MS form one talk spurt [default: 300].
-    #[arg(long, value_name = "MS")]
+    #[arg(long = "spurt-gap", value_name = "MS")]
     merge_gap: Option<u64>,
     /// Nobody talking for MS or more is non-talk time [default: 3000].
     #[arg(long, value_name = "MS")]
@@ -81,11 +81,16 @@ struct ThresholdArgs {
     /// A pause longer than MS ends a monologue [default: 1500].
     #[arg(long, value_name = "MS")]
     monologue_gap: Option<u64>,
-    /// Comma-separated hesitation fillers, replacing the built-in list.
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    /// Comma-separated hesitation fillers the statistics count, replacing the built-in list
+    /// (apart from the disfluency stage's `--fillers`, which changes the text).
+    #[arg(long = "stats-fillers", value_name = "LIST", value_delimiter = ',')]
     fillers: Option<Vec<String>>,
-    /// Comma-separated backchannel words, replacing the built-in list.
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    /// Comma-separated backchannel words the statistics recognize, replacing the built-in list.
+    #[arg(
+        long = "stats-backchannels",
+        value_name = "LIST",
+        value_delimiter = ','
+    )]
     backchannels: Option<Vec<String>>,
 }
 
