@@ -214,21 +214,24 @@ impl Reader<'_> {
                     }
                 };
                 let party = &mut parties[pi].1;
-                let mut take = |tok: Token<'a>, buf: &mut String| -> bool {
-                    match feed {
-                        Feed::Collect => party.tokens.push(tok),
-                        Feed::Stream => {
-                            // Times first: the full comparison only on equal times.
-                            if let Some(l) = &party.last {
-                                if (tok.begin, tok.end) <= (l.begin, l.end) && tok < *l {
-                                    return false;
+                // Takes a token (a macro rather than a closure: this is the hot loop).
+                macro_rules! take {
+                    ($tok:expr) => {{
+                        let tok = $tok;
+                        match feed {
+                            Feed::Collect => party.tokens.push(tok),
+                            Feed::Stream => {
+                                // Times first: the full comparison only on equal times.
+                                if let Some(l) = &party.last {
+                                    if (tok.begin, tok.end) <= (l.begin, l.end) && tok < *l {
+                                        return false;
+                                    }
                                 }
+                                party.push(tok, self.merge_gap, self.lex, buf);
                             }
-                            party.push(tok, self.merge_gap, self.lex, buf);
                         }
-                    }
-                    true
-                };
+                    }};
+                }
                 if s.words.is_empty() {
                     let (begin, end) = self.clip(s.begin_time.0, s.end_time.0);
                     let (words, chars) = count_units(&s.text);
@@ -242,9 +245,7 @@ impl Reader<'_> {
                         questions: count_questions(&s.text),
                         filler: false,
                     };
-                    if !take(tok, buf) {
-                        return false;
-                    }
+                    take!(tok);
                     continue;
                 }
                 self.lex.mark_fillers(&s.words, &mut flags, buf);
@@ -261,9 +262,7 @@ impl Reader<'_> {
                         questions: word_questions(&w.text, &w.punctuation),
                         filler,
                     };
-                    if !take(tok, buf) {
-                        return false;
-                    }
+                    take!(tok);
                 }
             }
         }
@@ -273,6 +272,7 @@ impl Reader<'_> {
 
 /// Questions of a word: its punctuation's, plus one when the text itself ends in a question
 /// mark (punctuation written as a word of its own, or glued to the word).
+#[inline]
 fn word_questions(text: &str, punctuation: &str) -> u32 {
     // Fast path: no punctuation and a text not ending in `?` or `？` (EF BC 9F).
     if punctuation.is_empty() && !matches!(text.as_bytes().last(), Some(b'?' | 0x9F | b' ')) {

@@ -231,6 +231,7 @@ where
 
 /// The script of a character, with fast paths for ASCII and the main Han block (the bulk of
 /// the text).
+#[inline]
 fn script(c: char) -> Script {
     match c {
         'a'..='z' | 'A'..='Z' => Script::Latin,
@@ -241,6 +242,7 @@ fn script(c: char) -> Script {
 }
 
 /// Han or kana: written without spaces, counted in characters.
+#[inline]
 fn is_cjk_char(c: char) -> bool {
     matches!(script(c), Script::Han | Script::Kana)
 }
@@ -251,6 +253,7 @@ fn is_cjk_text(s: &str) -> bool {
 
 /// The character of a text that is exactly one character of the main Han block (U+4E00 to
 /// U+9FFF: E4 B8 80 to E9 BF BF in UTF-8), decoded straight from its bytes.
+#[inline]
 pub(crate) fn han_char(text: &str) -> Option<char> {
     match *text.as_bytes() {
         [a @ 0xE4..=0xE9, b @ 0x80..=0xBF, c @ 0x80..=0xBF] if a > 0xE4 || b >= 0xB8 => {
@@ -263,6 +266,7 @@ pub(crate) fn han_char(text: &str) -> Option<char> {
 }
 
 /// The character of a word that is one Han or kana character (spaces around allowed).
+#[inline]
 fn single_cjk_char(text: &str) -> Option<char> {
     let text = text.trim_ascii();
     if text.len() > 4 {
@@ -480,6 +484,7 @@ impl Lexicon {
 /// Apostrophes and hyphens inside a run (`don't`, `mm-hmm`) do not split it. Punctuation and
 /// spaces count nothing, except `*`, which masks letters: a masked word (`****`, `f***`, or a
 /// masked CJK word) counts as one word.
+#[inline]
 pub(crate) fn count_units(text: &str) -> (u32, u32) {
     // Fast path: one character of the main Han block, most words of paraformer-v2's Chinese.
     if han_char(text).is_some() {
@@ -525,6 +530,7 @@ pub(crate) fn count_units(text: &str) -> (u32, u32) {
 }
 
 /// Questions in a text: runs of `?` or `？` (`??` is one question).
+#[inline]
 pub(crate) fn count_questions(text: &str) -> u32 {
     // `？` is EF BC 9F in UTF-8: a byte scan rules most texts out.
     if !text.bytes().any(|b| b == b'?' || b == 0x9F) {
