@@ -297,15 +297,21 @@ impl Lexicon {
         self.cjk_multi_first.clear();
         for f in &self.fillers {
             let mut chars = f.chars();
-            if let Some(c) = chars.next().filter(|&c| is_cjk_char(c)) {
-                if chars.next().is_none() {
-                    self.cjk_single.push(c);
-                } else {
+            if let (Some(c), None) = (chars.next().filter(|&c| is_cjk_char(c)), chars.next()) {
+                self.cjk_single.push(c);
+            }
+        }
+        self.cjk_single.sort_unstable();
+        for f in &self.fillers {
+            let mut chars = f.chars();
+            if let (Some(c), Some(_)) = (chars.next().filter(|&c| is_cjk_char(c)), chars.next()) {
+                // An entry made of one-character fillers (`呃呃`) is found one character at a
+                // time; only the others need the look-ahead.
+                if !f.chars().all(|c| self.cjk_single.binary_search(&c).is_ok()) {
                     self.cjk_multi_first.push(c);
                 }
             }
         }
-        self.cjk_single.sort_unstable();
         self.cjk_multi_first.sort_unstable();
         self.cjk_multi_first.dedup();
         self.cjk_bloom = [0; 4];
@@ -347,6 +353,12 @@ impl Lexicon {
             if let Some(c) = han_char(&words[i].text) {
                 let bit = c as usize % 256;
                 if self.cjk_bloom[bit / 64] & (1 << (bit % 64)) == 0 {
+                    i += 1;
+                    continue;
+                }
+                if self.cjk_multi_first.binary_search(&c).is_err() {
+                    flags[i] = self.cjk_single.binary_search(&c).is_ok()
+                        && self.single_filler_allowed(words, i, c);
                     i += 1;
                     continue;
                 }
