@@ -18,6 +18,8 @@
 //! * [`export`]: enriched JSON, readable transcripts and broadcast-style SRT, WebVTT and ASS
 //!   subtitles ([`export::cues::CueBuilder`] lays them out, [`export::qc`] checks them) behind one
 //!   [`export::Exporter`] trait.
+//! * [`analytics`]: conversation statistics ([`analytics::Stats`]: talk time, interruptions,
+//!   silences, latency per party) as JSON, flat rows, and an SVG timeline.
 //! * `client` (feature `client`): submit audio to DashScope, wait, and fetch each file's result
 //!   as a [`Transcription`].
 //! * [`Millis`]: integer milliseconds with exact SRT/WebVTT/ASS formatting.

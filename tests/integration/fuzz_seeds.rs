@@ -43,6 +43,13 @@ fn client_seeds() {
 }
 
 #[test]
+fn analytics_seeds() {
+    for seed in seeds("analytics") {
+        fuzz::analytics(&seed);
+    }
+}
+
+#[test]
 fn roundtrip_seeds() {
     let seeds = seeds("roundtrip");
     // The JSON seeds must parse, or the lossless checks would not run on them.

@@ -15,6 +15,8 @@ mod cli;
 // Property tests of the model and the pipeline.
 #[cfg(feature = "testing")]
 mod prop;
+// Conversation analytics: hand-computed fixtures and invariants.
+mod analytics;
 // The sensitive-word stage: samples, properties, CLI flags.
 #[cfg(feature = "testing")]
 mod sensitive;

@@ -5,6 +5,7 @@ mod check;
 mod io;
 mod pipeline_args;
 mod process;
+mod stats;
 mod transcribe;
 
 use std::process::ExitCode;
@@ -25,6 +26,9 @@ enum Command {
     Process(process::ProcessArgs),
     /// Check SRT or WebVTT files against subtitle rules (exit 1 on violations).
     Check(check::CheckArgs),
+    /// Conversation analytics per file: talk time, interruptions, silences, latency; as
+    /// tables, JSON, CSV or JSON lines, and timeline pictures.
+    Stats(stats::StatsArgs),
     /// Transcribe audio URLs or local files with DashScope, then process and write the results.
     Transcribe(transcribe::TranscribeArgs),
     /// Inspect, wait for or cancel a DashScope task.
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Process(args) => process::run(args),
         Command::Check(args) => check::run(args),
+        Command::Stats(args) => stats::run(args),
         Command::Transcribe(args) => transcribe::run(args),
         Command::Task(args) => transcribe::run_task(args),
     };
@@ -52,5 +57,17 @@ fn main() -> ExitCode {
             eprintln!("asrpost: {err:#}");
             ExitCode::from(exit::USAGE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Flags of every subcommand are unique and well-formed. Stage flags are flattened into
+    /// several commands, so a name added in one place can clash in another.
+    #[test]
+    fn every_command_is_well_formed() {
+        super::Cli::command().debug_assert();
     }
 }
