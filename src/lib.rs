@@ -14,7 +14,12 @@
 //! * [`task`]: DashScope task responses (submit, query, errors); [`realtime`]: real-time events
 //!   and an assembler of final sentences.
 //! * [`Pipeline`] of [`Stage`]s, run on one document or a batch in parallel, with a [`Report`]
-//!   of what each stage did.
+//!   of what each stage did. The stages, in their usual order:
+//!   [`stages::sensitive::SensitiveWordFilter`] (masks or removes sensitive words, compatible
+//!   with the service's `special_word_filter`), [`stages::disfluency::DisfluencyRemover`]
+//!   (fillers and stutters in zh/en/ja/ko/de/fr/ru), [`stages::align::TimestampAligner`]
+//!   (repairs and shifts the timeline) and [`stages::turns::SpeakerTurns`] (speaker turns,
+//!   two-channel calls).
 //! * [`export`]: enriched JSON, readable transcripts and broadcast-style SRT, WebVTT and ASS
 //!   subtitles ([`export::cues::CueBuilder`] lays them out, [`export::qc`] checks them) behind one
 //!   [`export::Exporter`] trait.
@@ -39,6 +44,35 @@
 //! let a: serde_json::Value = serde_json::from_str(&json)?;
 //! let b: serde_json::Value = serde_json::from_str(&doc.to_json())?;
 //! assert_eq!(a, b);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A full pipeline: mask, remove fillers, repair the timeline, find turns, then write
+//! subtitles and compute statistics (`examples/tour.rs` prints each of them):
+//!
+//! ```
+//! use asrpost::analytics::Stats;
+//! use asrpost::export::{Exporter, SrtExporter};
+//! use asrpost::stages::{align::TimestampAligner, disfluency::DisfluencyRemover};
+//! use asrpost::stages::sensitive::SensitiveWordFilter;
+//! use asrpost::stages::turns::{SpeakerTurns, TurnOptions};
+//! use asrpost::{Pipeline, Transcription};
+//!
+//! let json = std::fs::read_to_string("examples/data/meeting_10min_3speakers.json")?;
+//! let mut doc = Transcription::from_str(&json)?;
+//! let pipeline = Pipeline::builder()
+//!     .stage(SensitiveWordFilter::builder().mask_words(["测试"]).build()?)
+//!     .stage(DisfluencyRemover::new())
+//!     .stage(TimestampAligner::new())
+//!     .stage(SpeakerTurns::new(TurnOptions::new()))
+//!     .build();
+//! let report = pipeline.run(&mut doc)?;
+//! assert!(report.counter("disfluency", "removed-words") > 0);
+//! assert!(doc.validate().is_empty());
+//! let srt = SrtExporter::default().export_to_string(&doc);
+//! assert!(srt.starts_with("1\n00:00:00,100 --> "));
+//! let stats = Stats::compute(&doc);
+//! assert_eq!(stats.parties.len(), 3);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
