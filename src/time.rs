@@ -82,14 +82,33 @@ impl Millis {
 
     /// `HH:MM:SS,mmm`, the SRT form (hours widen past 99).
     pub fn to_srt(self) -> String {
-        let (h, m, s, ms) = self.parts();
-        format!("{h:02}:{m:02}:{s:02},{ms:03}")
+        let mut out = String::with_capacity(12);
+        self.push_clock(',', &mut out);
+        out
     }
 
     /// `HH:MM:SS.mmm`, the WebVTT form (hours widen past 99).
     pub fn to_vtt(self) -> String {
+        let mut out = String::with_capacity(12);
+        self.push_clock('.', &mut out);
+        out
+    }
+
+    /// Appends `HH:MM:SS<sep>mmm` (hours widen past 99) without allocating: the SRT (`,`) and
+    /// WebVTT (`.`) forms, for writers that format many times.
+    pub(crate) fn push_clock(self, sep: char, out: &mut String) {
         let (h, m, s, ms) = self.parts();
-        format!("{h:02}:{m:02}:{s:02}.{ms:03}")
+        if h < 10 {
+            out.push('0');
+        }
+        push_decimal(h, out);
+        for v in [m, s] {
+            out.push(':');
+            push_two(v, out);
+        }
+        out.push(sep);
+        out.push(char::from(b'0' + (ms / 100) as u8));
+        push_two(ms % 100, out);
     }
 
     /// `H:MM:SS.cc`, the ASS form, in centiseconds rounded down (so a cue never starts early
@@ -102,6 +121,30 @@ impl Millis {
     /// `[HH:MM:SS.mmm]`-style clock without brackets, as in transcripts.
     pub fn to_clock(self) -> String {
         self.to_vtt()
+    }
+}
+
+/// Appends `n` (below 100) as two digits.
+fn push_two(n: u64, out: &mut String) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// Appends `n` in decimal without allocating (the JSON and subtitle writers' hot path).
+pub(crate) fn push_decimal(n: u64, out: &mut String) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
     }
 }
 
@@ -239,6 +282,22 @@ mod tests {
         assert_eq!(Millis(59_999).to_ass(), "0:00:59.99");
         assert_eq!(Millis(60_000).to_vtt(), "00:01:00.000");
         assert_eq!(Millis(0).to_srt(), "00:00:00,000");
+    }
+
+    #[test]
+    fn exact_clock_strings() {
+        for (ms, srt) in [
+            (0, "00:00:00,000"),
+            (59999, "00:00:59,999"),
+            (60000, "00:01:00,000"),
+            (3723004, "01:02:03,004"),
+            (90000000, "25:00:00,000"),
+            (360000001, "100:00:00,001"),
+            (18446744073709551615, "5124095576030:25:51,615"),
+        ] {
+            assert_eq!(Millis(ms).to_srt(), srt);
+            assert_eq!(Millis(ms).to_vtt(), srt.replace(',', "."));
+        }
     }
 
     #[test]

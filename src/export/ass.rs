@@ -77,7 +77,7 @@ impl AssExporter {
 /// `H:MM:SS.cc` from centiseconds.
 fn push_time(cs: u64, out: &mut String) {
     let s = cs / 100;
-    super::srt::push_number(s / 3600, out);
+    crate::time::push_decimal(s / 3600, out);
     for (sep, v) in [(':', (s / 60) % 60), (':', s % 60), ('.', cs % 100)] {
         out.push(sep);
         out.push((b'0' + (v / 10) as u8) as char);

@@ -2,46 +2,7 @@
 
 use super::Exporter;
 use super::cues::{Cue, CueBuilder};
-use crate::{Millis, Transcription};
-
-/// Appends `n` in decimal, without allocating.
-pub(crate) fn push_number(n: u64, out: &mut String) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &b in &buf[i..] {
-        out.push(b as char);
-    }
-}
-
-/// Appends `HH:MM:SS<sep>mmm` (hours widen past 99), as [`Millis::to_srt`] and
-/// [`Millis::to_vtt`] write it, without allocating.
-pub(crate) fn push_time(t: Millis, sep: char, out: &mut String) {
-    let ms = t.0 % 1000;
-    let s = t.0 / 1000;
-    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
-    if h < 10 {
-        out.push('0');
-    }
-    push_number(h, out);
-    for (v, sep) in [(m, ':'), (s, ':')] {
-        out.push(sep);
-        out.push((b'0' + (v / 10) as u8) as char);
-        out.push((b'0' + (v % 10) as u8) as char);
-    }
-    out.push(sep);
-    out.push((b'0' + (ms / 100) as u8) as char);
-    out.push((b'0' + (ms / 10 % 10) as u8) as char);
-    out.push((b'0' + (ms % 10) as u8) as char);
-}
+use crate::Transcription;
 
 /// Writes SRT: cues numbered from 1, `HH:MM:SS,mmm --> HH:MM:SS,mmm`, the text, a blank line.
 ///
@@ -84,11 +45,11 @@ impl SrtExporter {
     pub fn write_cues(&self, cues: &[Cue], out: &mut String) {
         let nl = if self.crlf { "\r\n" } else { "\n" };
         for (i, cue) in cues.iter().enumerate() {
-            push_number(i as u64 + 1, out);
+            crate::time::push_decimal(i as u64 + 1, out);
             out.push_str(nl);
-            push_time(cue.begin, ',', out);
+            cue.begin.push_clock(',', out);
             out.push_str(" --> ");
-            push_time(cue.end, ',', out);
+            cue.end.push_clock(',', out);
             out.push_str(nl);
             let label = cue.label_text();
             for (k, line) in cue.lines.iter().enumerate() {
@@ -161,26 +122,6 @@ impl Exporter for SrtExporter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times_match_millis() {
-        for ms in [
-            0,
-            59_999,
-            60_000,
-            3_723_004,
-            90_000_000,
-            360_000_001,
-            u64::MAX,
-        ] {
-            let mut out = String::new();
-            push_time(Millis(ms), ',', &mut out);
-            assert_eq!(out, Millis(ms).to_srt());
-            out.clear();
-            push_time(Millis(ms), '.', &mut out);
-            assert_eq!(out, Millis(ms).to_vtt());
-        }
-    }
 
     #[test]
     fn neutralizes_markup() {

@@ -2,7 +2,6 @@
 
 use super::Exporter;
 use super::cues::{Cue, CueBuilder, SpeakerLabels};
-use super::srt::push_time;
 use crate::Transcription;
 
 /// Writes WebVTT as the W3C parser wants it: the `WEBVTT` header and a blank line, cues
@@ -50,9 +49,9 @@ impl WebVttExporter {
         let voices = labels != SpeakerLabels::None;
         for cue in cues {
             out.push('\n');
-            push_time(cue.begin, '.', out);
+            cue.begin.push_clock('.', out);
             out.push_str(" --> ");
-            push_time(cue.end, '.', out);
+            cue.end.push_clock('.', out);
             out.push('\n');
             // Karaoke timestamps must rise strictly and lie inside the cue.
             let mut last = cue.begin;
@@ -80,7 +79,7 @@ impl WebVttExporter {
                             if let Some(piece) = line.text.get(at..w.offset) {
                                 escape(piece, out);
                                 out.push('<');
-                                push_time(w.begin, '.', out);
+                                w.begin.push_clock('.', out);
                                 out.push('>');
                                 at = w.offset;
                                 last = w.begin;

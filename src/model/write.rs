@@ -184,20 +184,7 @@ impl<'o> JsonWriter<'o> {
     }
 
     fn u64(&mut self, n: u64) {
-        let mut buf = [0u8; 20];
-        let mut i = buf.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            buf[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        // The digits are ASCII, so this cannot fail.
-        self.out
-            .push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+        crate::time::push_decimal(n, self.out);
     }
 
     fn i64(&mut self, n: i64) {
