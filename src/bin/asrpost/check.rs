@@ -3,13 +3,12 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use asrpost::FrameRate;
 use asrpost::export::cues::{Language, Preset};
 use asrpost::export::qc;
 use clap::Args;
 
 use crate::exit;
-use crate::process::{PresetChoice, parse_fps, parse_preset};
+use crate::process::RulesArgs;
 
 /// Arguments of `asrpost check`.
 #[derive(Debug, Args)]
@@ -18,22 +17,8 @@ pub(crate) struct CheckArgs {
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 
-    /// Rules to check against: auto (Netflix's for the file's language), netflix-en,
-    /// netflix-zh, netflix-ja, netflix-ko, bbc.
-    #[arg(long, value_name = "NAME", default_value = "auto", value_parser = parse_preset)]
-    preset: PresetChoice,
-
-    /// Characters per line (full-width), overriding the preset.
-    #[arg(long, value_name = "N")]
-    max_chars: Option<u32>,
-
-    /// Lines per cue, overriding the preset.
-    #[arg(long, value_name = "N")]
-    max_lines: Option<u32>,
-
-    /// Video frame rate for the minimum gap: 23.976, 24, 25, 29.97, 30.
-    #[arg(long, value_name = "FPS", value_parser = parse_fps)]
-    fps: Option<FrameRate>,
+    #[command(flatten)]
+    rules: RulesArgs,
 }
 
 pub(crate) fn run(args: CheckArgs) -> Result<u8> {
@@ -50,27 +35,15 @@ pub(crate) fn run(args: CheckArgs) -> Result<u8> {
                 continue;
             }
         };
-        let mut preset = match &args.preset {
-            PresetChoice::Named(p) => p.clone(),
-            PresetChoice::Auto => {
-                let mut sample = String::new();
-                for s in subs.iter().take(500) {
-                    for l in &s.lines {
-                        sample.push_str(l);
-                    }
+        let preset = args.rules.preset(|| {
+            let mut sample = String::new();
+            for s in subs.iter().take(500) {
+                for l in &s.lines {
+                    sample.push_str(l);
                 }
-                Preset::netflix(Language::detect_text(&sample))
             }
-        };
-        if let Some(n) = args.max_chars {
-            preset.max_chars = n.max(1);
-        }
-        if let Some(n) = args.max_lines {
-            preset.max_lines = n.max(1);
-        }
-        if let Some(fps) = args.fps {
-            preset.frame_rate = fps;
-        }
+            Preset::netflix(Language::detect_text(&sample))
+        });
         let found = qc::check(&subs, &preset);
         for v in &found {
             println!("{}: {v}", path.display());

@@ -1,11 +1,13 @@
 //! Finding inputs and writing outputs atomically.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
+use asrpost::{ErrorKind, Pipeline, Report, Transcription};
+use rayon::prelude::*;
 
 /// One input: a file (with the path relative to the directory it was found in) or stdin.
 #[derive(Clone, Debug)]
@@ -127,4 +129,60 @@ pub(crate) fn write_atomic_with(
         return Err(err).with_context(|| format!("cannot write {}", path.display()));
     }
     Ok(())
+}
+
+/// Reads one input, parses it, runs the pipeline and hands the processed document and its
+/// report to `then`. Errors read `path:line:column: message` (or `path: message`), ready for
+/// stderr.
+pub(crate) fn process_input<R>(
+    input: &Input,
+    pipeline: &Pipeline,
+    then: impl FnOnce(&Transcription<'_>, Report) -> Result<R, String>,
+) -> Result<R, String> {
+    let name = input.display();
+    let bytes = input
+        .read()
+        .map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let fail = |err: asrpost::Error| match (err.kind(), err.position()) {
+        (ErrorKind::Json { .. }, Some(p)) => {
+            format!("{name}:{}:{}: {}", p.line, p.column, err.message())
+        }
+        (ErrorKind::Utf8 { line, .. }, _) => format!("{name}:{line}: {err}"),
+        _ => format!("{name}: {err}"),
+    };
+    let mut doc = Transcription::from_slice(&bytes).map_err(fail)?;
+    let report = pipeline.run(&mut doc).map_err(fail)?;
+    then(&doc, report)
+}
+
+/// Runs `work` on every job on a pool of `threads` workers (by default one per core), with a
+/// progress bar on stderr when it is a terminal and there is more than one job. Results come
+/// back in input order.
+pub(crate) fn run_parallel<T: Send, R: Send>(
+    threads: Option<usize>,
+    jobs: Vec<(Input, T)>,
+    work: impl Fn(&Input, T) -> R + Sync,
+) -> Result<Vec<(Input, R)>> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        pool = pool.num_threads(n.max(1));
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
+    let progress = (jobs.len() > 1 && std::io::stderr().is_terminal())
+        .then(|| indicatif::ProgressBar::new(jobs.len() as u64));
+    let results = pool.install(|| {
+        jobs.into_par_iter()
+            .map(|(input, job)| {
+                let result = work(&input, job);
+                if let Some(p) = &progress {
+                    p.inc(1);
+                }
+                (input, result)
+            })
+            .collect()
+    });
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    Ok(results)
 }

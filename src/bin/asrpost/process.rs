@@ -1,20 +1,21 @@
 //! `asrpost process`: the main job.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use asrpost::export::cues::{CueBuilder, Preset, SpeakerLabels};
 use asrpost::export::{
     AssExporter, Exporter, Format, JsonExporter, MarkdownExporter, SrtExporter, TextExporter,
     WebVttExporter,
 };
-use asrpost::{ErrorKind, FrameRate, Pipeline, Report, Transcription, WriteOptions};
+use asrpost::{FrameRate, Pipeline, Report, WriteOptions};
 use clap::Args;
-use rayon::prelude::*;
 
 use crate::exit;
-use crate::io::{Input, collect_inputs, write_atomic, write_atomic_with};
+use crate::io::{
+    Input, collect_inputs, process_input, run_parallel, write_atomic, write_atomic_with,
+};
 use crate::pipeline_args::PipelineArgs;
 
 /// Arguments of `asrpost process`.
@@ -78,22 +79,8 @@ pub(crate) struct ExportArgs {
 /// Subtitle layout options (for `--to srt|vtt|ass`).
 #[derive(Debug, Args)]
 pub(crate) struct SubtitleArgs {
-    /// Subtitle rules: auto (Netflix's for the detected language), netflix-en, netflix-zh,
-    /// netflix-ja, netflix-ko, bbc.
-    #[arg(long, value_name = "NAME", default_value = "auto", value_parser = parse_preset)]
-    preset: PresetChoice,
-
-    /// Characters per line (full-width), overriding the preset.
-    #[arg(long, value_name = "N")]
-    max_chars: Option<u32>,
-
-    /// Lines per cue, overriding the preset.
-    #[arg(long, value_name = "N")]
-    max_lines: Option<u32>,
-
-    /// Video frame rate for the minimum gap: 23.976, 24, 25, 29.97, 30.
-    #[arg(long, value_name = "FPS", value_parser = parse_fps)]
-    fps: Option<FrameRate>,
+    #[command(flatten)]
+    rules: RulesArgs,
 
     /// Speaker labels from speaker ids and channels: none, names (`Speaker 1: `, WebVTT
     /// voices, the ASS Name field) or dashes (two-speaker cues).
@@ -110,39 +97,29 @@ pub(crate) struct SubtitleArgs {
     karaoke: bool,
 }
 
-/// `--preset auto` or a named preset.
-#[derive(Clone, Debug)]
-pub(crate) enum PresetChoice {
-    Auto,
-    Named(Preset),
+/// Subtitle rules: a preset and its overrides (for `--to srt|vtt|ass` and `asrpost check`).
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    /// Subtitle rules: auto (Netflix's for the detected language), netflix-en, netflix-zh,
+    /// netflix-ja, netflix-ko, bbc.
+    #[arg(long, value_name = "NAME", default_value = "auto", value_parser = parse_preset)]
+    preset: PresetChoice,
+
+    /// Characters per line (full-width), overriding the preset.
+    #[arg(long, value_name = "N")]
+    max_chars: Option<u32>,
+
+    /// Lines per cue, overriding the preset.
+    #[arg(long, value_name = "N")]
+    max_lines: Option<u32>,
+
+    /// Video frame rate for the minimum gap: 23.976, 24, 25, 29.97, 30.
+    #[arg(long, value_name = "FPS", value_parser = parse_fps)]
+    fps: Option<FrameRate>,
 }
 
-pub(crate) fn parse_preset(s: &str) -> Result<PresetChoice, String> {
-    if s.eq_ignore_ascii_case("auto") {
-        return Ok(PresetChoice::Auto);
-    }
-    Preset::from_name(s)
-        .map(PresetChoice::Named)
-        .ok_or_else(|| {
-            format!(
-                "unknown preset `{s}` (expected auto or one of: {})",
-                Preset::NAMES.join(", ")
-            )
-        })
-}
-
-pub(crate) fn parse_fps(s: &str) -> Result<FrameRate, String> {
-    FrameRate::parse(s).ok_or_else(|| {
-        format!("unknown frame rate `{s}` (expected e.g. 23.976, 24, 25, 29.97, 30)")
-    })
-}
-
-fn parse_labels(s: &str) -> Result<SpeakerLabels, String> {
-    SpeakerLabels::from_name(s)
-        .ok_or_else(|| format!("unknown speaker-label mode `{s}` (expected none, names, dashes)"))
-}
-
-impl SubtitleArgs {
+impl RulesArgs {
+    /// A cue builder with these rules (`auto` detects each document's language).
     fn builder(&self) -> CueBuilder {
         let mut b = match &self.preset {
             PresetChoice::Auto => CueBuilder::auto(),
@@ -157,7 +134,63 @@ impl SubtitleArgs {
         if let Some(fps) = self.fps {
             b = b.frame_rate(fps);
         }
-        b.speaker_labels(self.speaker_labels)
+        b
+    }
+
+    /// The preset with the overrides applied; `detect` resolves `auto`.
+    pub(crate) fn preset(&self, detect: impl FnOnce() -> Preset) -> Preset {
+        let mut preset = match &self.preset {
+            PresetChoice::Named(p) => p.clone(),
+            PresetChoice::Auto => detect(),
+        };
+        if let Some(n) = self.max_chars {
+            preset.max_chars = n.max(1);
+        }
+        if let Some(n) = self.max_lines {
+            preset.max_lines = n.max(1);
+        }
+        if let Some(fps) = self.fps {
+            preset.frame_rate = fps;
+        }
+        preset
+    }
+}
+
+/// `--preset auto` or a named preset.
+#[derive(Clone, Debug)]
+enum PresetChoice {
+    Auto,
+    Named(Preset),
+}
+
+fn parse_preset(s: &str) -> Result<PresetChoice, String> {
+    if s.eq_ignore_ascii_case("auto") {
+        return Ok(PresetChoice::Auto);
+    }
+    Preset::from_name(s)
+        .map(PresetChoice::Named)
+        .ok_or_else(|| {
+            format!(
+                "unknown preset `{s}` (expected auto or one of: {})",
+                Preset::NAMES.join(", ")
+            )
+        })
+}
+
+fn parse_fps(s: &str) -> Result<FrameRate, String> {
+    FrameRate::parse(s).ok_or_else(|| {
+        format!("unknown frame rate `{s}` (expected e.g. 23.976, 24, 25, 29.97, 30)")
+    })
+}
+
+fn parse_labels(s: &str) -> Result<SpeakerLabels, String> {
+    SpeakerLabels::from_name(s)
+        .ok_or_else(|| format!("unknown speaker-label mode `{s}` (expected none, names, dashes)"))
+}
+
+impl SubtitleArgs {
+    fn builder(&self) -> CueBuilder {
+        self.rules.builder().speaker_labels(self.speaker_labels)
     }
 }
 
@@ -214,30 +247,13 @@ pub(crate) fn run(args: ProcessArgs) -> Result<u8> {
     let exporter = args.export.exporter();
     let targets = output_paths(&args, &inputs, exporter.extension())?;
 
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        pool = pool.num_threads(n.max(1));
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
-
-    let progress = (inputs.len() > 1 && std::io::stderr().is_terminal())
-        .then(|| indicatif::ProgressBar::new(inputs.len() as u64));
-    let outcomes: Vec<Outcome> = pool.install(|| {
-        inputs
-            .into_par_iter()
-            .zip(targets.into_par_iter())
-            .map(|(input, target)| {
-                let result = process_one(&input, &pipeline, exporter.as_ref(), target.as_deref());
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                Outcome { input, result }
-            })
-            .collect()
-    });
-    if let Some(p) = progress {
-        p.finish_and_clear();
-    }
+    let jobs = inputs.into_iter().zip(targets).collect();
+    let outcomes: Vec<Outcome> = run_parallel(args.threads, jobs, |input, target| {
+        process_one(input, &pipeline, exporter.as_ref(), target.as_deref())
+    })?
+    .into_iter()
+    .map(|(input, result)| Outcome { input, result })
+    .collect();
 
     let mut failed = 0;
     let stdout = std::io::stdout();
@@ -287,35 +303,21 @@ fn output_paths(args: &ProcessArgs, inputs: &[Input], ext: &str) -> Result<Vec<O
     Ok(paths.into_iter().map(Some).collect())
 }
 
-/// Reads, parses, processes and exports one input, to `target` or (when `None`) into the
-/// returned string for stdout. Errors read `path:line:column: message`.
+/// Processes and exports one input, streaming into its output file when it has one.
 fn process_one(
     input: &Input,
     pipeline: &Pipeline,
     exporter: &dyn Exporter,
     target: Option<&Path>,
 ) -> Result<(String, Report), String> {
-    let name = input.display();
-    let bytes = input
-        .read()
-        .map_err(|e| format!("{name}: cannot read: {e}"))?;
-    let fail = |err: asrpost::Error| match (err.kind(), err.position()) {
-        (ErrorKind::Json { .. }, Some(p)) => {
-            format!("{name}:{}:{}: {}", p.line, p.column, err.message())
-        }
-        (ErrorKind::Utf8 { line, .. }, _) => format!("{name}:{line}: {err}"),
-        _ => format!("{name}: {err}"),
-    };
-    let mut doc = Transcription::from_slice(&bytes).map_err(fail)?;
-    let report = pipeline.run(&mut doc).map_err(fail)?;
-    match target {
+    process_input(input, pipeline, |doc, report| match target {
         // Streamed into the file: holding the output too would take peak memory from about
         // 2.3× to 3.3× the input's size on a 12-hour result.
-        Some(path) => write_atomic_with(path, |f| exporter.write(&doc, f))
+        Some(path) => write_atomic_with(path, |f| exporter.write(doc, f))
             .map(|()| (String::new(), report))
             .map_err(|e| format!("{e:#}")),
-        None => Ok((exporter.export_to_string(&doc), report)),
-    }
+        None => Ok((exporter.export_to_string(doc), report)),
+    })
 }
 
 fn report_json(outcomes: &[Outcome]) -> String {

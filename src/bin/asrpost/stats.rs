@@ -1,17 +1,16 @@
 //! `asrpost stats`: conversation analytics per file, as tables, JSON, CSV or JSON lines, and
 //! timeline pictures.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use asrpost::analytics::{Analysis, AnalyticsOptions, PartyRow, Stats, SvgOptions};
-use asrpost::{ErrorKind, Millis, Pipeline, Transcription};
+use asrpost::{Millis, Pipeline};
 use clap::{ArgGroup, Args};
-use rayon::prelude::*;
 
 use crate::exit;
-use crate::io::{Input, collect_inputs, write_atomic};
+use crate::io::{Input, collect_inputs, process_input, run_parallel, write_atomic};
 use crate::pipeline_args::PipelineArgs;
 
 /// Arguments of `asrpost stats`.
@@ -139,39 +138,23 @@ pub(crate) fn run(args: StatsArgs) -> Result<u8> {
     let options = args.thresholds.options();
     let svg_paths = svg_paths(args.svg.as_deref(), &inputs)?;
 
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        pool = pool.num_threads(n.max(1));
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
-    let progress = (inputs.len() > 1 && std::io::stderr().is_terminal())
-        .then(|| indicatif::ProgressBar::new(inputs.len() as u64));
     let mut svg_options = SvgOptions::new();
     svg_options.width(args.svg_width);
-    let outcomes: Vec<Outcome> = pool.install(|| {
-        inputs
-            .into_par_iter()
-            .zip(svg_paths.into_par_iter())
-            .map(|(input, svg)| {
-                let result = analyze_one(&input, &pipeline, &options).and_then(|analysis| {
-                    if let Some(path) = svg {
-                        let mut o = svg_options.clone();
-                        o.title(input.display());
-                        let picture = analysis.timeline.to_svg(&o);
-                        write_atomic(&path, picture.as_bytes()).map_err(|e| format!("{e:#}"))?;
-                    }
-                    Ok(analysis)
-                });
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                Outcome { input, result }
-            })
-            .collect()
-    });
-    if let Some(p) = progress {
-        p.finish_and_clear();
-    }
+    let jobs = inputs.into_iter().zip(svg_paths).collect();
+    let outcomes: Vec<Outcome> = run_parallel(args.threads, jobs, |input, svg| {
+        analyze_one(input, &pipeline, &options).and_then(|analysis| {
+            if let Some(path) = svg {
+                let mut o = svg_options.clone();
+                o.title(input.display());
+                let picture = analysis.timeline.to_svg(&o);
+                write_atomic(&path, picture.as_bytes()).map_err(|e| format!("{e:#}"))?;
+            }
+            Ok(analysis)
+        })
+    })?
+    .into_iter()
+    .map(|(input, result)| Outcome { input, result })
+    .collect();
 
     let mut failed = 0;
     for o in &outcomes {
@@ -258,20 +241,10 @@ fn analyze_one(
     pipeline: &Pipeline,
     options: &AnalyticsOptions,
 ) -> Result<Analysis, String> {
-    let name = input.display();
-    let bytes = input
-        .read()
-        .map_err(|e| format!("{name}: cannot read: {e}"))?;
-    let fail = |err: asrpost::Error| match (err.kind(), err.position()) {
-        (ErrorKind::Json { .. }, Some(p)) => {
-            format!("{name}:{}:{}: {}", p.line, p.column, err.message())
-        }
-        _ => format!("{name}: {err}"),
-    };
-    let mut doc = Transcription::from_slice(&bytes).map_err(fail)?;
-    let report = pipeline.run(&mut doc).map_err(fail)?;
-    let report = (!pipeline.is_empty()).then_some(&report);
-    Ok(options.analyze(&doc, report))
+    process_input(input, pipeline, |doc, report| {
+        let report = (!pipeline.is_empty()).then_some(&report);
+        Ok(options.analyze(doc, report))
+    })
 }
 
 fn json(ok: &[(String, &Stats)]) -> String {
