@@ -215,6 +215,27 @@ struct Buffers {
     units: Vec<Unit>,
     keys: String,
     lexical: Vec<usize>,
+    scratch: Scratch,
+}
+
+/// Per-sentence working vectors of the planner, reused across sentences.
+#[derive(Default)]
+struct Scratch {
+    cands: Vec<(usize, usize, u32)>,
+    accepted: Vec<bool>,
+    starts: Vec<bool>,
+    ends: Vec<bool>,
+    gone: Vec<bool>,
+    marks: Vec<bool>,
+    seq: Vec<usize>,
+    barrier: Vec<bool>,
+    done: Vec<bool>,
+}
+
+/// Clears `v` and fills it with `n` copies of `value`, keeping its allocation.
+fn reset<T: Clone>(v: &mut Vec<T>, n: usize, value: T) {
+    v.clear();
+    v.resize(n, value);
 }
 
 thread_local! {
@@ -238,6 +259,7 @@ impl<'a, 't> Ctx<'a, 't> {
             mut units,
             mut keys,
             mut lexical,
+            scratch: _,
         } = buffers;
         info.clear();
         units.clear();
@@ -321,12 +343,13 @@ impl<'a, 't> Ctx<'a, 't> {
         }
     }
 
-    fn into_buffers(self) -> Buffers {
+    fn into_buffers(self, scratch: Scratch) -> Buffers {
         Buffers {
             info: self.info,
             units: self.units,
             keys: self.keys,
             lexical: self.lexical,
+            scratch,
         }
     }
 
@@ -380,8 +403,8 @@ impl<'a, 't> Ctx<'a, 't> {
     }
 
     /// Filler candidates: the longest list entry at each token start, whole tokens only.
-    fn candidates(&self) -> Vec<(usize, usize, u32)> {
-        let mut out = Vec::new();
+    fn candidates(&self, out: &mut Vec<(usize, usize, u32)>) {
+        out.clear();
         let mut i = 0;
         while i < self.units.len() {
             if !self.units[i].tok_start {
@@ -424,7 +447,6 @@ impl<'a, 't> Ctx<'a, 't> {
                 None => i += 1,
             }
         }
-        out
     }
 }
 
@@ -450,27 +472,37 @@ pub(super) fn plan(
             cell.replace(buffers);
             return None;
         }
+        let mut scratch = std::mem::take(&mut buffers.scratch);
         let cx = Ctx::new(dict, toks, buffers);
-        let plan = plan_ctx(&cx, settings);
-        cell.replace(cx.into_buffers());
+        let plan = plan_ctx(&cx, settings, &mut scratch);
+        cell.replace(cx.into_buffers(scratch));
         plan
     })
 }
 
-fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
+fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings, scratch: &mut Scratch) -> Option<Plan> {
     let dict = cx.dict;
     let toks = cx.toks;
     let n = toks.len();
     let mut hits: Vec<Hit> = Vec::new();
     // 1. Fillers, with their position rules.
-    let cands: Vec<(usize, usize, u32)> = cx
-        .candidates()
-        .into_iter()
-        .filter(|&(_, _, e)| enabled(dict.entries[e as usize].tier, settings))
-        .collect();
-    let mut accepted = vec![false; cands.len()];
-    let mut starts = vec![false; n];
-    let mut ends = vec![false; n];
+    let Scratch {
+        cands,
+        accepted,
+        starts,
+        ends,
+        gone,
+        marks: g,
+        seq,
+        barrier,
+        done,
+    } = scratch;
+    cx.candidates(cands);
+    cands.retain(|&(_, _, e)| enabled(dict.entries[e as usize].tier, settings));
+    let cands = &*cands;
+    reset(accepted, cands.len(), false);
+    reset(starts, n, false);
+    reset(ends, n, false);
     loop {
         let mut changed = false;
         for (c, &(a, b, e)) in cands.iter().enumerate() {
@@ -501,7 +533,7 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
             break;
         }
     }
-    let mut gone = vec![false; n];
+    reset(gone, n, false);
     for (c, &(a, b, e)) in cands.iter().enumerate() {
         if accepted[c] {
             let entry = &dict.entries[e as usize];
@@ -517,14 +549,14 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
         }
     }
     // 2. Repetitions and loops among the other lexical tokens.
-    repetitions(cx, &gone, &mut hits);
+    repetitions(cx, gone, &mut hits, seq, barrier, done);
     if hits.is_empty() {
         return None;
     }
     // 3. Never empty a sentence of an answer: in light mode keep a sentence made only of
     // fillers; a backchannel that is the whole reply always stays.
-    let removed_all = |hits: &[Hit]| {
-        let mut g = vec![false; n];
+    let mut removed_all = |hits: &[Hit]| {
+        reset(g, n, false);
         for h in hits.iter().filter(|h| h.removable) {
             g[h.first..=h.last].iter_mut().for_each(|x| *x = true);
         }
@@ -541,7 +573,7 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
     }
     // A quotation made only of fillers is quoted speech (`他说：“嗯。”`): keep it.
     {
-        let mut g = vec![false; n];
+        reset(g, n, false);
         for h in hits.iter().filter(|h| h.removable) {
             g[h.first..=h.last].iter_mut().for_each(|x| *x = true);
         }
@@ -636,25 +668,32 @@ fn is_stutter(cx: &Ctx<'_, '_>, t: usize, len: usize) -> bool {
     }
 }
 
-fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], hits: &mut Vec<Hit>) {
-    let seq: Vec<usize> = (0..cx.toks.len())
-        .filter(|&i| cx.is_lexical(i) && !gone[i])
-        .collect();
+fn repetitions(
+    cx: &Ctx<'_, '_>,
+    gone: &[bool],
+    hits: &mut Vec<Hit>,
+    seq: &mut Vec<usize>,
+    barrier: &mut Vec<bool>,
+    done: &mut Vec<bool>,
+) {
+    seq.clear();
+    seq.extend((0..cx.toks.len()).filter(|&i| cx.is_lexical(i) && !gone[i]));
     if seq.len() < 2 {
         return;
     }
+    let seq = &*seq;
     // barrier[k]: terminal punctuation between seq[k] and seq[k + 1].
-    let barrier: Vec<bool> = (0..seq.len())
-        .map(|k| {
-            let end = seq.get(k + 1).copied().unwrap_or(cx.toks.len());
-            (seq[k]..end).any(|t| cx.info[t].terminal_after)
-        })
-        .collect();
+    barrier.clear();
+    barrier.extend((0..seq.len()).map(|k| {
+        let end = seq.get(k + 1).copied().unwrap_or(cx.toks.len());
+        (seq[k]..end).any(|t| cx.info[t].terminal_after)
+    }));
+    let barrier = &*barrier;
     let same = |a: usize, b: usize| {
         let (x, y) = (seq[a], seq[b]);
         cx.info[x].hash == cx.info[y].hash && cx.tok_key(x) == cx.tok_key(y)
     };
-    let mut done = vec![false; seq.len()];
+    reset(done, seq.len(), false);
     let push = |hits: &mut Vec<Hit>, from: usize, to: usize, kind: Kind, removable: bool| {
         // Tokens seq[from..to] (contiguous in seq, maybe not in toks) go, one hit per run of
         // adjacent tokens.
