@@ -187,17 +187,41 @@ pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) 
             }
         }
     }
-    fn lex<T: Text>(t: &T) -> &str {
-        trim(t.text())
-    }
-    // Repeated phrases of two or three tokens; other-case repeats of non-ASCII words.
-    toks.windows(4)
-        .any(|w| lex(&w[0]) == lex(&w[2]) && lex(&w[1]) == lex(&w[3]) && !lex(&w[0]).is_empty())
-        || toks
-            .windows(6)
-            .any(|w| (0..3).all(|i| lex(&w[i]) == lex(&w[i + 3])) && !lex(&w[0]).is_empty())
-        || toks.windows(2).any(|w| {
-            let (a, b) = (lex(&w[0]), lex(&w[1]));
+    // Repeated phrases of two or three tokens; other-case repeats of non-ASCII words. The
+    // trimmed tokens are computed once (the windows look at each token up to twelve times).
+    LEXES.with(|cell| {
+        let mut ranges = cell.take();
+        ranges.clear();
+        ranges.extend(toks.iter().map(|t| {
+            let text = t.text();
+            let lex = trim(text);
+            let start = lex.as_ptr() as usize - text.as_ptr() as usize;
+            (start, start + lex.len())
+        }));
+        let found = repeats(toks, &ranges);
+        cell.replace(ranges);
+        found
+    })
+}
+
+thread_local! {
+    /// Trimmed-token ranges of the prefilter.
+    static LEXES: std::cell::RefCell<Vec<(usize, usize)>> = std::cell::RefCell::default();
+}
+
+/// The window tests of [`may_match`], on the trimmed range of each token.
+fn repeats<T: Text>(toks: &[T], ranges: &[(usize, usize)]) -> bool {
+    let lex = |i: usize| -> &str {
+        let (a, b) = ranges[i];
+        toks[i].text().get(a..b).unwrap_or("")
+    };
+    let n = toks.len();
+    (0..n.saturating_sub(3))
+        .any(|k| lex(k) == lex(k + 2) && lex(k + 1) == lex(k + 3) && !lex(k).is_empty())
+        || (0..n.saturating_sub(5))
+            .any(|k| (0..3).all(|i| lex(k + i) == lex(k + i + 3)) && !lex(k).is_empty())
+        || (0..n.saturating_sub(1)).any(|k| {
+            let (a, b) = (lex(k), lex(k + 1));
             !a.is_ascii()
                 && a.len() == b.len()
                 && a.chars()
