@@ -433,15 +433,18 @@ impl DisfluencyBuilder {
         if self.languages.is_empty() {
             return Err(Error::invalid("languages", "no language given"));
         }
+        let settings = Settings {
+            level: self.level,
+            backchannels: self.backchannels,
+        };
+        let mut dict = Dict::build(&self.languages, &self.edits);
+        dict.use_tiers(|t| plan::enabled(t, settings));
         Ok(DisfluencyRemover {
             mode: self.mode,
-            settings: Settings {
-                level: self.level,
-                backchannels: self.backchannels,
-            },
+            settings,
             parallel: self.parallel,
             languages: self.languages.clone(),
-            dict: Dict::build(&self.languages, &self.edits),
+            dict,
         })
     }
 }

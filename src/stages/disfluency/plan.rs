@@ -176,10 +176,12 @@ pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) 
         let mut chars = lex.chars();
         let Some(first) = chars.next() else { continue };
         if is_char_unit(first) {
-            if dict.may_start(first) || chars.any(|c| is_char_unit(c) && dict.may_start(c)) {
+            if dict.may_start_used(first)
+                || chars.any(|c| is_char_unit(c) && dict.may_start_used(c))
+            {
                 return true;
             }
-        } else if first.to_lowercase().any(|l| dict.may_start(l)) {
+        } else if first.to_lowercase().any(|l| dict.may_start_used(l)) {
             scratch.clear();
             normalize_into(lex, scratch);
             if dict.fillers.step(Trie::ROOT, scratch).is_some() {
@@ -474,7 +476,8 @@ impl<'a, 't> Ctx<'a, 't> {
     }
 }
 
-fn enabled(tier: Tier, s: Settings) -> bool {
+/// Whether a tier counts with these settings.
+pub(super) fn enabled(tier: Tier, s: Settings) -> bool {
     match tier {
         Tier::Hesitation => true,
         Tier::Backchannel => s.backchannels,
