@@ -112,6 +112,8 @@ pub(super) struct Dict {
     /// Bit set of the first characters of the entries (Basic Multilingual Plane): most words
     /// are rejected by one bit test.
     first: Vec<u64>,
+    /// The same for the entries of the tiers in use (the prefilter's test).
+    first_enabled: Vec<u64>,
     pub(super) entries: Vec<Entry>,
     pub(super) compounds: Trie,
     pub(super) max_compound: usize,
@@ -264,11 +266,37 @@ impl Dict {
             .is_none_or(|w| w & (1 << (u & 63)) != 0)
     }
 
+    /// Whether an entry of a tier in use (see [`Dict::use_tiers`]) may start with `c`.
+    #[inline]
+    pub(super) fn may_start_used(&self, c: char) -> bool {
+        let u = c as usize;
+        self.first_enabled
+            .get(u >> 6)
+            .is_none_or(|w| w & (1 << (u & 63)) != 0)
+    }
+
+    /// Restricts [`Dict::may_start_used`] to the entries of the tiers `used` accepts: in the
+    /// light level, sentences with only marker or backchannel words skip the planner.
+    pub(super) fn use_tiers(&mut self, used: impl Fn(Tier) -> bool) {
+        let mut bits = vec![0u64; self.first.len()];
+        for e in self.entries.iter().filter(|e| used(e.tier)) {
+            let units = entry_units(&e.text);
+            if let Some(c) = units.first().and_then(|u| u.chars().next()) {
+                let u = c as usize;
+                if let Some(w) = bits.get_mut(u >> 6) {
+                    *w |= 1 << (u & 63);
+                }
+            }
+        }
+        self.first_enabled = bits;
+    }
+
     /// Compiles the lists of `languages` with the user's edits.
     pub(super) fn build(languages: &[Language], edits: &Edits) -> Dict {
         let mut d = Dict {
             fillers: Trie::new(),
             first: vec![0; 1024],
+            first_enabled: Vec::new(),
             entries: Vec::new(),
             compounds: Trie::new(),
             max_compound: 0,
@@ -349,6 +377,7 @@ impl Dict {
             d.stutter_chars_3.extend(l.stutter_chars_3.chars());
             d.loop_safe_chars.extend(l.loop_safe_chars.chars());
         }
+        d.first_enabled = d.first.clone();
         d
     }
 }

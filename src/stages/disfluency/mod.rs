@@ -77,7 +77,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::error::{Error, Result};
-use crate::model::{Location, Sentence, Transcription};
+use crate::model::{Location, Sentence, Transcription, Word};
 use crate::stages::{ReportEvent, Stage, StageReport, for_each_sentence};
 use crate::text::Script;
 use crate::{Millis, Report};
@@ -433,15 +433,18 @@ impl DisfluencyBuilder {
         if self.languages.is_empty() {
             return Err(Error::invalid("languages", "no language given"));
         }
+        let settings = Settings {
+            level: self.level,
+            backchannels: self.backchannels,
+        };
+        let mut dict = Dict::build(&self.languages, &self.edits);
+        dict.use_tiers(|t| plan::enabled(t, settings));
         Ok(DisfluencyRemover {
             mode: self.mode,
-            settings: Settings {
-                level: self.level,
-                backchannels: self.backchannels,
-            },
+            settings,
             parallel: self.parallel,
             languages: self.languages.clone(),
-            dict: Dict::build(&self.languages, &self.edits),
+            dict,
         })
     }
 }
@@ -542,7 +545,7 @@ impl DisfluencyRemover {
         s: &mut Sentence<'_>,
         report: &mut StageReport,
     ) {
-        let Some((plan, has_words)) = self.plan_sentence(s) else {
+        let Some((mut plan, has_words)) = self.plan_sentence(s) else {
             return;
         };
         let remove = self.mode == Mode::Remove;
@@ -552,25 +555,34 @@ impl DisfluencyRemover {
         } else {
             plan::tokenize(&s.text, s.begin_time, s.end_time)
         };
-        let span = |first: usize, last: usize| -> (String, Millis, Millis) {
-            if has_words {
-                let ws = &s.words[first..=last];
-                let mut t = String::new();
+        // The trimmed text of tokens `first..=last`, built once.
+        let span = |words: &[Word<'_>], first: usize, last: usize| -> (String, Millis, Millis) {
+            let mut t = String::new();
+            let (begin, end) = if has_words {
+                let ws = &words[first..=last];
                 for w in ws {
                     t.push_str(&w.text);
                     t.push_str(&w.punctuation);
                 }
-                (t, ws[0].begin_time, ws[ws.len() - 1].end_time)
+                (ws[0].begin_time, ws[ws.len() - 1].end_time)
             } else {
                 let ts = &text_only[first..=last];
-                let t: String = ts.iter().flat_map(|t| [t.text, t.punct]).collect();
-                (t, ts[0].begin, ts[ts.len() - 1].end)
-            }
+                for tok in ts {
+                    t.push_str(tok.text);
+                    t.push_str(tok.punct);
+                }
+                (ts[0].begin, ts[ts.len() - 1].end)
+            };
+            // Trimmed in place: most spans have nothing to trim.
+            t.truncate(t.trim_end().len());
+            let lead = t.len() - t.trim_start().len();
+            t.drain(..lead);
+            (t, begin, end)
         };
-        let spans: Vec<(String, Millis, Millis)> =
-            plan.hits.iter().map(|h| span(h.first, h.last)).collect();
         let mut tags = Vec::new();
-        for (h, (text, begin, end)) in plan.hits.iter().zip(spans) {
+        let hits = std::mem::take(&mut plan.hits);
+        for mut h in hits {
+            let (mut text, begin, end) = span(&s.words, h.first, h.last);
             let removed = remove && h.removable;
             let kind = if removed {
                 "removed"
@@ -579,21 +591,31 @@ impl DisfluencyRemover {
             } else {
                 "flagged"
             };
-            let mut detail = json!({
-                "kind": h.kind.name(),
-                "entry": h.entry,
-                "language": h.language.map(Language::code),
-                "channel": channel,
-                "speaker": s.speaker_id,
-            });
+            let language = h.language.map(Language::code);
+            let mut detail = serde_json::Map::new();
+            detail.insert("kind".into(), h.kind.name().into());
+            let entry = if self.mode == Mode::Tag {
+                h.entry.clone()
+            } else {
+                std::mem::take(&mut h.entry)
+            };
+            detail.insert("entry".into(), entry.into());
+            detail.insert("language".into(), language.into());
+            detail.insert("channel".into(), channel.into());
+            detail.insert("speaker".into(), s.speaker_id.into());
             if !has_words {
                 // Tokenized from the text: the times are the sentence's.
-                detail["approximate_time"] = json!(true);
+                detail.insert("approximate_time".into(), true.into());
             }
+            let ev_text = if self.mode == Mode::Tag && !has_words {
+                text.clone()
+            } else {
+                std::mem::take(&mut text)
+            };
             let mut ev = ReportEvent::new(kind, loc)
                 .time(begin, end)
-                .text(text.trim())
-                .detail(detail);
+                .text(ev_text)
+                .detail(serde_json::Value::Object(detail));
             if has_words {
                 ev = ev.words(h.first, h.last + 1);
             }
@@ -616,7 +638,7 @@ impl DisfluencyRemover {
                     }
                 } else {
                     let mut t = tag;
-                    t["text"] = json!(text.trim());
+                    t["text"] = json!(text);
                     tags.push(t);
                 }
             }
@@ -664,6 +686,15 @@ impl DisfluencyRemover {
             }
             s.text = Cow::Owned(out);
         }
+    }
+}
+
+/// Adds one to `key`'s count, allocating the key only when it is new.
+fn bump(map: &mut BTreeMap<String, u64>, key: Cow<'_, str>) {
+    if let Some(c) = map.get_mut(key.as_ref()) {
+        *c += 1;
+    } else {
+        map.insert(key.into_owned(), 1);
     }
 }
 
@@ -719,10 +750,16 @@ impl Stage for DisfluencyRemover {
             let st = stats.entry((channel, speaker)).or_default();
             st.total += 1;
             if let Some(k) = d["kind"].as_str() {
-                *st.by_kind.entry(k.to_string()).or_insert(0) += 1;
+                bump(&mut st.by_kind, Cow::Borrowed(k));
             }
             if let Some(w) = d["entry"].as_str() {
-                *st.by_word.entry(w.to_lowercase()).or_insert(0) += 1;
+                // Most entries are already lower case: allocate only for the others.
+                let lower = if w.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
+                    Cow::Borrowed(w)
+                } else {
+                    Cow::Owned(w.to_lowercase())
+                };
+                bump(&mut st.by_word, lower);
             }
         }
         for ((channel, speaker), mut st) in stats {

@@ -176,10 +176,12 @@ pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) 
         let mut chars = lex.chars();
         let Some(first) = chars.next() else { continue };
         if is_char_unit(first) {
-            if dict.may_start(first) || chars.any(|c| is_char_unit(c) && dict.may_start(c)) {
+            if dict.may_start_used(first)
+                || chars.any(|c| is_char_unit(c) && dict.may_start_used(c))
+            {
                 return true;
             }
-        } else if first.to_lowercase().any(|l| dict.may_start(l)) {
+        } else if first.to_lowercase().any(|l| dict.may_start_used(l)) {
             scratch.clear();
             normalize_into(lex, scratch);
             if dict.fillers.step(Trie::ROOT, scratch).is_some() {
@@ -187,17 +189,41 @@ pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) 
             }
         }
     }
-    fn lex<T: Text>(t: &T) -> &str {
-        trim(t.text())
-    }
-    // Repeated phrases of two or three tokens; other-case repeats of non-ASCII words.
-    toks.windows(4)
-        .any(|w| lex(&w[0]) == lex(&w[2]) && lex(&w[1]) == lex(&w[3]) && !lex(&w[0]).is_empty())
-        || toks
-            .windows(6)
-            .any(|w| (0..3).all(|i| lex(&w[i]) == lex(&w[i + 3])) && !lex(&w[0]).is_empty())
-        || toks.windows(2).any(|w| {
-            let (a, b) = (lex(&w[0]), lex(&w[1]));
+    // Repeated phrases of two or three tokens; other-case repeats of non-ASCII words. The
+    // trimmed tokens are computed once (the windows look at each token up to twelve times).
+    LEXES.with(|cell| {
+        let mut ranges = cell.take();
+        ranges.clear();
+        ranges.extend(toks.iter().map(|t| {
+            let text = t.text();
+            let lex = trim(text);
+            let start = lex.as_ptr() as usize - text.as_ptr() as usize;
+            (start, start + lex.len())
+        }));
+        let found = repeats(toks, &ranges);
+        cell.replace(ranges);
+        found
+    })
+}
+
+thread_local! {
+    /// Trimmed-token ranges of the prefilter.
+    static LEXES: std::cell::RefCell<Vec<(usize, usize)>> = std::cell::RefCell::default();
+}
+
+/// The window tests of [`may_match`], on the trimmed range of each token.
+fn repeats<T: Text>(toks: &[T], ranges: &[(usize, usize)]) -> bool {
+    let lex = |i: usize| -> &str {
+        let (a, b) = ranges[i];
+        toks[i].text().get(a..b).unwrap_or("")
+    };
+    let n = toks.len();
+    (0..n.saturating_sub(3))
+        .any(|k| lex(k) == lex(k + 2) && lex(k + 1) == lex(k + 3) && !lex(k).is_empty())
+        || (0..n.saturating_sub(5))
+            .any(|k| (0..3).all(|i| lex(k + i) == lex(k + i + 3)) && !lex(k).is_empty())
+        || (0..n.saturating_sub(1)).any(|k| {
+            let (a, b) = (lex(k), lex(k + 1));
             !a.is_ascii()
                 && a.len() == b.len()
                 && a.chars()
@@ -215,6 +241,27 @@ struct Buffers {
     units: Vec<Unit>,
     keys: String,
     lexical: Vec<usize>,
+    scratch: Scratch,
+}
+
+/// Per-sentence working vectors of the planner, reused across sentences.
+#[derive(Default)]
+struct Scratch {
+    cands: Vec<(usize, usize, u32)>,
+    accepted: Vec<bool>,
+    starts: Vec<bool>,
+    ends: Vec<bool>,
+    gone: Vec<bool>,
+    marks: Vec<bool>,
+    seq: Vec<usize>,
+    barrier: Vec<bool>,
+    done: Vec<bool>,
+}
+
+/// Clears `v` and fills it with `n` copies of `value`, keeping its allocation.
+fn reset<T: Clone>(v: &mut Vec<T>, n: usize, value: T) {
+    v.clear();
+    v.resize(n, value);
 }
 
 thread_local! {
@@ -238,6 +285,7 @@ impl<'a, 't> Ctx<'a, 't> {
             mut units,
             mut keys,
             mut lexical,
+            scratch: _,
         } = buffers;
         info.clear();
         units.clear();
@@ -321,12 +369,13 @@ impl<'a, 't> Ctx<'a, 't> {
         }
     }
 
-    fn into_buffers(self) -> Buffers {
+    fn into_buffers(self, scratch: Scratch) -> Buffers {
         Buffers {
             info: self.info,
             units: self.units,
             keys: self.keys,
             lexical: self.lexical,
+            scratch,
         }
     }
 
@@ -380,8 +429,8 @@ impl<'a, 't> Ctx<'a, 't> {
     }
 
     /// Filler candidates: the longest list entry at each token start, whole tokens only.
-    fn candidates(&self) -> Vec<(usize, usize, u32)> {
-        let mut out = Vec::new();
+    fn candidates(&self, out: &mut Vec<(usize, usize, u32)>) {
+        out.clear();
         let mut i = 0;
         while i < self.units.len() {
             if !self.units[i].tok_start {
@@ -424,11 +473,11 @@ impl<'a, 't> Ctx<'a, 't> {
                 None => i += 1,
             }
         }
-        out
     }
 }
 
-fn enabled(tier: Tier, s: Settings) -> bool {
+/// Whether a tier counts with these settings.
+pub(super) fn enabled(tier: Tier, s: Settings) -> bool {
     match tier {
         Tier::Hesitation => true,
         Tier::Backchannel => s.backchannels,
@@ -450,27 +499,37 @@ pub(super) fn plan(
             cell.replace(buffers);
             return None;
         }
+        let mut scratch = std::mem::take(&mut buffers.scratch);
         let cx = Ctx::new(dict, toks, buffers);
-        let plan = plan_ctx(&cx, settings);
-        cell.replace(cx.into_buffers());
+        let plan = plan_ctx(&cx, settings, &mut scratch);
+        cell.replace(cx.into_buffers(scratch));
         plan
     })
 }
 
-fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
+fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings, scratch: &mut Scratch) -> Option<Plan> {
     let dict = cx.dict;
     let toks = cx.toks;
     let n = toks.len();
     let mut hits: Vec<Hit> = Vec::new();
     // 1. Fillers, with their position rules.
-    let cands: Vec<(usize, usize, u32)> = cx
-        .candidates()
-        .into_iter()
-        .filter(|&(_, _, e)| enabled(dict.entries[e as usize].tier, settings))
-        .collect();
-    let mut accepted = vec![false; cands.len()];
-    let mut starts = vec![false; n];
-    let mut ends = vec![false; n];
+    let Scratch {
+        cands,
+        accepted,
+        starts,
+        ends,
+        gone,
+        marks: g,
+        seq,
+        barrier,
+        done,
+    } = scratch;
+    cx.candidates(cands);
+    cands.retain(|&(_, _, e)| enabled(dict.entries[e as usize].tier, settings));
+    let cands = &*cands;
+    reset(accepted, cands.len(), false);
+    reset(starts, n, false);
+    reset(ends, n, false);
     loop {
         let mut changed = false;
         for (c, &(a, b, e)) in cands.iter().enumerate() {
@@ -501,7 +560,7 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
             break;
         }
     }
-    let mut gone = vec![false; n];
+    reset(gone, n, false);
     for (c, &(a, b, e)) in cands.iter().enumerate() {
         if accepted[c] {
             let entry = &dict.entries[e as usize];
@@ -517,14 +576,14 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
         }
     }
     // 2. Repetitions and loops among the other lexical tokens.
-    repetitions(cx, &gone, &mut hits);
+    repetitions(cx, gone, &mut hits, seq, barrier, done);
     if hits.is_empty() {
         return None;
     }
     // 3. Never empty a sentence of an answer: in light mode keep a sentence made only of
     // fillers; a backchannel that is the whole reply always stays.
-    let removed_all = |hits: &[Hit]| {
-        let mut g = vec![false; n];
+    let mut removed_all = |hits: &[Hit]| {
+        reset(g, n, false);
         for h in hits.iter().filter(|h| h.removable) {
             g[h.first..=h.last].iter_mut().for_each(|x| *x = true);
         }
@@ -541,7 +600,7 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings) -> Option<Plan> {
     }
     // A quotation made only of fillers is quoted speech (`他说：“嗯。”`): keep it.
     {
-        let mut g = vec![false; n];
+        reset(g, n, false);
         for h in hits.iter().filter(|h| h.removable) {
             g[h.first..=h.last].iter_mut().for_each(|x| *x = true);
         }
@@ -636,25 +695,32 @@ fn is_stutter(cx: &Ctx<'_, '_>, t: usize, len: usize) -> bool {
     }
 }
 
-fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], hits: &mut Vec<Hit>) {
-    let seq: Vec<usize> = (0..cx.toks.len())
-        .filter(|&i| cx.is_lexical(i) && !gone[i])
-        .collect();
+fn repetitions(
+    cx: &Ctx<'_, '_>,
+    gone: &[bool],
+    hits: &mut Vec<Hit>,
+    seq: &mut Vec<usize>,
+    barrier: &mut Vec<bool>,
+    done: &mut Vec<bool>,
+) {
+    seq.clear();
+    seq.extend((0..cx.toks.len()).filter(|&i| cx.is_lexical(i) && !gone[i]));
     if seq.len() < 2 {
         return;
     }
+    let seq = &*seq;
     // barrier[k]: terminal punctuation between seq[k] and seq[k + 1].
-    let barrier: Vec<bool> = (0..seq.len())
-        .map(|k| {
-            let end = seq.get(k + 1).copied().unwrap_or(cx.toks.len());
-            (seq[k]..end).any(|t| cx.info[t].terminal_after)
-        })
-        .collect();
+    barrier.clear();
+    barrier.extend((0..seq.len()).map(|k| {
+        let end = seq.get(k + 1).copied().unwrap_or(cx.toks.len());
+        (seq[k]..end).any(|t| cx.info[t].terminal_after)
+    }));
+    let barrier = &*barrier;
     let same = |a: usize, b: usize| {
         let (x, y) = (seq[a], seq[b]);
         cx.info[x].hash == cx.info[y].hash && cx.tok_key(x) == cx.tok_key(y)
     };
-    let mut done = vec![false; seq.len()];
+    reset(done, seq.len(), false);
     let push = |hits: &mut Vec<Hit>, from: usize, to: usize, kind: Kind, removable: bool| {
         // Tokens seq[from..to] (contiguous in seq, maybe not in toks) go, one hit per run of
         // adjacent tokens.
