@@ -126,6 +126,11 @@ impl ScriptCounts {
     fn add(&mut self, text: &str) {
         for c in text.chars() {
             self.total += 1;
+            // The main Han block first: most characters of Chinese text are in it.
+            if (0x4E00..=0x9FFF).contains(&(c as u32)) {
+                self.han += 1;
+                continue;
+            }
             match Script::of(c) {
                 Script::Han => self.han += 1,
                 Script::Kana => self.kana += 1,
