@@ -126,6 +126,11 @@ impl ScriptCounts {
     fn add(&mut self, text: &str) {
         for c in text.chars() {
             self.total += 1;
+            // The main Han block first: most characters of Chinese text are in it.
+            if (0x4E00..=0x9FFF).contains(&(c as u32)) {
+                self.han += 1;
+                continue;
+            }
             match Script::of(c) {
                 Script::Han => self.han += 1,
                 Script::Kana => self.kana += 1,
@@ -748,10 +753,12 @@ impl<'b> Layout<'b> {
         if self.labels == SpeakerLabels::Dashes && self.max_lines >= 2 {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
         }
-        let mut cues: Vec<Cue> = drafts
-            .iter()
-            .filter_map(|d| self.assemble(&tokens, &atoms, &names, d))
-            .collect();
+        // One width buffer for the line breaking of every cue.
+        let mut prefix = Vec::new();
+        let mut cues: Vec<Cue> = Vec::with_capacity(drafts.len());
+        for d in &drafts {
+            cues.extend(self.assemble(&tokens, &atoms, &names, d, &mut prefix));
+        }
         timing(
             &mut cues,
             self.preset,
@@ -881,6 +888,7 @@ impl<'b> Layout<'b> {
                 continue;
             }
             good.clear();
+            let mut good_lo = 0;
             let mut lines = 1usize;
             let mut line_sum = if i == 0 { label_w } else { 0 };
             let mut line_first = true;
@@ -922,7 +930,13 @@ impl<'b> Layout<'b> {
                     } else {
                         penalty::CJK
                     };
-                    cost += line_estimate(&good, width, self.maxw, plain, bal_mul);
+                    // Widths only grow along `j` and `good` is ordered by width, so breaks
+                    // that leave a second line too wide stay so: skip them for good.
+                    while good_lo < good.len() && width.saturating_sub(good[good_lo].0) > self.maxw
+                    {
+                        good_lo += 1;
+                    }
+                    cost += line_estimate(&good[good_lo..], width, self.maxw, plain, bal_mul);
                 }
                 // Only good breaks (and the block end) become states directly; of the plain
                 // ones, only the cheapest per start does, which keeps the search small.
@@ -1032,6 +1046,7 @@ impl<'b> Layout<'b> {
         atoms: &[Atom],
         names: &[Option<String>],
         d: &Draft,
+        prefix: &mut Vec<u32>,
     ) -> Option<Cue> {
         let mut lines = Vec::new();
         let mut begin = Millis(u64::MAX);
@@ -1067,7 +1082,7 @@ impl<'b> Layout<'b> {
                     (Some(name), true) => self.label_width(name),
                     _ => 0,
                 };
-                for r in self.break_lines(a, label_w) {
+                for r in self.break_lines(a, label_w, prefix) {
                     let line = line_text(tokens, &a[r]);
                     if !line.text.is_empty() {
                         lines.push(line);
@@ -1089,9 +1104,14 @@ impl<'b> Layout<'b> {
 
     /// The best division of a cue's atoms into lines: as few lines as fit, then the best
     /// breaks, then balance.
-    fn break_lines(&self, a: &[Atom], label_w: u32) -> Vec<std::ops::Range<usize>> {
+    fn break_lines(
+        &self,
+        a: &[Atom],
+        label_w: u32,
+        prefix: &mut Vec<u32>,
+    ) -> Vec<std::ops::Range<usize>> {
         let n = a.len();
-        let mut prefix = Vec::with_capacity(n + 1);
+        prefix.clear();
         prefix.push(0u32);
         for at in a {
             prefix.push(prefix[prefix.len() - 1] + at.width);
@@ -1185,7 +1205,11 @@ impl<'b> Layout<'b> {
 fn line_estimate(good: &[(u32, i32)], width: u32, maxw: u32, plain: i32, bal_mul: u32) -> i32 {
     let mut best = plain;
     for &(w1, pen) in good {
-        if w1 <= maxw && width.saturating_sub(w1) <= maxw {
+        if w1 > maxw {
+            // `good` is ordered by width: no later break fits either.
+            break;
+        }
+        if width.saturating_sub(w1) <= maxw {
             let c = pen + ((u64::from(width.abs_diff(2 * w1)) * u64::from(bal_mul)) >> 16) as i32;
             best = best.min(c);
         }
@@ -1223,7 +1247,9 @@ fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    if (0x4E00..=0x9FFF).contains(&(c as u32)) {
+    // Han and CJK punctuation (ideographic and full-width forms), the common cases, are
+    // settled without classifying the script.
+    if matches!(c as u32, 0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20) {
         return false;
     }
     match Script::of(c) {
@@ -1275,18 +1301,31 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
         return false;
     }
     let mut text = t.text.trim_start();
-    let joined;
-    if !first.is_ascii() && t.punct.is_empty() {
-        // Join the next few one-character tokens (no punctuation in between).
-        let mut s = String::from(text);
+    // No conjunction is longer than this many bytes, so a prefix of the joined text decides.
+    const JOIN: usize = 16;
+    let mut buf = [0u8; JOIN];
+    if !first.is_ascii() && t.punct.is_empty() && text.len() < JOIN {
+        // Join the next few one-character tokens (no punctuation in between), on the stack:
+        // whole characters only, up to `JOIN` bytes.
+        let mut len = 0;
+        let mut push = |part: &str| {
+            for ch in part.chars() {
+                let l = ch.len_utf8();
+                if len + l > JOIN {
+                    break;
+                }
+                ch.encode_utf8(&mut buf[len..len + l]);
+                len += l;
+            }
+        };
+        push(text);
         for next in tokens[at + 1..].iter().take(3) {
-            s.push_str(next.text);
+            push(next.text);
             if !next.punct.is_empty() {
                 break;
             }
         }
-        joined = s;
-        text = &joined;
+        text = std::str::from_utf8(&buf[..len]).unwrap_or(text);
     }
     let lead = text.as_bytes().first().map(u8::to_ascii_lowercase);
     CONJUNCTIONS.iter().any(|c| {

@@ -93,8 +93,9 @@ impl Script {
 /// counts 0.5).
 pub fn is_wide(c: char) -> bool {
     let u = c as u32;
-    Script::of(c).is_cjk()
-        || matches!(u, 0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF)
+    // The range test first: it is cheap and settles CJK punctuation, the common case.
+    matches!(u, 0x4E00..=0x9FFF | 0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF)
+        || Script::of(c).is_cjk()
 }
 
 /// The concatenation of `text + punctuation` of each word: the sentence text identity.
