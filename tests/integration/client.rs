@@ -213,6 +213,14 @@ fn http_sample(name: &str) -> Vec<u8> {
 }
 
 /// The key must not show anywhere a user or a log could see it.
+/// The real upload-policy answer, with its upload host pointed at the test server.
+fn upload_policy(server: &Server) -> Value {
+    let body = String::from_utf8(http_sample("get-upload-policy-nosse.response.body.txt")).unwrap();
+    let mut policy: Value = serde_json::from_str(body.trim_start_matches('\u{feff}')).unwrap();
+    policy["data"]["upload_host"] = json!(server.url("/oss"));
+    policy
+}
+
 fn assert_no_key(err: &asrpost::client::Error) {
     let shown = format!("{err} {err:?} {:?}", err.kind());
     assert!(!shown.contains(KEY), "{shown}");
@@ -661,13 +669,7 @@ fn cancel_and_list() {
 #[test]
 fn upload_flow_then_submit_with_oss_url() {
     let server = Server::start();
-    let mut policy: Value = serde_json::from_str(
-        String::from_utf8(http_sample("get-upload-policy-nosse.response.body.txt"))
-            .unwrap()
-            .trim_start_matches('\u{feff}'),
-    )
-    .unwrap();
-    policy["data"]["upload_host"] = json!(server.url("/oss"));
+    let policy = upload_policy(&server);
     server
         .push(ok(policy.to_string()))
         .push(ok(Vec::new()))
@@ -817,13 +819,7 @@ mod cli {
     #[test]
     fn transcribe_a_url_and_a_local_file() {
         let server = Server::start();
-        let mut policy: Value = serde_json::from_str(
-            String::from_utf8(http_sample("get-upload-policy-nosse.response.body.txt"))
-                .unwrap()
-                .trim_start_matches('\u{feff}'),
-        )
-        .unwrap();
-        policy["data"]["upload_host"] = json!(server.url("/oss"));
+        let policy = upload_policy(&server);
         let dir_name = policy["data"]["upload_dir"].as_str().unwrap().to_string();
         let oss = format!("oss://{dir_name}/meeting.wav");
         let done = json!({"output":{"task_id":"t-cli","task_status":"SUCCEEDED",

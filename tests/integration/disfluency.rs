@@ -3,7 +3,7 @@
 
 use asrpost::stages::disfluency::{DisfluencyRemover, Language, Level, Mode, Tier};
 use asrpost::text::{Script, sentence_matches_words};
-use asrpost::{Millis, Pipeline, Sentence, Transcript, Transcription, Word};
+use asrpost::{Millis, Pipeline, Report, Sentence, Transcript, Transcription, Word};
 
 /// Words the way paraformer-v2 writes them: one Chinese or Japanese character per word, other
 /// words with their trailing space, punctuation (and the space after it) as the word's
@@ -124,6 +124,11 @@ impl Cfg {
 
 /// Runs the stage on one sentence, with words and without; both must give the same text, the
 /// text identities must hold, and kept words keep their timestamps.
+/// Runs one disfluency stage over `doc`.
+fn run(stage: DisfluencyRemover, doc: &mut Transcription<'_>) -> Report {
+    Pipeline::builder().stage(stage).build().run(doc).unwrap()
+}
+
 fn clean(cfg: Cfg, text: &str) -> String {
     let mut results = Vec::new();
     for with_words in [true, false] {
@@ -133,11 +138,7 @@ fn clean(cfg: Cfg, text: &str) -> String {
             .iter()
             .map(|w| (w.begin_time, w.end_time))
             .collect();
-        Pipeline::builder()
-            .stage(cfg.build())
-            .build()
-            .run(&mut d)
-            .unwrap();
+        run(cfg.build(), &mut d);
         let t = &d.transcripts[0];
         let got: String = t.sentences.iter().map(|s| s.text.to_string()).collect();
         assert_eq!(t.text, got, "transcript text identity");
@@ -456,11 +457,7 @@ fn scripts_never_cross() {
 #[test]
 fn dropped_sentence_is_reported() {
     let mut d = doc(&["嗯。", "我们去。", "Um."], true);
-    let report = Pipeline::builder()
-        .stage(FULL.build())
-        .build()
-        .run(&mut d)
-        .unwrap();
+    let report = run(FULL.build(), &mut d);
     let t = &d.transcripts[0];
     assert_eq!(t.sentences.len(), 1);
     assert_eq!(t.text, "我们去。");
@@ -479,11 +476,7 @@ fn dropped_sentence_is_reported() {
 fn report_per_speaker() {
     // Speaker 0: two sentences; speaker 1: one.
     let mut d = doc(&["嗯，我我觉得好。", "Um, I think so.", "呃，好的。"], true);
-    let report = Pipeline::builder()
-        .stage(LIGHT.build())
-        .build()
-        .run(&mut d)
-        .unwrap();
+    let report = run(LIGHT.build(), &mut d);
     let removed: Vec<_> = report.events().filter(|e| e.kind == "removed").collect();
     assert_eq!(removed.len(), 4);
     for e in &removed {
@@ -525,11 +518,7 @@ fn tag_mode_marks_words() {
         .mode(Mode::Tag)
         .build()
         .unwrap();
-    let report = Pipeline::builder()
-        .stage(stage)
-        .build()
-        .run(&mut d)
-        .unwrap();
+    let report = run(stage, &mut d);
     let t = &d.transcripts[0];
     let after: Vec<String> = t.sentences.iter().map(|s| s.text.to_string()).collect();
     assert_eq!(before, after);
@@ -560,11 +549,7 @@ fn tag_mode_marks_words() {
         .mode(Mode::Tag)
         .build()
         .unwrap();
-    Pipeline::builder()
-        .stage(stage)
-        .build()
-        .run(&mut d)
-        .unwrap();
+    run(stage, &mut d);
     let tags = d.transcripts[0].sentences[0]
         .extra()
         .get_value("disfluency")
@@ -575,11 +560,7 @@ fn tag_mode_marks_words() {
 #[test]
 fn loops_of_digits_are_flagged_not_removed() {
     let mut d = doc(&["号码八八八八八。"], true);
-    let report = Pipeline::builder()
-        .stage(LIGHT.build())
-        .build()
-        .run(&mut d)
-        .unwrap();
+    let report = run(LIGHT.build(), &mut d);
     assert_eq!(d.transcripts[0].text, "号码八八八八八。");
     let flagged: Vec<_> = report.events().filter(|e| e.kind == "flagged").collect();
     assert_eq!(flagged.len(), 1);
@@ -599,11 +580,7 @@ fn fun_asr_words() {
         Word::new(Millis(1200), Millis(1400), " World", "，"),
     ];
     let mut d = Transcription::new("a", vec![Transcript::new(0, vec![Sentence::new(ws)])]);
-    Pipeline::builder()
-        .stage(LIGHT.build())
-        .build()
-        .run(&mut d)
-        .unwrap();
+    run(LIGHT.build(), &mut d);
     assert_eq!(d.transcripts[0].text, "这里是额度。Hello World，");
 }
 
@@ -617,11 +594,7 @@ fn user_lists_and_fillers_file() {
     b.level(Level::Full);
     let stage = b.build().unwrap();
     let mut d = doc(&["Hmm, you see, it works.", "呃，那么那么我们去。"], true);
-    Pipeline::builder()
-        .stage(stage)
-        .build()
-        .run(&mut d)
-        .unwrap();
+    run(stage, &mut d);
     assert_eq!(d.transcripts[0].text, "Hmm, it works.呃，我们去。");
     let err = DisfluencyRemover::builder()
         .fillers("zh hesitation 嗯\nen nonsense x")
@@ -639,20 +612,12 @@ fn off_is_identity_on_samples() {
             .mode(Mode::Off)
             .build()
             .unwrap();
-        let report = Pipeline::builder()
-            .stage(stage)
-            .build()
-            .run(&mut d)
-            .unwrap();
+        let report = run(stage, &mut d);
         assert_eq!(d.to_json(), before, "{name}");
         assert!(report.events().next().is_none());
         // The samples have no fillers: removal changes nothing either.
         let mut d = Transcription::from_str(&json).unwrap();
-        Pipeline::builder()
-            .stage(FULL.build())
-            .build()
-            .run(&mut d)
-            .unwrap();
+        run(FULL.build(), &mut d);
         assert_eq!(d.to_json(), before, "{name}");
     }
 }
@@ -697,7 +662,7 @@ mod prop {
         fn off_is_byte_identical(doc in glitchy_transcription()) {
             let json = doc.to_json();
             let mut d = Transcription::from_str(&json).unwrap();
-            Pipeline::builder().stage(stage(0, true, true)).build().run(&mut d).unwrap();
+            run(stage(0, true, true), &mut d);
             prop_assert_eq!(d.to_json(), json);
         }
 
@@ -706,7 +671,7 @@ mod prop {
             let before = spans(&doc);
             let mut d = doc.clone();
             let st = stage(if tag { 1 } else { 2 }, full, b);
-            Pipeline::builder().stage(st).build().run(&mut d).unwrap();
+            run(st, &mut d);
             for t in &d.transcripts {
                 let concat: String = t.sentences.iter().map(|s| s.text.as_ref()).collect();
                 prop_assert_eq!(&t.text, &concat);
@@ -734,7 +699,7 @@ mod prop {
         fn glitchy_documents_never_panic(doc in glitchy_transcription(), mode in 0u8..3, full: bool) {
             let before = spans(&doc);
             let mut d = doc;
-            Pipeline::builder().stage(stage(mode, full, true)).build().run(&mut d).unwrap();
+            run(stage(mode, full, true), &mut d);
             for (a, b) in spans(&d).iter().zip(&before) {
                 let a: Vec<_> = a.iter().map(|x| (x.0, x.1)).collect();
                 let b: Vec<_> = b.iter().map(|x| (x.0, x.1)).collect();
@@ -746,7 +711,7 @@ mod prop {
         fn text_only_sentences_never_panic(text in "[嗯呃额啊我们对好的 ,.，。？a-zA-Z-]{0,40}", full: bool) {
             let s = Sentence::from_text(Millis(0), Millis(1000), text);
             let mut d = Transcription::new("a", vec![Transcript::new(0, vec![s])]);
-            Pipeline::builder().stage(stage(2, full, true)).build().run(&mut d).unwrap();
+            run(stage(2, full, true), &mut d);
             let concat: String = d.transcripts[0].sentences.iter().map(|s| s.text.as_ref()).collect();
             prop_assert_eq!(&d.transcripts[0].text, &concat);
         }
