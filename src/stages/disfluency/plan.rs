@@ -65,6 +65,29 @@ struct Info {
     terminal_after: bool,
 }
 
+/// The bytes of a key range.
+fn key_bytes(keys: &str, key: (usize, usize)) -> &[u8] {
+    keys.as_bytes().get(key.0..key.1).unwrap_or_default()
+}
+
+/// The hash tokens are compared by.
+fn key_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = super::dict::Fx::default();
+    h.write(bytes);
+    h.finish()
+}
+
+/// The text itself when it is exactly one common Han character (U+4E00..=U+9FFF, three bytes
+/// from 0xE4 0xB8 to 0xE9 0xBF): such a token is its own trimmed, normalized key.
+#[inline]
+fn one_han(text: &str) -> Option<&str> {
+    match *text.as_bytes() {
+        [a, b, _] if (a == 0xE4 && b >= 0xB8) || (0xE5..=0xE9).contains(&a) => Some(text),
+        _ => None,
+    }
+}
+
 struct Unit {
     tok: usize,
     key: (usize, usize),
@@ -98,13 +121,19 @@ fn only_weak(p: &str) -> bool {
 #[inline]
 pub(super) fn trim(s: &str) -> &str {
     let t = s.trim_ascii();
-    if t.ends_with(|c: char| !c.is_ascii() && c.is_whitespace())
-        || t.starts_with(|c: char| !c.is_ascii() && c.is_whitespace())
-    {
-        t.trim()
-    } else {
-        t
-    }
+    let b = t.as_bytes();
+    // Other whitespace is U+0085..=U+3000: a lead byte from 0xE4 on (CJK) starts none of it,
+    // and an ASCII last byte ends none of it, so most words skip decoding.
+    let head = b.first().is_some_and(|&x| (0x80..0xE4).contains(&x))
+        && t.starts_with(non_ascii_space);
+    let tail = b.last().is_some_and(|&x| x >= 0x80) && t.ends_with(non_ascii_space);
+    if head || tail { t.trim() } else { t }
+}
+
+/// Whitespace outside ASCII (all of it lies in U+0085..=U+3000).
+#[inline]
+fn non_ascii_space(c: char) -> bool {
+    (0x85..=0x3000).contains(&(c as u32)) && c.is_whitespace()
 }
 
 /// Two or more letters, all capitals, or one spelled Latin capital letter.
@@ -161,11 +190,32 @@ impl Text for crate::Word<'_> {
 }
 
 /// Whether the sentence may contain anything: a cheap test on the raw tokens that lets most
-/// untouched sentences skip the planner.
+/// untouched sentences skip the planner. One pass, no allocation but the rare normalized key:
+/// a first-character bit test per word, and the repeat windows on the last six trimmed tokens.
 pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) -> bool {
+    // The trimmed tokens `j - 5..=j` (empty ones included), the newest last.
+    let mut last: [&str; 6] = [""; 6];
+    // The last non-empty one.
     let mut prev = "";
-    for t in toks {
-        let lex = trim(t.text());
+    for (j, t) in toks.iter().enumerate() {
+        let lex = one_han(t.text()).unwrap_or_else(|| trim(t.text()));
+        last.rotate_left(1);
+        last[5] = lex;
+        if j >= 1 && similar(last[4], lex) {
+            return true;
+        }
+        // `A B A B` and `A B C A B C`.
+        if j >= 3 && !last[2].is_empty() && last[2] == last[4] && last[3] == lex {
+            return true;
+        }
+        if j >= 5
+            && !last[0].is_empty()
+            && last[0] == last[3]
+            && last[1] == last[4]
+            && last[2] == lex
+        {
+            return true;
+        }
         if lex.is_empty() {
             continue;
         }
@@ -189,48 +239,29 @@ pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) 
             }
         }
     }
-    // Repeated phrases of two or three tokens; other-case repeats of non-ASCII words. The
-    // trimmed tokens are computed once (the windows look at each token up to twelve times).
-    LEXES.with(|cell| {
-        let mut ranges = cell.take();
-        ranges.clear();
-        ranges.extend(toks.iter().map(|t| {
-            let text = t.text();
-            let lex = trim(text);
-            let start = lex.as_ptr() as usize - text.as_ptr() as usize;
-            (start, start + lex.len())
-        }));
-        let found = repeats(toks, &ranges);
-        cell.replace(ranges);
-        found
-    })
+    false
 }
 
-thread_local! {
-    /// Trimmed-token ranges of the prefilter.
-    static LEXES: std::cell::RefCell<Vec<(usize, usize)>> = std::cell::RefCell::default();
-}
-
-/// The window tests of [`may_match`], on the trimmed range of each token.
-fn repeats<T: Text>(toks: &[T], ranges: &[(usize, usize)]) -> bool {
-    let lex = |i: usize| -> &str {
-        let (a, b) = ranges[i];
-        toks[i].text().get(a..b).unwrap_or("")
+/// Adjacent tokens that are the same word in another case, outside ASCII (`Ээ ээ`).
+fn similar(a: &str, b: &str) -> bool {
+    if a.is_empty() || a.is_ascii() || a.len() != b.len() {
+        return false;
+    }
+    let (Some(x), Some(y)) = (a.chars().next(), b.chars().next()) else {
+        return false;
     };
-    let n = toks.len();
-    (0..n.saturating_sub(3))
-        .any(|k| lex(k) == lex(k + 2) && lex(k + 1) == lex(k + 3) && !lex(k).is_empty())
-        || (0..n.saturating_sub(5))
-            .any(|k| (0..3).all(|i| lex(k + i) == lex(k + i + 3)) && !lex(k).is_empty())
-        || (0..n.saturating_sub(1)).any(|k| {
-            let (a, b) = (lex(k), lex(k + 1));
-            !a.is_ascii()
-                && a.len() == b.len()
-                && a.chars()
-                    .flat_map(char::to_lowercase)
-                    .eq(b.chars().flat_map(char::to_lowercase))
-                && !a.is_empty()
-        })
+    if x != y && caseless(x) && caseless(y) {
+        // Different first letters without case: the lower-case forms differ.
+        return false;
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
+/// A character of a block without case (kana, CJK, Hangul syllables): its lower case is itself.
+fn caseless(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}')
 }
 
 /// Buffers reused across sentences (one set per thread), so planning allocates only for what
@@ -256,6 +287,7 @@ struct Scratch {
     seq: Vec<usize>,
     barrier: Vec<bool>,
     done: Vec<bool>,
+    hashes: Vec<u64>,
 }
 
 /// Clears `v` and fills it with `n` copies of `value`, keeping its allocation.
@@ -292,6 +324,28 @@ impl<'a, 't> Ctx<'a, 't> {
         keys.clear();
         lexical.clear();
         for (i, t) in toks.iter().enumerate() {
+            if let Some(key) = one_han(t.text) {
+                // The common case (Paraformer writes Chinese one character per word): one unit,
+                // nothing to trim or normalize.
+                let start = keys.len();
+                keys.push_str(key);
+                let key = (start, keys.len());
+                units.push(Unit {
+                    tok: i,
+                    key,
+                    tok_start: true,
+                    tok_end: true,
+                });
+                lexical.push(i);
+                info.push(Info {
+                    class: Class::Chars,
+                    hash: key_hash(key_bytes(&keys, key)),
+                    key,
+                    break_after: !t.punct.is_empty() && !trim(t.punct).is_empty(),
+                    terminal_after: !t.punct.is_empty() && strength(t.punct) == 2,
+                });
+                continue;
+            }
             let lex = trim(t.text);
             let class = classify(lex);
             let start = keys.len();
@@ -336,12 +390,7 @@ impl<'a, 't> Ctx<'a, 't> {
                 lexical.push(i);
             }
             let p = t.punct;
-            let hash = {
-                use std::hash::Hasher;
-                let mut h = super::dict::Fx::default();
-                h.write(&keys.as_bytes()[key.0..key.1]);
-                h.finish()
-            };
+            let hash = key_hash(key_bytes(&keys, key));
             info.push(Info {
                 class,
                 hash,
@@ -523,6 +572,7 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings, scratch: &mut Scratch) -> Opti
         seq,
         barrier,
         done,
+        hashes,
     } = scratch;
     cx.candidates(cands);
     cands.retain(|&(_, _, e)| enabled(dict.entries[e as usize].tier, settings));
@@ -576,7 +626,7 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings, scratch: &mut Scratch) -> Opti
         }
     }
     // 2. Repetitions and loops among the other lexical tokens.
-    repetitions(cx, gone, &mut hits, seq, barrier, done);
+    repetitions(cx, gone, &mut hits, seq, barrier, done, hashes);
     if hits.is_empty() {
         return None;
     }
@@ -695,6 +745,37 @@ fn is_stutter(cx: &Ctx<'_, '_>, t: usize, len: usize) -> bool {
     }
 }
 
+/// Whether [`repetitions`] may find anything in `seq`: a run that is a loop or a stutter, a
+/// repeated pair or triple, or a fragment (`w-`). Most sentences have none of these and skip
+/// the full search. The test compares hashes only and ignores barriers, which can only make
+/// it pass more often (equal tokens have equal hashes; runs get longer).
+fn may_repeat(cx: &Ctx<'_, '_>, seq: &[usize], hashes: &mut Vec<u64>) -> bool {
+    hashes.clear();
+    hashes.extend(seq.iter().map(|&t| cx.info[t].hash));
+    let h = &hashes[..];
+    let n = h.len();
+    let mut k = 0;
+    while k < n {
+        let mut e = k;
+        while e + 1 < n && h[e] == h[e + 1] {
+            e += 1;
+        }
+        let len = e - k + 1;
+        // A run found by the full search lies inside this one and starts at any of its tokens
+        // (a stutter of two is also one of three).
+        if len >= 4 || (len >= 2 && (k..=e).any(|t| is_stutter(cx, seq[t], len))) {
+            return true;
+        }
+        k = e + 1;
+    }
+    h.windows(4).any(|w| w[0] == w[2] && w[1] == w[3])
+        || h.windows(6)
+            .any(|w| w[0] == w[3] && w[1] == w[4] && w[2] == w[5])
+        || seq
+            .iter()
+            .any(|&t| cx.info[t].class == Class::Word && cx.tok_key(t).ends_with('-'))
+}
+
 fn repetitions(
     cx: &Ctx<'_, '_>,
     gone: &[bool],
@@ -702,6 +783,7 @@ fn repetitions(
     seq: &mut Vec<usize>,
     barrier: &mut Vec<bool>,
     done: &mut Vec<bool>,
+    hashes: &mut Vec<u64>,
 ) {
     seq.clear();
     seq.extend((0..cx.toks.len()).filter(|&i| cx.is_lexical(i) && !gone[i]));
@@ -709,6 +791,9 @@ fn repetitions(
         return;
     }
     let seq = &*seq;
+    if !may_repeat(cx, seq, hashes) {
+        return;
+    }
     // barrier[k]: terminal punctuation between seq[k] and seq[k + 1].
     barrier.clear();
     barrier.extend((0..seq.len()).map(|k| {
@@ -773,10 +858,11 @@ fn repetitions(
     while k < seq.len() {
         let mut matched = 0;
         for n in [3usize, 2] {
+            // The token comparison first: it rejects almost every window.
             if k + 2 * n > seq.len()
+                || !(0..n).all(|i| same(k + i, k + n + i))
                 || done[k..k + 2 * n].iter().any(|&d| d)
                 || barrier[k..k + 2 * n - 1].iter().any(|&b| b)
-                || !(0..n).all(|i| same(k + i, k + n + i))
             {
                 continue;
             }
