@@ -70,12 +70,44 @@ fn key_bytes(keys: &str, key: (usize, usize)) -> &[u8] {
     keys.as_bytes().get(key.0..key.1).unwrap_or_default()
 }
 
-/// The hash tokens are compared by.
+/// The number tokens are compared by: up to seven bytes packed with their length, so that
+/// equal numbers mean equal texts (most words: a Chinese character is three bytes), and a hash
+/// with the top byte set for longer texts, which then need comparing as text.
+#[inline]
 fn key_hash(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = super::dict::Fx::default();
-    h.write(bytes);
-    h.finish()
+    if bytes.len() <= 7 {
+        let mut b = [0u8; 8];
+        b[..bytes.len()].copy_from_slice(bytes);
+        b[7] = bytes.len() as u8;
+        u64::from_le_bytes(b)
+    } else {
+        use std::hash::Hasher;
+        let mut h = super::dict::Fx::default();
+        h.write(bytes);
+        h.finish() | 0xFF << 56
+    }
+}
+
+/// A trimmed token of the prefilter, with its [`key_hash`].
+#[derive(Clone, Copy, Default)]
+struct Lex<'t> {
+    text: &'t str,
+    hash: u64,
+}
+
+impl<'t> Lex<'t> {
+    fn new(text: &'t str) -> Self {
+        Lex {
+            text,
+            hash: key_hash(text.as_bytes()),
+        }
+    }
+
+    /// Equal texts.
+    #[inline]
+    fn same(self, other: Lex<'_>) -> bool {
+        self.hash == other.hash && (self.text.len() <= 7 || self.text == other.text)
+    }
 }
 
 /// The text itself when it is exactly one common Han character (U+4E00..=U+9FFF, three bytes
@@ -194,36 +226,50 @@ impl Text for crate::Word<'_> {
 /// a first-character bit test per word, and the repeat windows on the last six trimmed tokens.
 pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) -> bool {
     // The trimmed tokens `j - 5..=j` (empty ones included), the newest last.
-    let mut last: [&str; 6] = [""; 6];
+    let mut last = [Lex::default(); 6];
     // The last non-empty one.
-    let mut prev = "";
+    let mut prev = Lex::default();
     for (j, t) in toks.iter().enumerate() {
-        let lex = one_han(t.text()).unwrap_or_else(|| trim(t.text()));
-        last.rotate_left(1);
+        let han = one_han(t.text());
+        let lex = Lex::new(han.unwrap_or_else(|| trim(t.text())));
+        last.copy_within(1.., 0);
         last[5] = lex;
         if j >= 1 && similar(last[4], lex) {
             return true;
         }
         // `A B A B` and `A B C A B C`.
-        if j >= 3 && !last[2].is_empty() && last[2] == last[4] && last[3] == lex {
+        if j >= 3 && !last[2].text.is_empty() && last[2].same(last[4]) && last[3].same(lex) {
             return true;
         }
         if j >= 5
-            && !last[0].is_empty()
-            && last[0] == last[3]
-            && last[1] == last[4]
-            && last[2] == lex
+            && !last[0].text.is_empty()
+            && last[0].same(last[3])
+            && last[1].same(last[4])
+            && last[2].same(lex)
         {
             return true;
         }
-        if lex.is_empty() {
+        let text = lex.text;
+        if text.is_empty() {
             continue;
         }
-        if lex.eq_ignore_ascii_case(prev) || (lex.len() > 1 && lex.ends_with('-')) {
+        if han.is_some() {
+            // One Han character: equal to `prev` in any ASCII case only when equal, and a
+            // filler start when its bit is set.
+            if lex.same(prev) {
+                return true;
+            }
+            prev = lex;
+            if text.chars().next().is_some_and(|c| dict.may_start_used(c)) {
+                return true;
+            }
+            continue;
+        }
+        if text.eq_ignore_ascii_case(prev.text) || (text.len() > 1 && text.ends_with('-')) {
             return true;
         }
         prev = lex;
-        let mut chars = lex.chars();
+        let mut chars = text.chars();
         let Some(first) = chars.next() else { continue };
         if is_char_unit(first) {
             if dict.may_start_used(first)
@@ -233,7 +279,7 @@ pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) 
             }
         } else if first.to_lowercase().any(|l| dict.may_start_used(l)) {
             scratch.clear();
-            normalize_into(lex, scratch);
+            normalize_into(text, scratch);
             if dict.fillers.step(Trie::ROOT, scratch).is_some() {
                 return true;
             }
@@ -242,26 +288,31 @@ pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) 
     false
 }
 
-/// Adjacent tokens that are the same word in another case, outside ASCII (`Ээ ээ`).
-fn similar(a: &str, b: &str) -> bool {
-    if a.is_empty() || a.is_ascii() || a.len() != b.len() {
+/// Adjacent tokens that are the same word in any case, outside ASCII (`Ээ ээ`).
+#[inline]
+fn similar(a: Lex<'_>, b: Lex<'_>) -> bool {
+    let (a, b, equal) = (a.text, b.text, a.same(b));
+    if a.is_empty() || a.len() != b.len() || a.is_ascii() {
         return false;
     }
-    let (Some(x), Some(y)) = (a.chars().next(), b.chars().next()) else {
-        return false;
-    };
-    if x != y && caseless(x) && caseless(y) {
-        // Different first letters without case: the lower-case forms differ.
+    if equal {
+        return true;
+    }
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if (0xE3..=0xE9).contains(&x[0]) && (0xE3..=0xE9).contains(&y[0]) && x[..3] != y[..3] {
+        // Different first characters in U+3000..=U+9FFF (CJK, kana), which have no case: the
+        // lower-case forms differ.
         return false;
     }
+    same_lowercase(a, b)
+}
+
+/// Whether two texts have the same lower case.
+#[cold]
+fn same_lowercase(a: &str, b: &str) -> bool {
     a.chars()
         .flat_map(char::to_lowercase)
         .eq(b.chars().flat_map(char::to_lowercase))
-}
-
-/// A character of a block without case (kana, CJK, Hangul syllables): its lower case is itself.
-fn caseless(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}')
 }
 
 /// Buffers reused across sentences (one set per thread), so planning allocates only for what
