@@ -179,22 +179,29 @@ fn profile(name: &str, times: usize) -> Result<(), String> {
     let parsed = Transcription::from_str(&json).map_err(|e| e.to_string())?;
     if name == "parse" {
         let mut sentences = 0;
+        let start = std::time::Instant::now();
         for _ in 0..times {
             let doc = Transcription::from_str(&json).map_err(|e| e.to_string())?;
             sentences += doc.transcripts.iter().map(|t| t.sentences.len()).sum::<usize>();
         }
-        println!("{sentences} sentences");
+        println!(
+            "{sentences} sentences, {:?} per run",
+            start.elapsed() / times.max(1) as u32
+        );
         return Ok(());
     }
     let stage = stage_named(name)?;
     let mut events = 0;
+    let mut spent = std::time::Duration::ZERO;
     for _ in 0..times {
         let mut doc = parsed.clone();
         let mut r = Report::default();
+        let start = std::time::Instant::now();
         stage.process(&mut doc, &mut r).map_err(|e| e.to_string())?;
+        spent += start.elapsed();
         events += r.stages.iter().map(|s| s.events.len()).sum::<usize>();
     }
-    println!("{events} events");
+    println!("{events} events, {:?} per run", spent / times.max(1) as u32);
     Ok(())
 }
 

@@ -674,7 +674,9 @@ impl DisfluencyRemover {
             let mut k = keep.into_iter();
             s.words.retain(|_| k.next().unwrap_or(true));
             s.fit_bounds_to_words();
-            s.rebuild_text();
+            // Words went, so the text changed (or stays equal when they were empty): no need
+            // to compare it with the words first.
+            s.text = Cow::Owned(crate::text::concat_words(&s.words));
         } else {
             let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
             let mut out = String::with_capacity(s.text.len());
@@ -744,15 +746,26 @@ impl Stage for DisfluencyRemover {
             if e.kind == "sentence-dropped" {
                 continue;
             }
-            let Some(d) = &e.detail else { continue };
-            let channel = d["channel"].as_u64().unwrap_or(0) as u32;
-            let speaker = d["speaker"].as_i64();
+            let Some(serde_json::Value::Object(d)) = &e.detail else {
+                continue;
+            };
+            // One pass over the few fields rather than a search per field.
+            let (mut channel, mut speaker, mut kind, mut entry) = (0, None, None, None);
+            for (k, v) in d {
+                match k.as_str() {
+                    "channel" => channel = v.as_u64().unwrap_or(0) as u32,
+                    "speaker" => speaker = v.as_i64(),
+                    "kind" => kind = v.as_str(),
+                    "entry" => entry = v.as_str(),
+                    _ => {}
+                }
+            }
             let st = stats.entry((channel, speaker)).or_default();
             st.total += 1;
-            if let Some(k) = d["kind"].as_str() {
+            if let Some(k) = kind {
                 bump(&mut st.by_kind, Cow::Borrowed(k));
             }
-            if let Some(w) = d["entry"].as_str() {
+            if let Some(w) = entry {
                 // Most entries are already lower case: allocate only for the others.
                 let lower = if w.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
                     Cow::Borrowed(w)

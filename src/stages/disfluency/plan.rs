@@ -65,26 +65,19 @@ struct Info {
     terminal_after: bool,
 }
 
-/// The bytes of a key range.
-fn key_bytes(keys: &str, key: (usize, usize)) -> &[u8] {
-    keys.as_bytes().get(key.0..key.1).unwrap_or_default()
-}
-
 /// The number tokens are compared by: up to seven bytes packed with their length, so that
 /// equal numbers mean equal texts (most words: a Chinese character is three bytes), and a hash
 /// with the top byte set for longer texts, which then need comparing as text.
 #[inline]
-fn key_hash(bytes: &[u8]) -> u64 {
-    if bytes.len() <= 7 {
-        let mut b = [0u8; 8];
-        b[..bytes.len()].copy_from_slice(bytes);
-        b[7] = bytes.len() as u8;
-        u64::from_le_bytes(b)
-    } else {
-        use std::hash::Hasher;
-        let mut h = super::dict::Fx::default();
-        h.write(bytes);
-        h.finish() | 0xFF << 56
+fn key_hash(text: &str) -> u64 {
+    match super::dict::pack(text) {
+        Some(p) => p,
+        None => {
+            use std::hash::Hasher;
+            let mut h = super::dict::Fx::default();
+            h.write(text.as_bytes());
+            h.finish() | 0xFF << 56
+        }
     }
 }
 
@@ -99,7 +92,7 @@ impl<'t> Lex<'t> {
     fn new(text: &'t str) -> Self {
         Lex {
             text,
-            hash: key_hash(text.as_bytes()),
+            hash: key_hash(text),
         }
     }
 
@@ -375,11 +368,11 @@ impl<'a, 't> Ctx<'a, 't> {
         keys.clear();
         lexical.clear();
         for (i, t) in toks.iter().enumerate() {
-            if let Some(key) = one_han(t.text) {
+            if let Some(han) = one_han(t.text) {
                 // The common case (Paraformer writes Chinese one character per word): one unit,
                 // nothing to trim or normalize.
                 let start = keys.len();
-                keys.push_str(key);
+                keys.push_str(han);
                 let key = (start, keys.len());
                 units.push(Unit {
                     tok: i,
@@ -390,7 +383,7 @@ impl<'a, 't> Ctx<'a, 't> {
                 lexical.push(i);
                 info.push(Info {
                     class: Class::Chars,
-                    hash: key_hash(key_bytes(&keys, key)),
+                    hash: key_hash(han),
                     key,
                     break_after: !t.punct.is_empty() && !trim(t.punct).is_empty(),
                     terminal_after: !t.punct.is_empty() && strength(t.punct) == 2,
@@ -441,7 +434,7 @@ impl<'a, 't> Ctx<'a, 't> {
                 lexical.push(i);
             }
             let p = t.punct;
-            let hash = key_hash(key_bytes(&keys, key));
+            let hash = key_hash(&keys[key.0..key.1]);
             info.push(Info {
                 class,
                 hash,
@@ -805,26 +798,29 @@ fn may_repeat(cx: &Ctx<'_, '_>, seq: &[usize], hashes: &mut Vec<u64>) -> bool {
     hashes.extend(seq.iter().map(|&t| cx.info[t].hash));
     let h = &hashes[..];
     let n = h.len();
-    let mut k = 0;
-    while k < n {
-        let mut e = k;
-        while e + 1 < n && h[e] == h[e + 1] {
-            e += 1;
-        }
-        let len = e - k + 1;
-        // A run found by the full search lies inside this one and starts at any of its tokens
-        // (a stutter of two is also one of three).
-        if len >= 4 || (len >= 2 && (k..=e).any(|t| is_stutter(cx, seq[t], len))) {
+    for k in 0..n {
+        let x = h[k];
+        // `A B A B`, `A B C A B C`.
+        if (k + 3 < n && x == h[k + 2] && h[k + 1] == h[k + 3])
+            || (k + 5 < n && x == h[k + 3] && h[k + 1] == h[k + 4] && h[k + 2] == h[k + 5])
+        {
             return true;
         }
-        k = e + 1;
+        // A run starting here: a loop, or a stutter. A run found by the full search lies
+        // inside this one and starts at any of its tokens (a stutter of two is also one of
+        // three).
+        if k + 1 < n && x == h[k + 1] && (k == 0 || h[k - 1] != x) {
+            let len = h[k..].iter().take_while(|&&y| y == x).count();
+            if len >= 4 || seq[k..k + len].iter().any(|&t| is_stutter(cx, t, len)) {
+                return true;
+            }
+        }
+        let t = seq[k];
+        if cx.info[t].class == Class::Word && cx.tok_key(t).ends_with('-') {
+            return true;
+        }
     }
-    h.windows(4).any(|w| w[0] == w[2] && w[1] == w[3])
-        || h.windows(6)
-            .any(|w| w[0] == w[3] && w[1] == w[4] && w[2] == w[5])
-        || seq
-            .iter()
-            .any(|&t| cx.info[t].class == Class::Word && cx.tok_key(t).ends_with('-'))
+    false
 }
 
 fn repetitions(
