@@ -5,7 +5,8 @@
 //! cargo run --release --features testing --example disfluency_check -- snapshot /tmp/disf-before
 //! # Run one configuration a few times on clones of the synthetic 1-hour result (for callgrind):
 //! cargo run --release --features testing --example disfluency_check -- profile light 3
-//! # (or `profile parse 3`: the parse the bench compares with)
+//! # (or `profile parse 3`: the parse the bench compares with; set `DISF_SEQUENTIAL=1` to
+//! # count instructions, since callgrind counts the calling thread only)
 //! # Count the synthetic sentences the stage finds something in:
 //! cargo run --release --features testing --example disfluency_check -- stats
 //! ```
@@ -171,6 +172,10 @@ fn stage_named(name: &str) -> Result<DisfluencyRemover, String> {
         "tag" => b.mode(Mode::Tag).level(Level::Full),
         _ => return Err(format!("unknown configuration {name}")),
     };
+    // Callgrind counts the calling thread only: `DISF_SEQUENTIAL=1` keeps the work on it.
+    if std::env::var_os("DISF_SEQUENTIAL").is_some() {
+        b.parallel(false);
+    }
     b.build().map_err(|e| e.to_string())
 }
 
