@@ -110,9 +110,13 @@ fn configs() -> Vec<(String, DisfluencyBuilder)> {
                 for (ln, l) in langs {
                     for custom in [false, true] {
                         let mut b = DisfluencyRemover::builder();
-                        b.mode(mode).level(level).backchannels(bc).languages(l.iter().copied());
+                        b.mode(mode)
+                            .level(level)
+                            .backchannels(bc)
+                            .languages(l.iter().copied());
                         if custom {
-                            b.fillers(FILLERS).expect("OK because the file is well formed");
+                            b.fillers(FILLERS)
+                                .expect("OK because the file is well formed");
                         }
                         let name = format!(
                             "{}-{:?}-bc{}-{ln}{}",
@@ -187,7 +191,11 @@ fn profile(name: &str, times: usize) -> Result<(), String> {
         let start = std::time::Instant::now();
         for _ in 0..times {
             let doc = Transcription::from_str(&json).map_err(|e| e.to_string())?;
-            sentences += doc.transcripts.iter().map(|t| t.sentences.len()).sum::<usize>();
+            sentences += doc
+                .transcripts
+                .iter()
+                .map(|t| t.sentences.len())
+                .sum::<usize>();
         }
         println!(
             "{sentences} sentences, {:?} per run",

@@ -149,8 +149,8 @@ pub(super) fn trim(s: &str) -> &str {
     let b = t.as_bytes();
     // Other whitespace is U+0085..=U+3000: a lead byte from 0xE4 on (CJK) starts none of it,
     // and an ASCII last byte ends none of it, so most words skip decoding.
-    let head = b.first().is_some_and(|&x| (0x80..0xE4).contains(&x))
-        && t.starts_with(non_ascii_space);
+    let head =
+        b.first().is_some_and(|&x| (0x80..0xE4).contains(&x)) && t.starts_with(non_ascii_space);
     let tail = b.last().is_some_and(|&x| x >= 0x80) && t.ends_with(non_ascii_space);
     if head || tail { t.trim() } else { t }
 }
@@ -225,9 +225,18 @@ pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) 
     for (j, t) in toks.iter().enumerate() {
         let han = one_han(t.text());
         let lex = Lex::new(han.unwrap_or_else(|| trim(t.text())));
+        let before = last[5];
         last.copy_within(1.., 0);
         last[5] = lex;
-        if j >= 1 && similar(last[4], lex) {
+        // Two Han characters are similar only when equal (the common case, inline).
+        let both_han = han.is_some() && one_han(before.text).is_some();
+        if j >= 1
+            && (if both_han {
+                lex.same(before)
+            } else {
+                similar(before, lex)
+            })
+        {
             return true;
         }
         // `A B A B` and `A B C A B C`.
@@ -1214,4 +1223,105 @@ fn punct_len(s: &str) -> usize {
     }
     let _ = k;
     end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition `trim` had before its fast path.
+    fn trim_reference(s: &str) -> &str {
+        let t = s.trim_ascii();
+        if t.ends_with(|c: char| !c.is_ascii() && c.is_whitespace())
+            || t.starts_with(|c: char| !c.is_ascii() && c.is_whitespace())
+        {
+            t.trim()
+        } else {
+            t
+        }
+    }
+
+    #[test]
+    fn trim_matches_its_definition() {
+        for s in [
+            "",
+            " ",
+            "我",
+            " 我 ",
+            "\u{3000}嗯\u{3000}",
+            "\u{a0}um\u{a0}",
+            "\u{85}x",
+            "x\u{2028}",
+            "\u{b}uh\u{b}",
+            "\u{b} \u{3000}",
+            "é ",
+            " ü",
+            "한국어 ",
+            "\u{3001}",
+            "。",
+            "\u{2009}think",
+            "ok\u{202f}",
+        ] {
+            assert_eq!(trim(s), trim_reference(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_whitespace_lies_in_the_tested_range() {
+        for c in (char::MIN..=char::MAX).filter(|c| !c.is_ascii() && c.is_whitespace()) {
+            assert!(non_ascii_space(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn cjk_block_has_no_case() {
+        // `similar` skips lower-casing when both first characters lie in U+3000..=U+9FFF.
+        for c in '\u{3000}'..='\u{9FFF}' {
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn one_han_takes_exactly_one_common_han_character() {
+        for (s, want) in [
+            ("我", true),
+            ("\u{4E00}", true),
+            ("\u{9FFF}", true),
+            ("\u{4DFF}", false),
+            ("\u{A000}", false),
+            ("あ", false),
+            ("我们", false),
+            (" 我", false),
+            ("abc", false),
+            ("", false),
+        ] {
+            assert_eq!(one_han(s).is_some(), want, "{s:?}");
+            if want {
+                assert_eq!(script(s.chars().next().unwrap()), Script::Han);
+                assert_eq!(classify(s), Class::Chars);
+            }
+        }
+    }
+
+    #[test]
+    fn packed_keys_tell_texts_apart() {
+        let texts = [
+            "",
+            "a",
+            "a\0",
+            "ab",
+            "ba",
+            "我",
+            "我们",
+            "1234567",
+            "12345678",
+            "123456789",
+        ];
+        for a in texts {
+            for b in texts {
+                let (x, y) = (Lex::new(a), Lex::new(b));
+                assert_eq!(x.same(y), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
 }
