@@ -374,30 +374,14 @@ pub fn for_each_sentence<F>(
 ) where
     F: Fn(Location, &mut Sentence<'_>, &mut StageReport) + Sync,
 {
-    let per_task = parallel.then_some(MIN_SENTENCES_PER_TASK);
-    for_each_sentence_in_tasks(doc, stage, per_task, f);
-}
-
-/// [`for_each_sentence`] with the stage's own task size: in parallel with at least
-/// `min_per_task` sentences per task when given (and a transcript has two tasks' worth),
-/// sequentially when `None`. For stages whose per-sentence work is heavier than the default
-/// assumes.
-pub fn for_each_sentence_in_tasks<F>(
-    doc: &mut Transcription<'_>,
-    stage: &mut StageReport,
-    min_per_task: Option<usize>,
-    f: F,
-) where
-    F: Fn(Location, &mut Sentence<'_>, &mut StageReport) + Sync,
-{
     for (ti, t) in doc.transcripts.iter_mut().enumerate() {
-        if let Some(per_task) = min_per_task.filter(|&m| t.sentences.len() >= 2 * m.max(1)) {
+        if parallel && t.sentences.len() >= 2 * MIN_SENTENCES_PER_TASK {
             let name = stage.stage.clone();
             let parts: Vec<StageReport> = t
                 .sentences
                 .par_iter_mut()
                 .enumerate()
-                .with_min_len(per_task)
+                .with_min_len(MIN_SENTENCES_PER_TASK)
                 .fold(
                     || StageReport::new(&name),
                     |mut r, (si, s)| {

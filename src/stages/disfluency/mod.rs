@@ -45,7 +45,7 @@
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words), the
 //! stage runs about 7.3 M instructions in [`Level::Light`] (7.5 M full, 8.1 M tag) against
 //! 23.9 M for parsing the result (callgrind, one thread), down from 12.0 M; criterion puts it
-//! at 0.5–0.8× the parse time on two loaded cores (tasks of 32 sentences in parallel). Most
+//! at 0.6–0.8× the parse time on two loaded cores (sequential at that size). Most
 //! sentences there are long and half hold a finding, so a per-sentence "nothing to do" test
 //! saves little: the cost is the planning of sentences that do have one. The hot path: a
 //! one-pass prefilter on packed short keys; one-character Han words (how Paraformer writes
@@ -90,7 +90,7 @@ use serde_json::json;
 
 use crate::error::{Error, Result};
 use crate::model::{Location, Sentence, Transcription, Word};
-use crate::stages::{ReportEvent, Stage, StageReport, for_each_sentence_in_tasks};
+use crate::stages::{ReportEvent, Stage, StageReport, for_each_sentence};
 use crate::text::Script;
 use crate::{Millis, Report};
 
@@ -166,9 +166,6 @@ impl Tier {
         }
     }
 }
-
-/// The smallest parallel task, in sentences (see [`DisfluencyBuilder::parallel`]).
-const SENTENCES_PER_TASK: usize = 32;
 
 thread_local! {
     /// Scratch space of the prefilter.
@@ -735,10 +732,9 @@ impl Stage for DisfluencyRemover {
         let channels: Vec<u32> = doc.transcripts.iter().map(|t| t.channel_id).collect();
         let stage = report.stage(self.name());
         let first_event = stage.events.len();
-        // A sentence takes a few microseconds: tasks of 32 already outweigh rayon's overhead,
-        // so an hour of talk (about 300 sentences) runs in parallel too.
-        let per_task = self.parallel.then_some(SENTENCES_PER_TASK);
-        for_each_sentence_in_tasks(doc, stage, per_task, |loc, s, r| {
+        // Sequential below 512 sentences (an hour of talk has about 300): tasks of 32 were
+        // 1.6× faster on two idle cores but 1.2× slower on two busy ones.
+        for_each_sentence(doc, stage, self.parallel, |loc, s, r| {
             let channel = channels.get(loc.transcript).copied().unwrap_or(0);
             self.sentence(loc, channel, s, r);
         });
