@@ -45,7 +45,8 @@
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words), the
 //! stage runs about 7.3 M instructions in [`Level::Light`] (7.5 M full, 8.1 M tag) against
 //! 23.9 M for parsing the result (callgrind, one thread), down from 12.0 M; criterion puts it
-//! at 0.6–0.8× the parse time on two loaded cores (sequential at that size). Most
+//! at 0.61× the parse time in light, 0.54× full and 0.66× tag (one run, two loaded cores,
+//! sequential at that size; the wall-clock ratio is worse than the instruction ratio). Most
 //! sentences there are long and half hold a finding, so a per-sentence "nothing to do" test
 //! saves little: the cost is the planning of sentences that do have one. The hot path: a
 //! one-pass prefilter on packed short keys; one-character Han words (how Paraformer writes
