@@ -184,6 +184,12 @@ impl SensitiveWordFilter {
                 return;
             }
             let consistent = text_matches_words(s);
+            // The text is then the words' pieces end to end, which normalize to the same
+            // characters: a text without candidates is a sentence without hits, found without
+            // collecting its pieces.
+            if consistent && !self.probe([(s.text.as_ref(), 0)], scratch) {
+                return;
+            }
             self.filter_words(loc, channel, s, report, scratch, consistent);
             if !consistent {
                 // The text does not follow the words (a glitchy input): filter it on its own
@@ -204,8 +210,10 @@ impl SensitiveWordFilter {
     ) {
         let text = s.text.as_ref();
         let pieces = Pieces::new(vec![text], false);
-        let (hits, allowed) = self.scan(&pieces, scratch);
-        report.count("allowed", allowed);
+        let (hits, allowed) = self.scan(&pieces, scratch, false);
+        if allowed > 0 {
+            report.count("allowed", allowed);
+        }
         if hits.is_empty() {
             return;
         }
@@ -248,8 +256,11 @@ impl SensitiveWordFilter {
             list.push(w.punctuation.as_ref());
         }
         let pieces = Pieces::new(list, true);
-        let (hits, allowed) = self.scan(&pieces, scratch);
-        report.count("allowed", allowed);
+        // A consistent sentence's text was probed (see `filter_sentence`).
+        let (hits, allowed) = self.scan(&pieces, scratch, rebuild_text);
+        if allowed > 0 {
+            report.count("allowed", allowed);
+        }
         if hits.is_empty() {
             return;
         }
@@ -417,7 +428,7 @@ impl SensitiveWordFilter {
     pub(crate) fn find_in(&self, text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
         with_scratch(|scratch| {
             let pieces = Pieces::new(vec![text], false);
-            let (hits, _) = self.scan(&pieces, scratch);
+            let (hits, _) = self.scan(&pieces, scratch, false);
             hits.iter()
                 .map(|h| (h.src.0 as usize..h.src.1 as usize, h.entry as usize))
                 .collect()
@@ -428,7 +439,7 @@ impl SensitiveWordFilter {
     pub(crate) fn apply_to<'t>(&self, text: &'t str) -> Cow<'t, str> {
         with_scratch(|scratch| {
             let pieces = Pieces::new(vec![text], false);
-            let (hits, _) = self.scan(&pieces, scratch);
+            let (hits, _) = self.scan(&pieces, scratch, false);
             if hits.is_empty() {
                 return Cow::Borrowed(text);
             }

@@ -32,6 +32,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 const NONE: u32 = u32::MAX;
+/// A root-table entry for a character no pattern contains.
+const ABSENT: u32 = u32::MAX;
 /// Root transitions for the Basic Multilingual Plane are looked up in a flat table.
 const ROOT_TABLE: usize = 0x10000;
 /// Children lists up to this length are scanned; longer ones are binary-searched.
@@ -66,22 +68,34 @@ fn key(state: u32, c: char) -> u64 {
 /// The automaton of a set of non-empty patterns; pattern `i` is reported as `i`.
 ///
 /// States are numbered breadth-first with the children of each state consecutive and sorted by
-/// character, so the children of `s` are the states `first[s]..first[s + 1]` and a transition
-/// is a search of `label` over that range: no hash map, and the hot states near the root sit
-/// together at the front of every table.
+/// character, so the children of `s` are the states `states[s].first..states[s + 1].first` and
+/// a transition is a search of `label` over that range: no hash map, and the hot states near the
+/// root sit together at the front of every table. Everything else a search step reads about a
+/// state (where its children start, its failure link, its output) is one 16-byte [`State`], so
+/// a step costs one cache line for the state and one for its children's labels.
 pub(crate) struct CharAutomaton {
+    /// Per BMP character: the root's child, 0 when no pattern starts with it, or [`ABSENT`]
+    /// when no pattern contains it (then every state goes back to the start).
     root: Vec<u32>,
-    /// Where the children of each state start (one more entry than states).
-    first: Vec<u32>,
+    /// One more entry than states: the last one only closes the children range of the last
+    /// state.
+    states: Vec<State>,
     /// The character leading into each state.
     label: Vec<u32>,
-    fail: Vec<u32>,
-    /// The pattern ending at each state.
-    out: Vec<u32>,
-    /// The nearest state on the failure chain (itself excluded) where a pattern ends.
-    dict: Vec<u32>,
     /// Byte length of each pattern.
     lens: Vec<u32>,
+}
+
+/// What a search reads about one state.
+#[derive(Clone, Copy, Debug)]
+struct State {
+    /// Where the children of the state start in the breadth-first numbering.
+    first: u32,
+    fail: u32,
+    /// The pattern ending here, or [`NONE`].
+    out: u32,
+    /// The first state on the failure chain, this one included, where a pattern ends.
+    report: u32,
 }
 
 /// Builds a [`CharAutomaton`] one pattern at a time; the trie doubles as the set of distinct
@@ -106,7 +120,7 @@ impl AutomatonBuilder {
             out
         };
         AutomatonBuilder {
-            root: vec![0u32; ROOT_TABLE],
+            root: vec![ABSENT; ROOT_TABLE],
             trans,
             out: with(NONE),
             parent: with(0),
@@ -125,6 +139,11 @@ impl AutomatonBuilder {
         let mut s = 0u32;
         for c in p.chars() {
             let next = self.out.len() as u32;
+            if let Some(slot) = self.root.get_mut(c as usize)
+                && *slot == ABSENT
+            {
+                *slot = 0;
+            }
             let t = if s == 0 && (c as usize) < ROOT_TABLE {
                 let slot = &mut self.root[c as usize];
                 if *slot == 0 {
@@ -210,47 +229,56 @@ impl AutomatonBuilder {
         drop(kids);
         drop(start);
         let label: Vec<u32> = order.iter().map(|&o| via[o as usize] as u32).collect();
-        let new_out: Vec<u32> = order.iter().map(|&o| out[o as usize]).collect();
         let new_parent: Vec<u32> = order
             .iter()
             .map(|&o| new_of[parent[o as usize] as usize])
             .collect();
-        for slot in root.iter_mut().filter(|s| **s != 0) {
+        for slot in root.iter_mut().filter(|s| **s != 0 && **s != ABSENT) {
             *slot = new_of[*slot as usize];
         }
+        let mut states: Vec<State> = first
+            .iter()
+            .enumerate()
+            .map(|(s, &first)| State {
+                first,
+                fail: 0,
+                out: order.get(s).map_or(NONE, |&o| out[o as usize]),
+                report: NONE,
+            })
+            .collect();
         drop(order);
         drop(new_of);
+        if let Some(r) = states.first_mut() {
+            r.report = if r.out != NONE { 0 } else { NONE };
+        }
         let mut a = CharAutomaton {
             root,
-            first,
+            states,
             label,
-            fail: vec![0; n],
-            out: new_out,
-            dict: vec![NONE; n],
             lens,
         };
         // Breadth-first numbering: a state's failure link points to a shallower state, which
         // is then already done.
         for (s, &p) in new_parent.iter().enumerate().skip(1) {
-            if p == 0 {
-                continue;
-            }
-            let Some(c) = char::from_u32(a.label[s]) else {
-                continue;
-            };
-            let mut f = a.fail[p as usize];
-            let target = loop {
-                if let Some(t) = a.step(f, c) {
-                    break t;
+            let target = match char::from_u32(a.label[s]) {
+                Some(c) if p != 0 => {
+                    let mut f = a.states[p as usize].fail;
+                    loop {
+                        if let Some(t) = a.step(f, c) {
+                            break t;
+                        }
+                        if f == 0 {
+                            break 0;
+                        }
+                        f = a.states[f as usize].fail;
+                    }
                 }
-                if f == 0 {
-                    break 0;
-                }
-                f = a.fail[f as usize];
+                _ => 0,
             };
-            a.fail[s] = target;
-            let t = target as usize;
-            a.dict[s] = if a.out[t] != NONE { target } else { a.dict[t] };
+            let report = a.states[target as usize].report;
+            let st = &mut a.states[s];
+            st.fail = target;
+            st.report = if st.out != NONE { s as u32 } else { report };
         }
         a
     }
@@ -267,16 +295,18 @@ impl CharAutomaton {
         b.build()
     }
 
+    /// The child of `s` on `c`, if any.
     #[inline]
     fn step(&self, s: u32, c: char) -> Option<u32> {
         if s == 0 && (c as usize) < ROOT_TABLE {
             let t = *self.root.get(c as usize)?;
-            return (t != 0).then_some(t);
+            return (t != 0 && t != ABSENT).then_some(t);
         }
-        let (Some(&a), Some(&b)) = (self.first.get(s as usize), self.first.get(s as usize + 1))
+        let (Some(a), Some(b)) = (self.states.get(s as usize), self.states.get(s as usize + 1))
         else {
             return None;
         };
+        let (a, b) = (a.first, b.first);
         let labels = self.label.get(a as usize..b as usize)?;
         let c = c as u32;
         let at = if labels.len() <= LINEAR {
@@ -290,6 +320,11 @@ impl CharAutomaton {
     /// The state after reading `c` in state `s` (0 is the start).
     #[inline]
     pub(crate) fn next(&self, mut s: u32, c: char) -> u32 {
+        // Most characters of a transcript occur in no pattern: back to the start at once,
+        // without walking the failure chain.
+        if self.root.get(c as usize) == Some(&ABSENT) {
+            return 0;
+        }
         loop {
             if let Some(t) = self.step(s, c) {
                 return t;
@@ -297,27 +332,23 @@ impl CharAutomaton {
             if s == 0 {
                 return 0;
             }
-            s = self.fail[s as usize];
+            s = self.states.get(s as usize).map_or(0, |st| st.fail);
         }
     }
 
     /// Calls `f(pattern, start, end)` for each pattern ending in state `s`, at byte `end`.
     #[inline]
     pub(crate) fn outputs(&self, s: u32, end: usize, mut f: impl FnMut(u32, usize, usize)) {
-        let Some(&own) = self.out.get(s as usize) else {
-            return;
-        };
-        let mut m = if own != NONE {
-            s
-        } else {
-            self.dict[s as usize]
-        };
-        while m != NONE {
-            let id = self.out[m as usize];
-            if let Some(&len) = self.lens.get(id as usize) {
-                f(id, end.saturating_sub(len as usize), end);
+        let mut m = self.states.get(s as usize).map_or(NONE, |st| st.report);
+        while let Some(st) = self.states.get(m as usize) {
+            if let Some(&len) = self.lens.get(st.out as usize) {
+                f(st.out, end.saturating_sub(len as usize), end);
             }
-            m = self.dict[m as usize];
+            m = self
+                .states
+                .get(st.fail as usize)
+                .filter(|_| st.fail != m)
+                .map_or(NONE, |fs| fs.report);
         }
     }
 
@@ -344,7 +375,7 @@ impl CharAutomaton {
 
     /// Number of states.
     pub(crate) fn states(&self) -> usize {
-        self.out.len()
+        self.states.len().saturating_sub(1)
     }
 }
 

@@ -486,6 +486,10 @@ impl Stage for SensitiveWordFilter {
         for key in ["hits", "sentences-changed"] {
             r.count(key, 0);
         }
+        // Present once a sentence was looked at, even when no allow match ever won.
+        if doc.transcripts.iter().any(|t| !t.sentences.is_empty()) {
+            r.count("allowed", 0);
+        }
         for_each_sentence(doc, r, self.parallel, |loc, s, r| {
             let channel = channels.get(loc.transcript).copied().unwrap_or(0);
             self.filter_sentence(loc, channel, s, r);

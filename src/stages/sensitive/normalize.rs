@@ -91,6 +91,22 @@ impl<S: Sink> Normalizer<S> {
                 self.sink.put(raw, span);
                 continue;
             }
+            // Same for ASCII, which has no width variant and lowercases in place; only
+            // separators need the slow path when they may be skipped.
+            if raw.is_ascii()
+                && self.held.is_none()
+                && self.pending.is_empty()
+                && (!self.folds.skip_in_cjk || raw.is_ascii_alphanumeric())
+            {
+                self.prev_cjk = false;
+                let c = if self.folds.case {
+                    raw.to_ascii_lowercase()
+                } else {
+                    raw
+                };
+                self.sink.put(c, span);
+                continue;
+            }
             if !self.folds.width {
                 self.emit(raw, span);
                 continue;
