@@ -210,7 +210,7 @@ impl SensitiveWordFilter {
     ) {
         let text = s.text.as_ref();
         let pieces = Pieces::new(vec![text], false);
-        let (hits, allowed) = self.scan(&pieces, scratch, false);
+        let (hits, allowed) = self.scan(&pieces, scratch);
         if allowed > 0 {
             report.count("allowed", allowed);
         }
@@ -255,9 +255,10 @@ impl SensitiveWordFilter {
             list.push(w.text.as_ref());
             list.push(w.punctuation.as_ref());
         }
-        let pieces = Pieces::new(list, true);
-        // A consistent sentence's text was probed (see `filter_sentence`).
-        let (hits, allowed) = self.scan(&pieces, scratch, rebuild_text);
+        // A consistent sentence's text is its pieces end to end, and was probed (see
+        // `filter_sentence`).
+        let pieces = Pieces::new(list, true).with_whole(rebuild_text.then_some(s.text.as_ref()));
+        let (hits, allowed) = self.scan(&pieces, scratch);
         if allowed > 0 {
             report.count("allowed", allowed);
         }
@@ -295,17 +296,33 @@ impl SensitiveWordFilter {
             }
         }
         let edits = self.edits(&hits, &scratch.map);
-        let rewritten: Vec<Option<String>> = (0..pieces.pieces.len())
-            .map(|i| self.rewrite(&pieces, i, &edits, false))
-            .collect();
+        // Only the pieces an edit overlaps can change (an empty piece never does).
+        let mut rewritten: Vec<(usize, String)> = Vec::new();
+        let mut next = 0;
+        for e in &edits {
+            let first = pieces.piece_at(e.start).max(next);
+            let last = pieces.piece_at(e.end.saturating_sub(1));
+            for i in first..=last {
+                if let Some(new) = self.rewrite(&pieces, i, &edits, false) {
+                    rewritten.push((i, new));
+                }
+            }
+            next = next.max(last + 1);
+        }
+        // The text under the same edits is the new sentence text unless a word is dropped
+        // (then punctuation moves): cheaper than joining the words again.
+        let new_text = match pieces.whole {
+            Some(text) if !rewritten.is_empty() => {
+                self.rewrite(&Pieces::new(vec![text], false), 0, &edits, false)
+            }
+            _ => None,
+        };
         drop(pieces);
 
         let n = s.words.len();
         let mut dropped = vec![false; n];
-        let mut changed = false;
-        for (i, new) in rewritten.into_iter().enumerate() {
-            let Some(new) = new else { continue };
-            changed = true;
+        let changed = !rewritten.is_empty();
+        for (i, new) in rewritten {
             let Some(w) = s.words.get_mut(i / 2) else {
                 continue;
             };
@@ -323,7 +340,8 @@ impl SensitiveWordFilter {
                 let _ = w.enrich("sensitive_matches", Value::Array(t));
             }
         }
-        if dropped.contains(&true) {
+        let any_dropped = dropped.contains(&true);
+        if any_dropped {
             self.repair_punctuation(s, &dropped);
             let mut i = 0;
             s.words.retain(|_| {
@@ -340,6 +358,10 @@ impl SensitiveWordFilter {
             if rebuild_text {
                 if s.words.is_empty() {
                     s.text = Cow::Borrowed("");
+                } else if !any_dropped {
+                    if let Some(new) = new_text {
+                        s.text = Cow::Owned(new);
+                    }
                 } else {
                     s.rebuild_text();
                 }
@@ -428,7 +450,7 @@ impl SensitiveWordFilter {
     pub(crate) fn find_in(&self, text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
         with_scratch(|scratch| {
             let pieces = Pieces::new(vec![text], false);
-            let (hits, _) = self.scan(&pieces, scratch, false);
+            let (hits, _) = self.scan(&pieces, scratch);
             hits.iter()
                 .map(|h| (h.src.0 as usize..h.src.1 as usize, h.entry as usize))
                 .collect()
@@ -439,7 +461,7 @@ impl SensitiveWordFilter {
     pub(crate) fn apply_to<'t>(&self, text: &'t str) -> Cow<'t, str> {
         with_scratch(|scratch| {
             let pieces = Pieces::new(vec![text], false);
-            let (hits, _) = self.scan(&pieces, scratch, false);
+            let (hits, _) = self.scan(&pieces, scratch);
             if hits.is_empty() {
                 return Cow::Borrowed(text);
             }

@@ -85,6 +85,8 @@ pub(crate) struct Pieces<'p> {
     pub(crate) starts: Vec<usize>,
     /// Whether the pieces alternate word text and punctuation (enables ASR-word boundaries).
     pub(crate) words: bool,
+    /// The pieces end to end, when known (a sentence whose text follows its words).
+    pub(crate) whole: Option<&'p str>,
 }
 
 impl<'p> Pieces<'p> {
@@ -99,7 +101,14 @@ impl<'p> Pieces<'p> {
             pieces,
             starts,
             words,
+            whole: None,
         }
+    }
+
+    /// The same pieces, known to be `whole` end to end.
+    pub(crate) fn with_whole(mut self, whole: Option<&'p str>) -> Self {
+        self.whole = whole;
+        self
     }
 
     /// The piece holding source byte `off` (the last piece starting at or before it, so empty
@@ -110,10 +119,17 @@ impl<'p> Pieces<'p> {
 
     /// The source text of `[a, b)`.
     pub(crate) fn slice(&self, a: usize, b: usize) -> String {
+        if let Some(whole) = self.whole {
+            return whole.get(a..b).unwrap_or("").to_string();
+        }
         let mut out = String::new();
-        for (p, &s) in self.pieces.iter().zip(&self.starts) {
+        let first = self.piece_at(a);
+        for (p, &s) in self.pieces.iter().zip(&self.starts).skip(first) {
+            if s >= b {
+                break;
+            }
             let e = s + p.len();
-            if e <= a || s >= b {
+            if e <= a {
                 continue;
             }
             let lo = a.max(s) - s;
@@ -172,25 +188,18 @@ impl SensitiveWordFilter {
 
     /// Normalizes `pieces` into `scratch` and returns the chosen hits, leftmost-longest, with
     /// the number of deny candidates an allow match suppressed. `scratch.map` is valid when
-    /// hits are returned. `probed` says that [`Self::probe`] already ran over the same
-    /// characters (the pieces or their concatenation: the normalized text is the same).
-    pub(crate) fn scan(
-        &self,
-        pieces: &Pieces<'_>,
-        scratch: &mut Scratch,
-        probed: bool,
-    ) -> (Vec<Found>, u64) {
-        let found = if probed {
+    /// hits are returned.
+    ///
+    /// When the pieces' concatenation is known ([`Pieces::whole`]), it normalizes to the same
+    /// characters and map as the pieces, in one call instead of one per piece, and
+    /// [`Self::probe`] has already run over it.
+    pub(crate) fn scan(&self, pieces: &Pieces<'_>, scratch: &mut Scratch) -> (Vec<Found>, u64) {
+        let whole = pieces.whole;
+        let found = if whole.is_some() {
             !scratch.raw.is_empty()
         } else {
-            self.probe(
-                pieces
-                    .pieces
-                    .iter()
-                    .copied()
-                    .zip(pieces.starts.iter().copied()),
-                scratch,
-            )
+            let each = pieces.pieces.iter().copied();
+            self.probe(each.zip(pieces.starts.iter().copied()), scratch)
         };
         if !found {
             return (Vec::new(), 0);
@@ -200,8 +209,13 @@ impl SensitiveWordFilter {
             self.folds,
             Collect::new(&mut scratch.norm, Some(&mut scratch.map)),
         );
-        for (p, &s) in pieces.pieces.iter().zip(&pieces.starts) {
-            n.push(p, s);
+        match whole {
+            Some(text) => n.push(text, 0),
+            None => {
+                for (p, &s) in pieces.pieces.iter().zip(&pieces.starts) {
+                    n.push(p, s);
+                }
+            }
         }
         n.finish();
 

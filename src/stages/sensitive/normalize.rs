@@ -49,7 +49,9 @@ impl Sink for Collect<'_> {
     fn put(&mut self, c: char, span: Span) {
         self.out.push(c);
         if let Some(map) = self.map.as_deref_mut() {
-            map.extend(std::iter::repeat_n(span, c.len_utf8()));
+            for _ in 0..c.len_utf8() {
+                map.push(span);
+            }
         }
     }
 }
