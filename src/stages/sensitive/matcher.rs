@@ -204,10 +204,12 @@ impl SensitiveWordFilter {
         if !found {
             return (Vec::new(), 0);
         }
-        // Second pass: the normalized text and its map, to check and place the candidates.
+        // Second pass: the normalized text and its map, to check and place the candidates,
+        // up to the character after the last one (for the boundary check).
+        let end = scratch.raw.iter().map(|r| r.2 as usize).max().unwrap_or(0);
         let mut n = Normalizer::new(
             self.folds,
-            Collect::new(&mut scratch.norm, Some(&mut scratch.map)),
+            Collect::new(&mut scratch.norm, Some(&mut scratch.map)).up_to(end),
         );
         match whole {
             Some(text) => n.push(text, 0),

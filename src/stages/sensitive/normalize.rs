@@ -25,12 +25,19 @@ pub(crate) type Span = (u32, u32);
 pub(crate) trait Sink {
     /// Takes one normalized character and the source range it came from.
     fn put(&mut self, c: char, span: Span);
+
+    /// Whether the sink needs no more characters (the normalizer then stops reading).
+    fn done(&self) -> bool {
+        false
+    }
 }
 
 /// Collects normalized text, and a [`Span`] per normalized byte when `map` is given.
 pub(crate) struct Collect<'s> {
     out: &'s mut String,
     map: Option<&'s mut Vec<Span>>,
+    /// Done once the text is longer than this many bytes.
+    limit: usize,
 }
 
 impl<'s> Collect<'s> {
@@ -40,7 +47,19 @@ impl<'s> Collect<'s> {
         if let Some(m) = map.as_deref_mut() {
             m.clear();
         }
-        Collect { out, map }
+        Collect {
+            out,
+            map,
+            limit: usize::MAX,
+        }
+    }
+
+    /// Stops collecting once the text is longer than `limit` bytes: characters are added
+    /// whole and never taken back, so the text and map up to there, and the character
+    /// starting at `limit`, are final.
+    pub(crate) fn up_to(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
     }
 }
 
@@ -53,6 +72,11 @@ impl Sink for Collect<'_> {
                 map.push(span);
             }
         }
+    }
+
+    #[inline]
+    fn done(&self) -> bool {
+        self.out.len() > self.limit
     }
 }
 
@@ -82,6 +106,9 @@ impl<S: Sink> Normalizer<S> {
     /// Appends `piece`, whose first byte is at source offset `base`.
     pub(crate) fn push(&mut self, piece: &str, base: usize) {
         for (i, raw) in piece.char_indices() {
+            if self.sink.done() {
+                return;
+            }
             let span = ((base + i) as u32, (base + i + raw.len_utf8()) as u32);
             // Fast path for the bulk of Chinese text: unified ideographs have no case or width
             // variant and are never skipped.
