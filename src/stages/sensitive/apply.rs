@@ -86,7 +86,7 @@ impl SensitiveWordFilter {
         edits: &[Edit],
         tidy_spaces: bool,
     ) -> Option<String> {
-        let piece = pieces.pieces.get(i)?;
+        let piece = pieces.piece(i)?;
         let base = *pieces.starts.get(i)?;
         let end = base + piece.len();
         let lo = edits.partition_point(|e| e.end <= base);
@@ -209,7 +209,7 @@ impl SensitiveWordFilter {
         events: bool,
     ) {
         let text = s.text.as_ref();
-        let pieces = Pieces::new(vec![text], false);
+        let pieces = Pieces::text(text);
         let (hits, allowed) = self.scan(&pieces, scratch);
         if allowed > 0 {
             report.count("allowed", allowed);
@@ -250,19 +250,16 @@ impl SensitiveWordFilter {
         scratch: &mut Scratch,
         rebuild_text: bool,
     ) {
-        let mut list = Vec::with_capacity(s.words.len() * 2);
-        for w in &s.words {
-            list.push(w.text.as_ref());
-            list.push(w.punctuation.as_ref());
-        }
         // A consistent sentence's text is its pieces end to end, and was probed (see
         // `filter_sentence`).
-        let pieces = Pieces::new(list, true).with_whole(rebuild_text.then_some(s.text.as_ref()));
+        let pieces = Pieces::words(&s.words, std::mem::take(&mut scratch.starts))
+            .with_whole(rebuild_text.then_some(s.text.as_ref()));
         let (hits, allowed) = self.scan(&pieces, scratch);
         if allowed > 0 {
             report.count("allowed", allowed);
         }
         if hits.is_empty() {
+            scratch.starts = pieces.into_starts();
             return;
         }
         let mut tags: Vec<Vec<Value>> = Vec::new();
@@ -313,11 +310,11 @@ impl SensitiveWordFilter {
         // (then punctuation moves): cheaper than joining the words again.
         let new_text = match pieces.whole {
             Some(text) if !rewritten.is_empty() => {
-                self.rewrite(&Pieces::new(vec![text], false), 0, &edits, false)
+                self.rewrite(&Pieces::text(text), 0, &edits, false)
             }
             _ => None,
         };
-        drop(pieces);
+        scratch.starts = pieces.into_starts();
 
         let n = s.words.len();
         let mut dropped = vec![false; n];
@@ -449,7 +446,7 @@ impl SensitiveWordFilter {
     /// The hits in plain text, as `(byte range, entry index)`.
     pub(crate) fn find_in(&self, text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
         with_scratch(|scratch| {
-            let pieces = Pieces::new(vec![text], false);
+            let pieces = Pieces::text(text);
             let (hits, _) = self.scan(&pieces, scratch);
             hits.iter()
                 .map(|h| (h.src.0 as usize..h.src.1 as usize, h.entry as usize))
@@ -460,7 +457,7 @@ impl SensitiveWordFilter {
     /// Plain text with the hits applied.
     pub(crate) fn apply_to<'t>(&self, text: &'t str) -> Cow<'t, str> {
         with_scratch(|scratch| {
-            let pieces = Pieces::new(vec![text], false);
+            let pieces = Pieces::text(text);
             let (hits, _) = self.scan(&pieces, scratch);
             if hits.is_empty() {
                 return Cow::Borrowed(text);

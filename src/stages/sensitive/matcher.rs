@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use super::automaton::CharAutomaton;
 use super::normalize::{Collect, Normalizer, Sink, Span};
 use super::{MatchMode, SensitiveWordFilter};
+use crate::model::Word;
 use crate::text::Script;
 
 /// What one automaton pattern stands for (a normalized text may be a deny entry, an allow
@@ -40,6 +41,8 @@ pub(crate) struct Scratch {
     allows: Vec<(u32, u32)>,
     /// Candidates of the first pass: `(pattern, start, end)` in normalized bytes.
     raw: Vec<(u32, u32, u32)>,
+    /// The offsets of a sentence's pieces (see [`Pieces::words`]).
+    pub(crate) starts: Vec<usize>,
 }
 
 /// A [`Sink`] that walks the automaton and records every pattern occurrence.
@@ -81,26 +84,47 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 /// Source pieces of one sentence: the words' text and punctuation alternately, or the text
 /// alone. `starts[i]` is the byte offset of piece `i` in their concatenation.
 pub(crate) struct Pieces<'p> {
-    pub(crate) pieces: Vec<&'p str>,
+    src: Src<'p>,
     pub(crate) starts: Vec<usize>,
     /// Whether the pieces alternate word text and punctuation (enables ASR-word boundaries).
     pub(crate) words: bool,
-    /// The pieces end to end, when known (a sentence whose text follows its words).
+    /// The pieces end to end, when known (a sentence whose text follows its words) and
+    /// already probed (see [`SensitiveWordFilter::scan`]).
     pub(crate) whole: Option<&'p str>,
 }
 
+/// Where the pieces are: read in place, so a sentence's pieces cost no list of their own.
+enum Src<'p> {
+    Words(&'p [Word<'p>]),
+    Text(&'p str),
+}
+
 impl<'p> Pieces<'p> {
-    pub(crate) fn new(pieces: Vec<&'p str>, words: bool) -> Self {
-        let mut starts = Vec::with_capacity(pieces.len());
+    /// The words' text and punctuation; `starts` is a buffer to reuse (see
+    /// [`Self::into_starts`]).
+    pub(crate) fn words(words: &'p [Word<'p>], mut starts: Vec<usize>) -> Self {
+        starts.clear();
         let mut at = 0;
-        for p in &pieces {
+        for w in words {
             starts.push(at);
-            at += p.len();
+            at += w.text.len();
+            starts.push(at);
+            at += w.punctuation.len();
         }
         Pieces {
-            pieces,
+            src: Src::Words(words),
             starts,
-            words,
+            words: true,
+            whole: None,
+        }
+    }
+
+    /// A text in one piece.
+    pub(crate) fn text(text: &'p str) -> Self {
+        Pieces {
+            src: Src::Text(text),
+            starts: vec![0],
+            words: false,
             whole: None,
         }
     }
@@ -109,6 +133,32 @@ impl<'p> Pieces<'p> {
     pub(crate) fn with_whole(mut self, whole: Option<&'p str>) -> Self {
         self.whole = whole;
         self
+    }
+
+    /// Piece `i`.
+    pub(crate) fn piece(&self, i: usize) -> Option<&'p str> {
+        match self.src {
+            Src::Words(words) => {
+                let w = words.get(i / 2)?;
+                Some(if i % 2 == 0 { &w.text } else { &w.punctuation })
+            }
+            Src::Text(text) => (i == 0).then_some(text),
+        }
+    }
+
+    /// Number of pieces.
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The pieces with their offsets.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'p str, usize)> + '_ {
+        (0..self.len()).filter_map(|i| Some((self.piece(i)?, *self.starts.get(i)?)))
+    }
+
+    /// The offsets buffer, for reuse.
+    pub(crate) fn into_starts(self) -> Vec<usize> {
+        self.starts
     }
 
     /// The piece holding source byte `off` (the last piece starting at or before it, so empty
@@ -124,7 +174,7 @@ impl<'p> Pieces<'p> {
         }
         let mut out = String::new();
         let first = self.piece_at(a);
-        for (p, &s) in self.pieces.iter().zip(&self.starts).skip(first) {
+        for (p, s) in self.iter().skip(first) {
             if s >= b {
                 break;
             }
@@ -198,8 +248,7 @@ impl SensitiveWordFilter {
         let found = if whole.is_some() {
             !scratch.raw.is_empty()
         } else {
-            let each = pieces.pieces.iter().copied();
-            self.probe(each.zip(pieces.starts.iter().copied()), scratch)
+            self.probe(pieces.iter(), scratch)
         };
         if !found {
             return (Vec::new(), 0);
@@ -214,7 +263,7 @@ impl SensitiveWordFilter {
         match whole {
             Some(text) => n.push(text, 0),
             None => {
-                for (p, &s) in pieces.pieces.iter().zip(&pieces.starts) {
+                for (p, s) in pieces.iter() {
                     n.push(p, s);
                 }
             }
@@ -227,6 +276,7 @@ impl SensitiveWordFilter {
             denies,
             allows,
             raw,
+            ..
         } = scratch;
         let (norm, map) = (norm.as_str(), map.as_slice());
         denies.clear();
