@@ -47,11 +47,11 @@
 //! average of 7–10: the stage took 0.15–0.19 / 0.20–0.21 / 0.44–0.49× the parse time
 //! (2.5–2.8 ms) in two runs, from 0.30 / 0.32–0.37 / 0.62–0.64× before; building 100k
 //! entries took 131–196 ms there (62–83 ms on a lighter load before; now 0.6% more
-//! instructions). Callgrind, per run of the stage (a parse is 24.2M instructions): 4.27M (1k) and
-//! 6.46M (100k) before, 1.86M / 1.89M / 2.79M for 1k / 10k / 100k after. The 100k list still
-//! misses its 0.3× target in wall time: 45% of its instructions go to the 104 changed
-//! sentences (events, rewritten words, new texts), and their fresh allocations are most of
-//! the stage's cache misses on writes.
+//! instructions). Callgrind, per run of the stage (a parse is 24.2M instructions): 4.27M
+//! (1k) and 6.46M (100k) before, 1.86M / 1.89M / 2.79M for 1k / 10k / 100k after. The 100k
+//! list still misses its 0.3× target in wall time: 45% of its instructions go to the 104
+//! changed sentences (events, rewritten words, new texts), and their fresh allocations are
+//! most of the stage's cache misses on writes.
 //!
 //! # Example
 //!
