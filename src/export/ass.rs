@@ -110,7 +110,8 @@ impl Exporter for AssExporter {
     }
 
     fn export(&self, doc: &Transcription<'_>, out: &mut String) {
-        let (preset, cues) = self.cues.build_with_preset(doc);
+        // ASS shows no per-word times.
+        let (preset, cues) = self.cues.build_for_writer(doc, false);
         self.write_cues(&cues, preset.language, out);
     }
 }

@@ -311,10 +311,29 @@ pub(crate) fn is_zero_width(c: char) -> bool {
 /// The characters a reader reads in `lines`, for reading speed: every visible character,
 /// spaces inside a line included, line breaks not.
 pub fn reading_chars<'a>(lines: impl IntoIterator<Item = &'a str>) -> usize {
-    lines
-        .into_iter()
-        .map(|l| l.trim().chars().filter(|&c| !is_zero_width(c)).count())
-        .sum()
+    lines.into_iter().map(|l| visible_chars(l.trim())).sum()
+}
+
+/// The characters of `text` that are not zero-width ([`is_zero_width`]), counted on the bytes:
+/// every character starts with a byte that does not continue one, and only a control byte or
+/// the lead bytes 0xC2, 0xCC, 0xCD, 0xE2 and 0xEF can start a zero-width character, so only
+/// those are decoded.
+fn visible_chars(text: &str) -> usize {
+    let mut n = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let hidden = match b {
+            // A continuation byte.
+            0x80..=0xBF => true,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 | 0xCC | 0xCD | 0xE2 | 0xEF => text
+                .get(i..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(is_zero_width),
+            _ => false,
+        };
+        n += usize::from(!hidden);
+    }
+    n
 }
 
 /// How speakers show in subtitles.
@@ -454,17 +473,192 @@ mod penalty {
     pub(super) const CUE: i32 = 40;
 }
 
+// The character sets below are `matches!` lists rather than strings to search: a match
+// compiles to a few range comparisons, and they are asked about every token's edges.
+
 /// Characters that may not start a line: the union of the Simplified and Traditional Chinese,
 /// Japanese and Korean kinsoku lists (ISO/IEC 29500 §17.3.1.16), plus small kana and `ー`.
-const NO_LINE_START: &str = "!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠–—•‥‧╴︰︱︳︴︸︼﹂﹏﹐﹑﹒﹔﹕﹖﹗々゛゜ゝゞ・ヽヾ｡｣､･ﾞﾟぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー";
+fn no_line_start(c: char) -> bool {
+    matches!(
+        c,
+        '!' | '%'
+            | ')'
+            | ','
+            | '.'
+            | ':'
+            | ';'
+            | '>'
+            | '?'
+            | ']'
+            | '}'
+            | '¢'
+            | '¨'
+            | '°'
+            | '·'
+            | 'ˇ'
+            | 'ˉ'
+            | '–'
+            | '—'
+            | '―'
+            | '‖'
+            | '’'
+            | '”'
+            | '•'
+            | '‥'
+            | '…'
+            | '‧'
+            | '‰'
+            | '′'
+            | '″'
+            | '›'
+            | '℃'
+            | '∶'
+            | '╴'
+            | '、'
+            | '。'
+            | '〃'
+            | '々'
+            | '〉'
+            | '》'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〗'
+            | '〞'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ゎ'
+            | '゛'
+            | '゜'
+            | 'ゝ'
+            | 'ゞ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | 'ヮ'
+            | 'ヵ'
+            | 'ヶ'
+            | '・'
+            | 'ー'
+            | 'ヽ'
+            | 'ヾ'
+            | '︰'
+            | '︱'
+            | '︳'
+            | '︴'
+            | '︶'
+            | '︸'
+            | '︺'
+            | '︼'
+            | '︾'
+            | '﹀'
+            | '﹂'
+            | '﹄'
+            | '﹏'
+            | '﹐'
+            | '﹑'
+            | '﹒'
+            | '﹔'
+            | '﹕'
+            | '﹖'
+            | '﹗'
+            | '﹚'
+            | '﹜'
+            | '﹞'
+            | '！'
+            | '＂'
+            | '％'
+            | '＇'
+            | '）'
+            | '，'
+            | '．'
+            | '：'
+            | '；'
+            | '？'
+            | '］'
+            | '｀'
+            | '｜'
+            | '｝'
+            | '～'
+            | '｡'
+            | '｣'
+            | '､'
+            | '･'
+            | 'ﾞ'
+            | 'ﾟ'
+            | '￠'
+    )
+}
+
 /// Characters that may not end a line.
-const NO_LINE_END: &str = "$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥‵︵︷︹︻︽︿﹁﹃｢\\";
+fn no_line_end(c: char) -> bool {
+    matches!(
+        c,
+        '$' | '('
+            | '['
+            | '\\'
+            | '{'
+            | '£'
+            | '¥'
+            | '·'
+            | '‘'
+            | '“'
+            | '‵'
+            | '〈'
+            | '《'
+            | '「'
+            | '『'
+            | '【'
+            | '〔'
+            | '〖'
+            | '〝'
+            | '︵'
+            | '︷'
+            | '︹'
+            | '︻'
+            | '︽'
+            | '︿'
+            | '﹁'
+            | '﹃'
+            | '﹙'
+            | '﹛'
+            | '﹝'
+            | '＄'
+            | '（'
+            | '．'
+            | '［'
+            | '｛'
+            | '｢'
+            | '￡'
+            | '￥'
+    )
+}
+
 /// Sentence-ending punctuation.
-const SENTENCE_END: &str = ".!?。！？…";
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '…')
+}
+
 /// Clause punctuation.
-const CLAUSE_END: &str = ",;:，、；：—";
-/// Words a break may come before (whisperX's lists, extended): Chinese, Japanese, Korean,
-/// English.
+fn is_clause_end(c: char) -> bool {
+    matches!(c, ',' | ';' | ':' | '，' | '、' | '；' | '：' | '—')
+}
+/// Words a break may come before (whisperX's lists, extended): Chinese, Japanese, Korean
+/// (see [`ENGLISH_CONJUNCTIONS`] for English).
 const CONJUNCTIONS: &[&str] = &[
     "因为",
     "所以",
@@ -497,25 +691,11 @@ const CONJUNCTIONS: &[&str] = &[
     "그런데",
     "그러면",
     "또는",
-    "and",
-    "but",
-    "or",
-    "so",
-    "because",
-    "however",
-    "although",
-    "though",
-    "while",
-    "if",
-    "when",
-    "then",
-    "yet",
-    "which",
-    "that",
-    "who",
-    "where",
-    "since",
-    "unless",
+];
+/// English words a break may come before.
+const ENGLISH_CONJUNCTIONS: &[&str] = &[
+    "and", "but", "or", "so", "because", "however", "although", "though", "while", "if", "when",
+    "then", "yet", "which", "that", "who", "where", "since", "unless",
 ];
 
 impl CueBuilder {
@@ -596,8 +776,20 @@ impl CueBuilder {
 
     /// The rules used for `doc` ([`CueBuilder::preset_for`]) and the cues built with them.
     pub fn build_with_preset(&self, doc: &Transcription<'_>) -> (Preset, Vec<Cue>) {
+        self.build_for_writer(doc, true)
+    }
+
+    /// As [`CueBuilder::build_with_preset`], but with [`CueLine::words`] left empty unless
+    /// `words`: the writers that show no per-word times skip building them.
+    pub(crate) fn build_for_writer(
+        &self,
+        doc: &Transcription<'_>,
+        words: bool,
+    ) -> (Preset, Vec<Cue>) {
         let preset = self.preset_for(doc);
-        let cues = Layout::new(self, &preset).run(doc);
+        let mut layout = Layout::new(self, &preset);
+        layout.words = words;
+        let cues = layout.run(doc);
         (preset, cues)
     }
 }
@@ -697,6 +889,28 @@ struct Atom {
     class: i32,
 }
 
+/// Buffers [`Layout::segment`] reuses from block to block.
+#[derive(Default)]
+struct Scratch {
+    /// The best cost of cues covering the first `i` atoms, and where the last of them starts.
+    best: Vec<i32>,
+    back: Vec<usize>,
+    /// Boundaries with a good break (clause or better) since the cue start, as (width before
+    /// the break, penalty), for a cheap estimate of the best line break.
+    good: Vec<(u32, i32)>,
+    /// The ends of the chosen cues, last first.
+    cuts: Vec<usize>,
+}
+
+/// Buffers [`Layout::break_lines`] reuses from cue to cue.
+#[derive(Default)]
+struct LineScratch {
+    /// Widths of the atoms before each one.
+    prefix: Vec<u32>,
+    /// The lines, as ranges of atoms.
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
 /// A cue before its text is assembled: a range of atoms of one block.
 struct Draft {
     atoms: std::ops::Range<usize>,
@@ -712,6 +926,8 @@ struct Layout<'b> {
     split_pause: Millis,
     maxw: u32,
     max_lines: usize,
+    /// Whether to fill in [`CueLine::words`].
+    words: bool,
 }
 
 impl<'b> Layout<'b> {
@@ -722,6 +938,7 @@ impl<'b> Layout<'b> {
             split_pause: builder.split_pause.unwrap_or(Millis(1500)),
             maxw: preset.max_width(),
             max_lines: preset.max_lines as usize,
+            words: true,
         }
     }
 
@@ -737,6 +954,7 @@ impl<'b> Layout<'b> {
         }
         let atoms = self.atoms(&tokens);
         let mut drafts = Vec::new();
+        let mut scratch = Scratch::default();
         let mut prev_speaker = None;
         for block in blocks(&tokens, &atoms, self.split_pause) {
             let speaker = tokens[atoms[block.start].first].speaker;
@@ -748,16 +966,16 @@ impl<'b> Layout<'b> {
                 (Some(name), true) => self.label_width(name),
                 _ => 0,
             };
-            self.segment(&atoms, block, speaker, label_w, &mut drafts);
+            self.segment(&atoms, block, speaker, label_w, &mut scratch, &mut drafts);
         }
         if self.labels == SpeakerLabels::Dashes && self.max_lines >= 2 {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
         }
-        // One width buffer for the line breaking of every cue.
-        let mut prefix = Vec::new();
+        // One set of buffers for the line breaking of every cue.
+        let mut scratch = LineScratch::default();
         let mut cues: Vec<Cue> = Vec::with_capacity(drafts.len());
         for d in &drafts {
-            cues.extend(self.assemble(&tokens, &atoms, &names, d, &mut prefix));
+            cues.extend(self.assemble(&tokens, &atoms, &names, d, &mut scratch));
         }
         timing(
             &mut cues,
@@ -842,9 +1060,9 @@ impl<'b> Layout<'b> {
     fn break_penalty(&self, tokens: &[Token<'_>], next: usize) -> (i32, i32) {
         let (a, b) = (&tokens[next - 1], &tokens[next]);
         let last = a.last_visible;
-        let base = if a.sentence_end || last.is_some_and(|c| in_set(c, SENTENCE_END)) {
+        let base = if a.sentence_end || last.is_some_and(is_sentence_end) {
             penalty::SENTENCE
-        } else if last.is_some_and(|c| in_set(c, CLAUSE_END)) {
+        } else if last.is_some_and(is_clause_end) {
             penalty::CLAUSE
         } else if starts_with_conjunction(tokens, next) {
             penalty::CONJUNCTION
@@ -867,18 +1085,24 @@ impl<'b> Layout<'b> {
         block: std::ops::Range<usize>,
         speaker: usize,
         label_w: u32,
+        scratch: &mut Scratch,
         drafts: &mut Vec<Draft>,
     ) {
         let label = label_w > 0;
         let a = &atoms[block.clone()];
         let n = a.len();
         let cap = self.maxw * self.max_lines as u32;
-        let mut best = vec![i32::MAX; n + 1];
-        let mut back = vec![0usize; n + 1];
+        let Scratch {
+            best,
+            back,
+            good,
+            cuts,
+        } = scratch;
+        best.clear();
+        best.resize(n + 1, i32::MAX);
+        back.clear();
+        back.resize(n + 1, 0);
         best[0] = 0;
-        // Boundaries with a good break (clause or better) since the cue start, as (width
-        // before the break, penalty), for a cheap estimate of the best line break.
-        let mut good: Vec<(u32, i32)> = Vec::new();
         // Fixed-point factors, so the inner loop does not divide.
         let third = (cap / 3).max(1);
         let fill_mul = (40u32 << 16) / third;
@@ -966,7 +1190,7 @@ impl<'b> Layout<'b> {
                 }
             }
         }
-        let mut cuts = Vec::new();
+        cuts.clear();
         let mut j = n;
         while j > 0 {
             cuts.push(j);
@@ -1046,9 +1270,9 @@ impl<'b> Layout<'b> {
         atoms: &[Atom],
         names: &[Option<String>],
         d: &Draft,
-        prefix: &mut Vec<u32>,
+        scratch: &mut LineScratch,
     ) -> Option<Cue> {
-        let mut lines = Vec::new();
+        let mut lines = Vec::with_capacity(if d.second.is_some() { 2 } else { 1 });
         let mut begin = Millis(u64::MAX);
         let mut end = Millis::ZERO;
         let mut add = |range: &std::ops::Range<usize>| {
@@ -1064,7 +1288,7 @@ impl<'b> Layout<'b> {
                 let dash = self.preset.language.dash();
                 for (r, sp) in [(&d.atoms, d.speaker), (r2, *sp2)] {
                     let a = add(r);
-                    let mut line = line_text(tokens, a);
+                    let mut line = line_text(tokens, a, self.words);
                     if line.text.is_empty() {
                         continue;
                     }
@@ -1082,8 +1306,9 @@ impl<'b> Layout<'b> {
                     (Some(name), true) => self.label_width(name),
                     _ => 0,
                 };
-                for r in self.break_lines(a, label_w, prefix) {
-                    let line = line_text(tokens, &a[r]);
+                self.break_lines(a, label_w, &mut scratch.prefix, &mut scratch.ranges);
+                for r in scratch.ranges.iter() {
+                    let line = line_text(tokens, &a[r.clone()], self.words);
                     if !line.text.is_empty() {
                         lines.push(line);
                     }
@@ -1109,7 +1334,9 @@ impl<'b> Layout<'b> {
         a: &[Atom],
         label_w: u32,
         prefix: &mut Vec<u32>,
-    ) -> Vec<std::ops::Range<usize>> {
+        out: &mut Vec<std::ops::Range<usize>>,
+    ) {
+        out.clear();
         let n = a.len();
         prefix.clear();
         prefix.push(0u32);
@@ -1121,21 +1348,21 @@ impl<'b> Layout<'b> {
                 + if p == 0 { label_w } else { 0 }
         };
         if n == 0 || width(0, n) <= self.maxw {
-            return std::iter::once(0..n).collect();
+            out.push(0..n);
+            return;
         }
-        // Greedy fill: the fewest lines possible.
-        let mut greedy = Vec::new();
+        // Greedy fill: the fewest lines possible. It stays the answer when nothing better fits.
         let mut start = 0;
         for q in 1..n {
             if width(start, q + 1) > self.maxw {
-                greedy.push(start..q);
+                out.push(start..q);
                 start = q;
             }
         }
-        greedy.push(start..n);
-        let lines = greedy.len();
+        out.push(start..n);
+        let lines = out.len();
         if lines > self.max_lines || lines < 2 {
-            return greedy;
+            return;
         }
         if lines == 2 {
             // The common case: one break, chosen in one pass.
@@ -1152,10 +1379,11 @@ impl<'b> Layout<'b> {
                     best = (c, q);
                 }
             }
-            if best.0 == i32::MAX {
-                return greedy;
+            if best.0 < i32::MAX {
+                out.clear();
+                out.extend([0..best.1, best.1..n]);
             }
-            return vec![0..best.1, best.1..n];
+            return;
         }
         // Minimize break penalties plus the deviation of each line from the mean width; a
         // top line longer than the bottom one costs a little (bottom-heavy reads better).
@@ -1186,9 +1414,9 @@ impl<'b> Layout<'b> {
             }
         }
         if cost[lines][n] >= inf {
-            return greedy;
+            return;
         }
-        let mut out = Vec::with_capacity(lines);
+        out.clear();
         let mut q = n;
         for l in (1..=lines).rev() {
             let p = back[l][q];
@@ -1196,7 +1424,6 @@ impl<'b> Layout<'b> {
             q = p;
         }
         out.reverse();
-        out
     }
 }
 
@@ -1226,19 +1453,7 @@ fn can_break(a: &Token<'_>, b: &Token<'_>) -> bool {
     if !spaced && is_word_char(last) && is_word_char(first) {
         return false;
     }
-    !(b.first_visible.is_some_and(|c| in_set(c, NO_LINE_START))
-        || a.last_visible.is_some_and(|c| in_set(c, NO_LINE_END)))
-}
-
-/// Whether `c` is one of the punctuation characters in `set`; letters and ideographs, the
-/// common case, are rejected without scanning.
-fn in_set(c: char, set: &str) -> bool {
-    let u = c as u32;
-    if c.is_ascii_alphanumeric() || (0x4E00..=0x9FFF).contains(&u) || (0xAC00..=0xD7AF).contains(&u)
-    {
-        return false;
-    }
-    set.contains(c)
+    !(b.first_visible.is_some_and(no_line_start) || a.last_visible.is_some_and(no_line_end))
 }
 
 /// Characters of words written with spaces between them: a break between two of them with no
@@ -1301,10 +1516,20 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
         return false;
     }
     let mut text = t.text.trim_start();
+    if first.is_ascii() {
+        // An English conjunction is a whole word: the leading run of letters and digits.
+        let word = text
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(text, |end| &text[..end]);
+        return ENGLISH_CONJUNCTIONS
+            .iter()
+            .any(|c| c.len() == word.len() && word.eq_ignore_ascii_case(c));
+    }
     // No conjunction is longer than this many bytes, so a prefix of the joined text decides.
     const JOIN: usize = 16;
     let mut buf = [0u8; JOIN];
-    if !first.is_ascii() && t.punct.is_empty() && text.len() < JOIN {
+    if t.punct.is_empty() && text.len() < JOIN {
         // Join the next few one-character tokens (no punctuation in between), on the stack:
         // whole characters only, up to `JOIN` bytes.
         let mut len = 0;
@@ -1333,11 +1558,6 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
             && text.len() >= c.len()
             && text.is_char_boundary(c.len())
             && text[..c.len()].eq_ignore_ascii_case(c)
-            && (!c.is_ascii()
-                || text[c.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|n| !n.is_ascii_alphanumeric()))
     })
 }
 
@@ -1364,38 +1584,52 @@ fn blocks(
 }
 
 /// A line's text from its atoms: words and punctuation joined, control characters as spaces,
-/// trimmed.
-fn line_text(tokens: &[Token<'_>], atoms: &[Atom]) -> CueLine {
+/// trimmed; with each word's place and times when `with_words`.
+fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool) -> CueLine {
     let (first, end) = match (atoms.first(), atoms.last()) {
         (Some(a), Some(b)) => (a.first, b.end),
         _ => (0, 0),
     };
     let toks = &tokens[first..end];
     let mut text = String::with_capacity(toks.iter().map(|t| t.text.len() + t.punct.len()).sum());
-    let mut words = Vec::with_capacity(toks.len());
-    {
-        for t in toks {
+    let mut words = Vec::with_capacity(if with_words { toks.len() } else { 0 });
+    for t in toks {
+        if with_words {
             words.push(CueWord {
                 offset: text.len(),
                 begin: t.begin,
                 end: t.end,
             });
+        }
+        text.push_str(t.text);
+        text.push_str(t.punct);
+    }
+    // Control characters are ASCII or C1 (U+0080..U+009F, lead byte 0xC2); the rare line
+    // that has one is built again with them replaced.
+    if text.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2)
+        && text.chars().any(char::is_control)
+    {
+        text.clear();
+        words.clear();
+        for t in toks {
+            if with_words {
+                words.push(CueWord {
+                    offset: text.len(),
+                    begin: t.begin,
+                    end: t.end,
+                });
+            }
             for part in [t.text, t.punct] {
-                // Control characters are ASCII or C1 (U+0080..U+009F, lead byte 0xC2).
-                if part.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2)
-                    && part.chars().any(|c| c.is_control())
-                {
-                    text.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
-                } else {
-                    text.push_str(part);
-                }
+                text.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
             }
         }
     }
     let keep = text.trim_end().len();
     text.truncate(keep);
     let lead = text.len() - text.trim_start().len();
-    text.drain(..lead);
+    if lead > 0 {
+        text.drain(..lead);
+    }
     for w in &mut words {
         w.offset = w.offset.saturating_sub(lead).min(text.len());
     }
@@ -1479,10 +1713,10 @@ fn split_text<'d>(
                 || matches!(Script::of(c), Script::Punctuation | Script::Other)
                     && !is_wide(c)
                     && !c.is_alphanumeric()
-                || NO_LINE_START.contains(c)
-                || NO_LINE_END.contains(p)
-                || CLAUSE_END.contains(c)
-                || SENTENCE_END.contains(c);
+                || no_line_start(c)
+                || no_line_end(p)
+                || is_clause_end(c)
+                || is_sentence_end(c);
             let after_space = p.is_whitespace() && !c.is_whitespace();
             if !glue || after_space {
                 pieces.push((start, i));
@@ -1714,6 +1948,22 @@ mod tests {
         assert_eq!(Preset::bbc().width("你好 ab"), 10);
         assert_eq!(zh.min_gap(), Millis(84));
         assert_eq!(zh.reading_time(9), Millis(1000));
+    }
+
+    #[test]
+    fn visible_chars_skip_zero_width() {
+        for text in [
+            "你好，世界！",
+            "a\u{200B}b\u{2060}",
+            "e\u{301}\u{36F}",
+            "\u{FEFF}x\u{FE0F}，",
+            "a\u{85}b\tc\u{7F}",
+            "—…“”\u{A0}é",
+            "",
+        ] {
+            let want = text.chars().filter(|&c| !is_zero_width(c)).count();
+            assert_eq!(visible_chars(text), want, "{text:?}");
+        }
     }
 
     #[test]

@@ -115,7 +115,8 @@ impl Exporter for SrtExporter {
     }
 
     fn export(&self, doc: &Transcription<'_>, out: &mut String) {
-        self.write_cues(&self.cues.build(doc), out);
+        // SRT shows no per-word times.
+        self.write_cues(&self.cues.build_for_writer(doc, false).1, out);
     }
 }
 

@@ -123,7 +123,8 @@ impl Exporter for WebVttExporter {
     }
 
     fn export(&self, doc: &Transcription<'_>, out: &mut String) {
-        self.write_cues(&self.cues.build(doc), self.cues.labels(), out);
+        let (_, cues) = self.cues.build_for_writer(doc, self.karaoke);
+        self.write_cues(&cues, self.cues.labels(), out);
     }
 }
 
