@@ -86,10 +86,8 @@ fn push_time(cs: u64, out: &mut String) {
 }
 
 fn escape(text: &str, out: &mut String) {
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'{' | b'}' | b'\\' | b'\r' | b'\n'))
-    {
+    const SPECIAL: [bool; 256] = super::byte_set(b"{}\\\r\n");
+    if !super::has_byte_in(text, &SPECIAL) {
         out.push_str(text);
         return;
     }

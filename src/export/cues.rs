@@ -319,6 +319,16 @@ pub fn reading_chars<'a>(lines: impl IntoIterator<Item = &'a str>) -> usize {
 /// the lead bytes 0xC2, 0xCC, 0xCD, 0xE2 and 0xEF can start a zero-width character, so only
 /// those are decoded.
 fn visible_chars(text: &str) -> usize {
+    /// Bytes that may start a zero-width character.
+    const MAYBE_HIDDEN: [bool; 256] = super::byte_set(&[
+        0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E,
+        0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D,
+        0x1E, 0x1F, 0x7F, 0xC2, 0xCC, 0xCD, 0xE2, 0xEF,
+    ]);
+    if !super::has_byte_in(text, &MAYBE_HIDDEN) {
+        // Branch-free: the bytes that do not continue a character.
+        return text.bytes().filter(|&b| (b as i8) >= -0x40).count();
+    }
     let mut n = 0;
     for (i, &b) in text.as_bytes().iter().enumerate() {
         let hidden = match b {
@@ -836,32 +846,39 @@ impl<'d> Token<'d> {
     fn measure(&mut self, preset: &Preset) {
         let (mut width, mut lead, mut trail) = (0, 0, 0);
         let mut visible = false;
-        for c in self.text.chars().chain(self.punct.chars()) {
-            let u = preset.char_units(c);
-            width += u;
-            let blank = if c.is_ascii() {
-                c.is_ascii_whitespace() || c.is_ascii_control()
-            } else {
-                c.is_whitespace() || c.is_control()
-            };
-            if blank {
-                if visible {
-                    trail += u;
+        for part in [self.text, self.punct] {
+            for c in part.chars() {
+                // The main Han block, most characters of Chinese text, is settled first.
+                let (u, blank) = if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                    (2, false)
+                } else if c.is_ascii() {
+                    (
+                        preset.char_units(c),
+                        c.is_ascii_whitespace() || c.is_ascii_control(),
+                    )
                 } else {
-                    lead += u;
+                    (preset.char_units(c), c.is_whitespace() || c.is_control())
+                };
+                width += u;
+                if blank {
+                    if visible {
+                        trail += u;
+                    } else {
+                        lead += u;
+                    }
+                } else {
+                    trail = 0;
+                    if !visible {
+                        self.first_visible = Some(c);
+                        visible = true;
+                    }
+                    self.last_visible = Some(c);
                 }
-            } else {
-                trail = 0;
-                if !visible {
-                    self.first_visible = Some(c);
-                    visible = true;
+                if self.first.is_none() {
+                    self.first = Some(c);
                 }
-                self.last_visible = Some(c);
+                self.last = Some(c);
             }
-            if self.first.is_none() {
-                self.first = Some(c);
-            }
-            self.last = Some(c);
         }
         if !visible {
             trail = width;
@@ -1686,9 +1703,10 @@ fn tokens<'d>(
         if let Some(t) = tokens[first..].last_mut() {
             t.sentence_end = true;
         }
-    }
-    for t in &mut tokens {
-        t.measure(preset);
+        // Measured while the sentence's tokens are still in the cache.
+        for t in &mut tokens[first..] {
+            t.measure(preset);
+        }
     }
     (tokens, names)
 }

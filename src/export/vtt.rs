@@ -99,10 +99,8 @@ impl WebVttExporter {
 
 /// Appends `text` with `&`, `<`, `>` escaped and line breaks as spaces.
 fn escape(text: &str, out: &mut String) {
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'\r' | b'\n'))
-    {
+    const SPECIAL: [bool; 256] = super::byte_set(b"&<>\r\n");
+    if !super::has_byte_in(text, &SPECIAL) {
         out.push_str(text);
         return;
     }
