@@ -816,11 +816,38 @@ struct Token<'d> {
     width: u32,
     lead: u32,
     trail: u32,
-    /// The first and last characters, and the first and last that are not white space.
-    first: Option<char>,
-    last: Option<char>,
-    first_visible: Option<char>,
-    last_visible: Option<char>,
+    /// What the break rules need to know about the edge characters, as [`edge`] bits:
+    /// worked out once per token, since every boundary asks about both of its sides.
+    edges: u16,
+}
+
+/// Bits of [`Token::edges`]: facts about a token's first and last characters, and its first
+/// and last visible (not white space) ones.
+mod edge {
+    /// The token has no characters at all.
+    pub(super) const EMPTY: u16 = 1;
+    /// The first character is white space.
+    pub(super) const FIRST_SPACE: u16 = 1 << 1;
+    /// The last character is white space.
+    pub(super) const LAST_SPACE: u16 = 1 << 2;
+    /// The first character belongs to a word written with spaces ([`super::is_word_char`]).
+    pub(super) const FIRST_WORD: u16 = 1 << 3;
+    /// The last character does.
+    pub(super) const LAST_WORD: u16 = 1 << 4;
+    /// The first visible character may not start a line.
+    pub(super) const NO_START: u16 = 1 << 5;
+    /// The last visible character may not end a line.
+    pub(super) const NO_END: u16 = 1 << 6;
+    /// The last visible character ends a sentence.
+    pub(super) const SENTENCE: u16 = 1 << 7;
+    /// The last visible character ends a clause.
+    pub(super) const CLAUSE: u16 = 1 << 8;
+    /// The last visible character is half-width.
+    pub(super) const NARROW_END: u16 = 1 << 9;
+    /// The first visible character is ASCII.
+    pub(super) const ASCII_START: u16 = 1 << 10;
+    /// The first visible character may start a conjunction.
+    pub(super) const CONJUNCTION: u16 = 1 << 11;
 }
 
 impl<'d> Token<'d> {
@@ -835,17 +862,21 @@ impl<'d> Token<'d> {
             width: 0,
             lead: 0,
             trail: 0,
-            first: None,
-            last: None,
-            first_visible: None,
-            last_visible: None,
+            edges: edge::EMPTY,
         }
     }
 
-    /// Fills in the widths and edge characters, in one pass over the text.
+    /// Whether all of the [`edge`] bits `bits` are set.
+    fn is(&self, bits: u16) -> bool {
+        self.edges & bits == bits
+    }
+
+    /// Fills in the widths and edge facts, in one pass over the text.
     fn measure(&mut self, preset: &Preset) {
         let (mut width, mut lead, mut trail) = (0, 0, 0);
         let mut visible = false;
+        let (mut first, mut last) = (None, None);
+        let (mut first_visible, mut last_visible) = (None, None);
         for part in [self.text, self.punct] {
             for c in part.chars() {
                 // The main Han block, most characters of Chinese text, is settled first.
@@ -869,15 +900,15 @@ impl<'d> Token<'d> {
                 } else {
                     trail = 0;
                     if !visible {
-                        self.first_visible = Some(c);
+                        first_visible = Some(c);
                         visible = true;
                     }
-                    self.last_visible = Some(c);
+                    last_visible = Some(c);
                 }
-                if self.first.is_none() {
-                    self.first = Some(c);
+                if first.is_none() {
+                    first = Some(c);
                 }
-                self.last = Some(c);
+                last = Some(c);
             }
         }
         if !visible {
@@ -887,7 +918,56 @@ impl<'d> Token<'d> {
         self.width = width;
         self.lead = lead;
         self.trail = trail;
+        self.edges = edges(first, last, first_visible, last_visible);
     }
+}
+
+/// The [`edge`] bits of a token with these edge characters.
+fn edges(
+    first: Option<char>,
+    last: Option<char>,
+    first_visible: Option<char>,
+    last_visible: Option<char>,
+) -> u16 {
+    let (Some(first), Some(last)) = (first, last) else {
+        return edge::EMPTY;
+    };
+    let bit = |yes: bool, bit: u16| if yes { bit } else { 0 };
+    let mut e = 0;
+    // A character of the main Han block is none of the things asked about but wide, and it
+    // is the usual edge of a Chinese word: only a conjunction may start with it.
+    if !is_main_han(first) {
+        e |= bit(first.is_whitespace(), edge::FIRST_SPACE)
+            | bit(is_word_char(first), edge::FIRST_WORD);
+    }
+    if !is_main_han(last) {
+        e |= bit(last.is_whitespace(), edge::LAST_SPACE) | bit(is_word_char(last), edge::LAST_WORD);
+    }
+    match first_visible {
+        Some(c) if is_main_han(c) => e |= bit(may_start_conjunction(c), edge::CONJUNCTION),
+        Some(c) => {
+            e |= bit(no_line_start(c), edge::NO_START)
+                | bit(c.is_ascii(), edge::ASCII_START)
+                | bit(may_start_conjunction(c), edge::CONJUNCTION);
+        }
+        None => {}
+    }
+    match last_visible {
+        Some(c) if is_main_han(c) => {}
+        Some(c) => {
+            e |= bit(no_line_end(c), edge::NO_END)
+                | bit(is_sentence_end(c), edge::SENTENCE)
+                | bit(is_clause_end(c), edge::CLAUSE)
+                | bit(c.is_ascii() || !is_wide(c), edge::NARROW_END);
+        }
+        None => {}
+    }
+    e
+}
+
+/// Whether `c` is in the main CJK Unified Ideographs block, where most Chinese text is.
+fn is_main_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// A run of tokens with no allowed break inside.
@@ -1076,17 +1156,13 @@ impl<'b> Layout<'b> {
     /// pause bonus.
     fn break_penalty(&self, tokens: &[Token<'_>], next: usize) -> (i32, i32) {
         let (a, b) = (&tokens[next - 1], &tokens[next]);
-        let last = a.last_visible;
-        let base = if a.sentence_end || last.is_some_and(is_sentence_end) {
+        let base = if a.sentence_end || a.is(edge::SENTENCE) {
             penalty::SENTENCE
-        } else if last.is_some_and(is_clause_end) {
+        } else if a.is(edge::CLAUSE) {
             penalty::CLAUSE
         } else if starts_with_conjunction(tokens, next) {
             penalty::CONJUNCTION
-        } else if a.last.is_some_and(char::is_whitespace)
-            || b.first.is_some_and(char::is_whitespace)
-            || last.is_some_and(|c| c.is_ascii() || !is_wide(c))
-        {
+        } else if a.is(edge::LAST_SPACE) || b.is(edge::FIRST_SPACE) || a.is(edge::NARROW_END) {
             penalty::WORD
         } else {
             penalty::CJK
@@ -1463,14 +1539,14 @@ fn line_estimate(good: &[(u32, i32)], width: u32, maxw: u32, plain: i32, bal_mul
 
 /// Whether a line may break between tokens `a` and `b`.
 fn can_break(a: &Token<'_>, b: &Token<'_>) -> bool {
-    let (Some(last), Some(first)) = (a.last, b.first) else {
+    if a.is(edge::EMPTY) || b.is(edge::EMPTY) {
         return true;
-    };
-    let spaced = last.is_whitespace() || first.is_whitespace();
-    if !spaced && is_word_char(last) && is_word_char(first) {
+    }
+    let spaced = a.is(edge::LAST_SPACE) || b.is(edge::FIRST_SPACE);
+    if !spaced && a.is(edge::LAST_WORD) && b.is(edge::FIRST_WORD) {
         return false;
     }
-    !(b.first_visible.is_some_and(no_line_start) || a.last_visible.is_some_and(no_line_end))
+    !(b.is(edge::NO_START) || a.is(edge::NO_END))
 }
 
 /// Characters of words written with spaces between them: a break between two of them with no
@@ -1491,18 +1567,10 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-/// Whether the text from token `at` on starts with a conjunction; a Chinese conjunction may span
-/// several one-character tokens.
-fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
-    let Some(t) = tokens.get(at) else {
-        return false;
-    };
-    let Some(first) = t.first_visible else {
-        return false;
-    };
-    // Most words start with a character no conjunction starts with.
-    let maybe = matches!(
-        first,
+/// Whether a conjunction may start with `c`.
+fn may_start_conjunction(c: char) -> bool {
+    matches!(
+        c,
         'a'..='z'
             | 'A'..='Z'
             | '因'
@@ -1528,12 +1596,21 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
             | '그'
             | '하'
             | '또'
-    );
-    if !maybe {
+    )
+}
+
+/// Whether the text from token `at` on starts with a conjunction; a Chinese conjunction may span
+/// several one-character tokens.
+fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
+    let Some(t) = tokens.get(at) else {
+        return false;
+    };
+    // Most words start with a character no conjunction starts with.
+    if !t.is(edge::CONJUNCTION) {
         return false;
     }
     let mut text = t.text.trim_start();
-    if first.is_ascii() {
+    if t.is(edge::ASCII_START) {
         // An English conjunction is a whole word: the leading run of letters and digits.
         let word = text
             .bytes()
