@@ -1200,71 +1200,80 @@ impl<'b> Layout<'b> {
         let third = (cap / 3).max(1);
         let fill_mul = (40u32 << 16) / third;
         let bal_mul = (20u32 << 16) / self.maxw.max(1);
+        // The preset's numbers in locals: the loop below writes to `best`, and the compiler
+        // cannot tell that this leaves `self` alone.
+        let (maxw, max_lines) = (self.maxw, self.max_lines);
+        let (min_duration, max_duration) = (self.preset.min_duration, self.preset.max_duration);
         for i in 0..n {
-            if best[i] == i32::MAX {
+            let base = best[i];
+            if base == i32::MAX {
                 continue;
             }
             good.clear();
             let mut good_lo = 0;
+            let begin = a[i].begin;
+            // The cue from atom `i` to atom `j`, updated as `j` grows: greedy fill decides
+            // whether it fits in the allowed lines (`lines`, the width of the last one in
+            // `line_sum`); `total` is its width without the white space it starts with.
+            let first_width = if i == 0 { label_w } else { 0 } + a[i].width - a[i].lead;
             let mut lines = 1usize;
-            let mut line_sum = if i == 0 { label_w } else { 0 };
-            let mut line_first = true;
-            let mut total = line_sum;
-            let mut total_first = true;
+            let mut line_sum = first_width;
+            let mut total = first_width;
             let mut inner_sentences = 0;
             let mut word_breaks = false;
             let mut fallback: Option<(i32, usize)> = None;
-            for j in i..n {
+            let mut j = i;
+            loop {
                 let at = &a[j];
-                // Greedy fill decides whether the cue fits in the allowed lines.
-                let lead = if line_first { at.lead } else { 0 };
-                if !line_first && line_sum + at.width - at.trail > self.maxw {
-                    lines += 1;
-                    line_sum = at.width - at.lead;
-                } else {
-                    line_sum += at.width - lead;
-                }
-                line_first = false;
-                total += at.width - if total_first { at.lead } else { 0 };
-                total_first = false;
                 // A cue of white space only has no width.
                 let width = total.saturating_sub(at.trail);
-                let dur = at.finish.saturating_sub(a[i].begin);
-                if j > i && (lines > self.max_lines || dur > self.preset.max_duration) {
+                let dur = at.finish.saturating_sub(begin);
+                if j > i && (lines > max_lines || dur > max_duration) {
                     break;
                 }
-                let mut cost = penalty::CUE + if j + 1 == n { 0 } else { at.pen };
+                let last = j + 1 == n;
+                let mut cost = penalty::CUE + if last { 0 } else { at.pen };
                 cost += inner_sentences * 15;
                 if width < third {
                     cost += (((third - width) * fill_mul) >> 16) as i32;
                 }
-                if dur < self.preset.min_duration {
+                if dur < min_duration {
                     cost += 60;
-                }
-                if width > self.maxw {
-                    let plain = if word_breaks {
-                        penalty::WORD
-                    } else {
-                        penalty::CJK
-                    };
-                    // Widths only grow along `j` and `good` is ordered by width, so breaks
-                    // that leave a second line too wide stay so: skip them for good.
-                    while good_lo < good.len() && width.saturating_sub(good[good_lo].0) > self.maxw
-                    {
-                        good_lo += 1;
-                    }
-                    cost += line_estimate(&good[good_lo..], width, self.maxw, plain, bal_mul);
                 }
                 // Only good breaks (and the block end) become states directly; of the plain
                 // ones, only the cheapest per start does, which keeps the search small.
-                if at.class < penalty::WORD || j + 1 == n {
-                    let c = best[i].saturating_add(cost);
-                    if c < best[j + 1] {
-                        best[j + 1] = c;
-                        back[j + 1] = i;
+                let state = at.class < penalty::WORD || last;
+                // The line estimate only adds to the cost: when the cost so far already
+                // cannot win, it need not be worked out.
+                let viable = if state {
+                    base.saturating_add(cost) < best[j + 1]
+                } else {
+                    fallback.is_none_or(|(fc, _)| cost < fc)
+                };
+                if viable {
+                    if width > maxw {
+                        let plain = if word_breaks {
+                            penalty::WORD
+                        } else {
+                            penalty::CJK
+                        };
+                        // Widths only grow along `j` and `good` is ordered by width, so
+                        // breaks that leave a second line too wide stay so: skip them for
+                        // good.
+                        while good_lo < good.len() && width.saturating_sub(good[good_lo].0) > maxw {
+                            good_lo += 1;
+                        }
+                        cost += line_estimate(&good[good_lo..], width, maxw, plain, bal_mul);
                     }
-                } else if fallback.is_none_or(|(fc, _)| cost < fc) {
-                    fallback = Some((cost, j));
+                    if state {
+                        let c = base.saturating_add(cost);
+                        if c < best[j + 1] {
+                            best[j + 1] = c;
+                            back[j + 1] = i;
+                        }
+                    } else if fallback.is_none_or(|(fc, _)| cost < fc) {
+                        fallback = Some((cost, j));
+                    }
                 }
                 if at.class < penalty::WORD {
                     good.push((width, at.pen));
@@ -1274,9 +1283,21 @@ impl<'b> Layout<'b> {
                 if at.class == penalty::SENTENCE {
                     inner_sentences += 1;
                 }
+                j += 1;
+                if j == n {
+                    break;
+                }
+                let next = &a[j];
+                if line_sum + next.width - next.trail > maxw {
+                    lines += 1;
+                    line_sum = next.width - next.lead;
+                } else {
+                    line_sum += next.width;
+                }
+                total += next.width;
             }
             if let Some((cost, j)) = fallback {
-                let c = best[i].saturating_add(cost);
+                let c = base.saturating_add(cost);
                 if c < best[j + 1] {
                     best[j + 1] = c;
                     back[j + 1] = i;
@@ -1522,6 +1543,8 @@ impl<'b> Layout<'b> {
 
 /// The cheap estimate the cue search uses for the best two-line break of a cue `width` wide:
 /// the best good break that leaves both lines short enough, with balance, else a plain break.
+/// Never negative: penalties are not, and both lines being at most `maxw` wide bounds the
+/// balance term (the cue search relies on this).
 fn line_estimate(good: &[(u32, i32)], width: u32, maxw: u32, plain: i32, bal_mul: u32) -> i32 {
     let mut best = plain;
     for &(w1, pen) in good {
