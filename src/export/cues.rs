@@ -320,11 +320,7 @@ pub fn reading_chars<'a>(lines: impl IntoIterator<Item = &'a str>) -> usize {
 /// those are decoded.
 fn visible_chars(text: &str) -> usize {
     /// Bytes that may start a zero-width character.
-    const MAYBE_HIDDEN: [bool; 256] = super::byte_set(&[
-        0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E,
-        0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D,
-        0x1E, 0x1F, 0x7F, 0xC2, 0xCC, 0xCD, 0xE2, 0xEF,
-    ]);
+    const MAYBE_HIDDEN: [bool; 256] = with_control_bytes(&[0xCC, 0xCD, 0xE2, 0xEF]);
     if !super::has_byte_in(text, &MAYBE_HIDDEN) {
         // Branch-free: the bytes that do not continue a character.
         return text.bytes().filter(|&b| (b as i8) >= -0x40).count();
@@ -344,6 +340,20 @@ fn visible_chars(text: &str) -> usize {
         n += usize::from(!hidden);
     }
     n
+}
+
+/// A [`super::byte_set`] of the bytes in `set` and the bytes a control character may start
+/// with: ASCII controls, and 0xC2, the lead byte of C1 controls (U+0080..U+009F).
+const fn with_control_bytes(set: &[u8]) -> [bool; 256] {
+    let mut table = super::byte_set(set);
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[0x7F] = true;
+    table[0xC2] = true;
+    table
 }
 
 /// How speakers show in subtitles.
@@ -999,13 +1009,15 @@ struct Scratch {
     cuts: Vec<usize>,
 }
 
-/// Buffers [`Layout::break_lines`] reuses from cue to cue.
+/// Buffers the line breaking and [`line_text`] reuse from cue to cue.
 #[derive(Default)]
 struct LineScratch {
     /// Widths of the atoms before each one.
     prefix: Vec<u32>,
     /// The lines, as ranges of atoms.
     ranges: Vec<std::ops::Range<usize>>,
+    /// A line's text before trimming.
+    text: String,
 }
 
 /// A cue before its text is assembled: a range of atoms of one block.
@@ -1123,6 +1135,20 @@ impl<'b> Layout<'b> {
 
     fn atom(&self, tokens: &[Token<'_>], first: usize, end: usize, pen: (i32, i32)) -> Atom {
         let toks = &tokens[first..end];
+        if let [t] = toks {
+            // The usual atom: one token.
+            return Atom {
+                first,
+                end,
+                begin: t.begin,
+                finish: t.end,
+                width: t.width,
+                lead: t.lead,
+                trail: t.trail,
+                pen: pen.0,
+                class: pen.1,
+            };
+        }
         let width = toks.iter().map(|t| t.width).sum();
         // White space at the edges may span several tokens that are only white space.
         let mut lead = 0;
@@ -1402,7 +1428,7 @@ impl<'b> Layout<'b> {
                 let dash = self.preset.language.dash();
                 for (r, sp) in [(&d.atoms, d.speaker), (r2, *sp2)] {
                     let a = add(r);
-                    let mut line = line_text(tokens, a, self.words);
+                    let mut line = line_text(tokens, a, self.words, &mut scratch.text);
                     if line.text.is_empty() {
                         continue;
                     }
@@ -1422,7 +1448,7 @@ impl<'b> Layout<'b> {
                 };
                 self.break_lines(a, label_w, &mut scratch.prefix, &mut scratch.ranges);
                 for r in scratch.ranges.iter() {
-                    let line = line_text(tokens, &a[r.clone()], self.words);
+                    let line = line_text(tokens, &a[r.clone()], self.words, &mut scratch.text);
                     if !line.text.is_empty() {
                         lines.push(line);
                     }
@@ -1701,52 +1727,48 @@ fn blocks(
 }
 
 /// A line's text from its atoms: words and punctuation joined, control characters as spaces,
-/// trimmed; with each word's place and times when `with_words`.
-fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool) -> CueLine {
+/// trimmed; with each word's place and times when `with_words`. `buf` is a buffer to reuse:
+/// the text is joined there and copied out trimmed, in a string of the right size.
+fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut String) -> CueLine {
     let (first, end) = match (atoms.first(), atoms.last()) {
         (Some(a), Some(b)) => (a.first, b.end),
         _ => (0, 0),
     };
     let toks = &tokens[first..end];
-    let mut text = String::with_capacity(toks.iter().map(|t| t.text.len() + t.punct.len()).sum());
     let mut words = Vec::with_capacity(if with_words { toks.len() } else { 0 });
+    buf.clear();
     for t in toks {
         if with_words {
             words.push(CueWord {
-                offset: text.len(),
+                offset: buf.len(),
                 begin: t.begin,
                 end: t.end,
             });
         }
-        text.push_str(t.text);
-        text.push_str(t.punct);
+        buf.push_str(t.text);
+        buf.push_str(t.punct);
     }
-    // Control characters are ASCII or C1 (U+0080..U+009F, lead byte 0xC2); the rare line
-    // that has one is built again with them replaced.
-    if text.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2)
-        && text.chars().any(char::is_control)
-    {
-        text.clear();
+    // The rare line with a control character is joined again with them replaced.
+    const CONTROL: [bool; 256] = with_control_bytes(&[]);
+    if super::has_byte_in(buf, &CONTROL) && buf.chars().any(char::is_control) {
+        buf.clear();
         words.clear();
         for t in toks {
             if with_words {
                 words.push(CueWord {
-                    offset: text.len(),
+                    offset: buf.len(),
                     begin: t.begin,
                     end: t.end,
                 });
             }
             for part in [t.text, t.punct] {
-                text.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
+                buf.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
             }
         }
     }
-    let keep = text.trim_end().len();
-    text.truncate(keep);
-    let lead = text.len() - text.trim_start().len();
-    if lead > 0 {
-        text.drain(..lead);
-    }
+    let keep = buf.trim_end().len();
+    let lead = keep - buf[..keep].trim_start().len();
+    let text = buf[lead..keep].to_string();
     for w in &mut words {
         w.offset = w.offset.saturating_sub(lead).min(text.len());
     }
