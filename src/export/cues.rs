@@ -2192,6 +2192,32 @@ mod tests {
     }
 
     #[test]
+    fn writers_skip_only_word_times() {
+        let doc = chars_doc(
+            "听好了，从今儿起，别再把自己当软柿子捏，学着用狠角色的路子火。",
+            180,
+            40,
+        );
+        let builder = CueBuilder::new(Preset::netflix(Language::Chinese));
+        let with = builder.build(&doc);
+        let (_, without) = builder.build_for_writer(&doc, false);
+        assert!(
+            with.iter()
+                .flat_map(|c| &c.lines)
+                .all(|l| !l.words.is_empty())
+        );
+        assert!(
+            without
+                .iter()
+                .flat_map(|c| &c.lines)
+                .all(|l| l.words.is_empty())
+        );
+        let times = |cues: &[Cue]| cues.iter().map(|c| (c.begin, c.end)).collect::<Vec<_>>();
+        assert_eq!(times(&with), times(&without));
+        assert_eq!(texts(&with), texts(&without));
+    }
+
+    #[test]
     fn english_balanced_two_lines() {
         let doc = en_doc(
             "This is a fairly long sentence that will not fit on one line, so it needs two.",
