@@ -3,6 +3,9 @@
 //!
 //! * `profile [N]` parses the one-hour meeting once, then builds cues and writes SRT `N` times
 //!   (3 by default): small enough to run under callgrind.
+//! * `time [N]` times parsing against cue layout plus SRT writing, alternating them `N` times
+//!   (50 by default), and prints the fastest and the median of each and the ratio of the
+//!   fastest: on a busy machine the fastest run is the one least disturbed.
 //! * `dump DIR` writes SRT, WebVTT and ASS of the one-hour mono meeting and two-channel call,
 //!   with each preset and speaker-label mode, into `DIR`; compare two dumps with `diff -r`.
 //!
@@ -13,6 +16,7 @@
 //! ```
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use asrpost::Transcription;
 use asrpost::export::cues::{CueBuilder, Preset, SpeakerLabels};
@@ -48,6 +52,42 @@ fn main() -> Result<()> {
                 total += out.len();
             }
             println!("{total} bytes of SRT");
+        }
+        Some("time") => {
+            let n: usize = args.get(1).map_or(Ok(50), |s| s.parse())?.max(1);
+            let json = one_hour(1, 3, 1);
+            let doc = Transcription::from_str(&json)?;
+            let srt = SrtExporter::default();
+            let mut out = String::new();
+            let (mut parse, mut write) = (Vec::new(), Vec::new());
+            for _ in 0..n {
+                let t = Instant::now();
+                let words = Transcription::from_str(&json)?.word_count();
+                parse.push(t.elapsed());
+                let t = Instant::now();
+                out.clear();
+                srt.export(&doc, &mut out);
+                write.push(t.elapsed());
+                std::hint::black_box((words, out.len()));
+            }
+            parse.sort();
+            write.sort();
+            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+            println!(
+                "parse: fastest {:.3} ms, median {:.3} ms",
+                ms(parse[0]),
+                ms(parse[n / 2])
+            );
+            println!(
+                "cues + srt: fastest {:.3} ms, median {:.3} ms",
+                ms(write[0]),
+                ms(write[n / 2])
+            );
+            println!(
+                "ratio: fastest {:.3}, median {:.3}",
+                ms(write[0]) / ms(parse[0]),
+                ms(write[n / 2]) / ms(parse[n / 2])
+            );
         }
         Some("dump") => {
             let dir = PathBuf::from(args.get(1).ok_or("usage: subtitle_profile dump DIR")?);
@@ -88,7 +128,7 @@ fn main() -> Result<()> {
             }
             println!("wrote {files} files into {}", dir.display());
         }
-        _ => return Err("usage: subtitle_profile profile [N] | dump DIR".into()),
+        _ => return Err("usage: subtitle_profile profile [N] | time [N] | dump DIR".into()),
     }
     Ok(())
 }
