@@ -1061,11 +1061,11 @@ impl<'b> Layout<'b> {
         if let Some(d) = doc.duration() {
             span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
         }
-        let atoms = self.atoms(&tokens);
+        let (atoms, speaker_starts) = self.atoms(&tokens);
         let mut drafts = Vec::new();
         let mut scratch = Scratch::default();
         let mut prev_speaker = None;
-        for block in blocks(&tokens, &atoms, self.split_pause) {
+        for block in blocks(&atoms, &speaker_starts, self.split_pause) {
             let speaker = tokens[atoms[block.start].first].speaker;
             let label = self.labels == SpeakerLabels::Names
                 && names[speaker].is_some()
@@ -1096,20 +1096,27 @@ impl<'b> Layout<'b> {
     }
 
     /// Groups tokens into atoms and scores the break after each.
-    fn atoms(&self, tokens: &[Token<'_>]) -> Vec<Atom> {
+    /// Also returns the atoms where another speaker starts, in order, so that [`blocks`] need
+    /// not go back to the tokens.
+    fn atoms(&self, tokens: &[Token<'_>]) -> (Vec<Atom>, Vec<usize>) {
         let mut atoms: Vec<Atom> = Vec::with_capacity(tokens.len());
+        let mut speaker_starts = Vec::new();
         let mut start = 0;
         for i in 0..tokens.len() {
             let next = tokens.get(i + 1);
-            let hard = next.is_none_or(|n| n.speaker != tokens[i].speaker);
+            let new_speaker = next.is_some_and(|n| n.speaker != tokens[i].speaker);
+            let hard = next.is_none() || new_speaker;
             let open = !hard && next.is_some_and(|n| !can_break(&tokens[i], n));
             if open {
                 continue;
             }
             self.push_atoms(tokens, start, i + 1, &mut atoms);
             start = i + 1;
+            if new_speaker {
+                speaker_starts.push(atoms.len());
+            }
         }
-        atoms
+        (atoms, speaker_starts)
     }
 
     /// Pushes the atom of tokens `a..b`, split at token boundaries (a forced break) where it
@@ -1705,16 +1712,18 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
 }
 
 /// Ranges of atoms that no cue may cross: speaker changes and long pauses.
+/// `speaker_starts` are the atoms where another speaker starts, in order.
 fn blocks(
-    tokens: &[Token<'_>],
     atoms: &[Atom],
+    speaker_starts: &[usize],
     split_pause: Millis,
 ) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
+    let mut speaker_starts = speaker_starts.iter().copied().peekable();
     for i in 1..atoms.len() {
         let (a, b) = (&atoms[i - 1], &atoms[i]);
-        let speaker_change = tokens[a.first].speaker != tokens[b.first].speaker;
+        let speaker_change = speaker_starts.next_if_eq(&i).is_some();
         if speaker_change || b.begin.saturating_sub(a.finish) >= split_pause || b.begin < a.begin {
             out.push(start..i);
             start = i;
