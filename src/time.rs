@@ -98,6 +98,28 @@ impl Millis {
     /// WebVTT (`.`) forms, for writers that format many times.
     pub(crate) fn push_clock(self, sep: char, out: &mut String) {
         let (h, m, s, ms) = self.parts();
+        if let (true, Ok(sep)) = (h < 100, u8::try_from(sep)) {
+            // The common case in one write.
+            let d = |n: u64| b'0' + (n % 10) as u8;
+            let buf = [
+                d(h / 10),
+                d(h),
+                b':',
+                d(m / 10),
+                d(m),
+                b':',
+                d(s / 10),
+                d(s),
+                sep,
+                d(ms / 100),
+                d(ms / 10),
+                d(ms),
+            ];
+            if let Ok(text) = std::str::from_utf8(&buf) {
+                out.push_str(text);
+                return;
+            }
+        }
         if h < 10 {
             out.push('0');
         }
@@ -292,6 +314,7 @@ mod tests {
             (60000, "00:01:00,000"),
             (3723004, "01:02:03,004"),
             (90000000, "25:00:00,000"),
+            (359999999, "99:59:59,999"),
             (360000001, "100:00:00,001"),
             (18446744073709551615, "5124095576030:25:51,615"),
         ] {

@@ -86,10 +86,8 @@ fn push_time(cs: u64, out: &mut String) {
 }
 
 fn escape(text: &str, out: &mut String) {
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'{' | b'}' | b'\\' | b'\r' | b'\n'))
-    {
+    const SPECIAL: [bool; 256] = super::byte_set(b"{}\\\r\n");
+    if !super::has_byte_in(text, &SPECIAL) {
         out.push_str(text);
         return;
     }
@@ -110,7 +108,8 @@ impl Exporter for AssExporter {
     }
 
     fn export(&self, doc: &Transcription<'_>, out: &mut String) {
-        let (preset, cues) = self.cues.build_with_preset(doc);
+        // ASS shows no per-word times.
+        let (preset, cues) = self.cues.build_for_writer(doc, false);
         self.write_cues(&cues, preset.language, out);
     }
 }

@@ -311,10 +311,49 @@ pub(crate) fn is_zero_width(c: char) -> bool {
 /// The characters a reader reads in `lines`, for reading speed: every visible character,
 /// spaces inside a line included, line breaks not.
 pub fn reading_chars<'a>(lines: impl IntoIterator<Item = &'a str>) -> usize {
-    lines
-        .into_iter()
-        .map(|l| l.trim().chars().filter(|&c| !is_zero_width(c)).count())
-        .sum()
+    lines.into_iter().map(|l| visible_chars(l.trim())).sum()
+}
+
+/// The characters of `text` that are not zero-width ([`is_zero_width`]), counted on the bytes:
+/// every character starts with a byte that does not continue one, and only a control byte or
+/// the lead bytes 0xC2, 0xCC, 0xCD, 0xE2 and 0xEF can start a zero-width character, so only
+/// those are decoded.
+fn visible_chars(text: &str) -> usize {
+    /// Bytes that may start a zero-width character.
+    const MAYBE_HIDDEN: [bool; 256] = with_control_bytes(&[0xCC, 0xCD, 0xE2, 0xEF]);
+    if !super::has_byte_in(text, &MAYBE_HIDDEN) {
+        // Branch-free: the bytes that do not continue a character.
+        return text.bytes().filter(|&b| (b as i8) >= -0x40).count();
+    }
+    let mut n = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let hidden = match b {
+            // A continuation byte.
+            0x80..=0xBF => true,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 | 0xCC | 0xCD | 0xE2 | 0xEF => text
+                .get(i..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(is_zero_width),
+            _ => false,
+        };
+        n += usize::from(!hidden);
+    }
+    n
+}
+
+/// A [`super::byte_set`] of the bytes in `set` and the bytes a control character may start
+/// with: ASCII controls, and 0xC2, the lead byte of C1 controls (U+0080..U+009F).
+const fn with_control_bytes(set: &[u8]) -> [bool; 256] {
+    let mut table = super::byte_set(set);
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[0x7F] = true;
+    table[0xC2] = true;
+    table
 }
 
 /// How speakers show in subtitles.
@@ -454,17 +493,192 @@ mod penalty {
     pub(super) const CUE: i32 = 40;
 }
 
+// The character sets below are `matches!` lists rather than strings to search: a match
+// compiles to a few range comparisons, and they are asked about every token's edges.
+
 /// Characters that may not start a line: the union of the Simplified and Traditional Chinese,
 /// Japanese and Korean kinsoku lists (ISO/IEC 29500 §17.3.1.16), plus small kana and `ー`.
-const NO_LINE_START: &str = "!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠–—•‥‧╴︰︱︳︴︸︼﹂﹏﹐﹑﹒﹔﹕﹖﹗々゛゜ゝゞ・ヽヾ｡｣､･ﾞﾟぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー";
+fn no_line_start(c: char) -> bool {
+    matches!(
+        c,
+        '!' | '%'
+            | ')'
+            | ','
+            | '.'
+            | ':'
+            | ';'
+            | '>'
+            | '?'
+            | ']'
+            | '}'
+            | '¢'
+            | '¨'
+            | '°'
+            | '·'
+            | 'ˇ'
+            | 'ˉ'
+            | '–'
+            | '—'
+            | '―'
+            | '‖'
+            | '’'
+            | '”'
+            | '•'
+            | '‥'
+            | '…'
+            | '‧'
+            | '‰'
+            | '′'
+            | '″'
+            | '›'
+            | '℃'
+            | '∶'
+            | '╴'
+            | '、'
+            | '。'
+            | '〃'
+            | '々'
+            | '〉'
+            | '》'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〗'
+            | '〞'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ゎ'
+            | '゛'
+            | '゜'
+            | 'ゝ'
+            | 'ゞ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | 'ヮ'
+            | 'ヵ'
+            | 'ヶ'
+            | '・'
+            | 'ー'
+            | 'ヽ'
+            | 'ヾ'
+            | '︰'
+            | '︱'
+            | '︳'
+            | '︴'
+            | '︶'
+            | '︸'
+            | '︺'
+            | '︼'
+            | '︾'
+            | '﹀'
+            | '﹂'
+            | '﹄'
+            | '﹏'
+            | '﹐'
+            | '﹑'
+            | '﹒'
+            | '﹔'
+            | '﹕'
+            | '﹖'
+            | '﹗'
+            | '﹚'
+            | '﹜'
+            | '﹞'
+            | '！'
+            | '＂'
+            | '％'
+            | '＇'
+            | '）'
+            | '，'
+            | '．'
+            | '：'
+            | '；'
+            | '？'
+            | '］'
+            | '｀'
+            | '｜'
+            | '｝'
+            | '～'
+            | '｡'
+            | '｣'
+            | '､'
+            | '･'
+            | 'ﾞ'
+            | 'ﾟ'
+            | '￠'
+    )
+}
+
 /// Characters that may not end a line.
-const NO_LINE_END: &str = "$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥‵︵︷︹︻︽︿﹁﹃｢\\";
+fn no_line_end(c: char) -> bool {
+    matches!(
+        c,
+        '$' | '('
+            | '['
+            | '\\'
+            | '{'
+            | '£'
+            | '¥'
+            | '·'
+            | '‘'
+            | '“'
+            | '‵'
+            | '〈'
+            | '《'
+            | '「'
+            | '『'
+            | '【'
+            | '〔'
+            | '〖'
+            | '〝'
+            | '︵'
+            | '︷'
+            | '︹'
+            | '︻'
+            | '︽'
+            | '︿'
+            | '﹁'
+            | '﹃'
+            | '﹙'
+            | '﹛'
+            | '﹝'
+            | '＄'
+            | '（'
+            | '．'
+            | '［'
+            | '｛'
+            | '｢'
+            | '￡'
+            | '￥'
+    )
+}
+
 /// Sentence-ending punctuation.
-const SENTENCE_END: &str = ".!?。！？…";
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '…')
+}
+
 /// Clause punctuation.
-const CLAUSE_END: &str = ",;:，、；：—";
-/// Words a break may come before (whisperX's lists, extended): Chinese, Japanese, Korean,
-/// English.
+fn is_clause_end(c: char) -> bool {
+    matches!(c, ',' | ';' | ':' | '，' | '、' | '；' | '：' | '—')
+}
+/// Words a break may come before (whisperX's lists, extended): Chinese, Japanese, Korean
+/// (see [`ENGLISH_CONJUNCTIONS`] for English).
 const CONJUNCTIONS: &[&str] = &[
     "因为",
     "所以",
@@ -497,25 +711,11 @@ const CONJUNCTIONS: &[&str] = &[
     "그런데",
     "그러면",
     "또는",
-    "and",
-    "but",
-    "or",
-    "so",
-    "because",
-    "however",
-    "although",
-    "though",
-    "while",
-    "if",
-    "when",
-    "then",
-    "yet",
-    "which",
-    "that",
-    "who",
-    "where",
-    "since",
-    "unless",
+];
+/// English words a break may come before.
+const ENGLISH_CONJUNCTIONS: &[&str] = &[
+    "and", "but", "or", "so", "because", "however", "although", "though", "while", "if", "when",
+    "then", "yet", "which", "that", "who", "where", "since", "unless",
 ];
 
 impl CueBuilder {
@@ -596,8 +796,20 @@ impl CueBuilder {
 
     /// The rules used for `doc` ([`CueBuilder::preset_for`]) and the cues built with them.
     pub fn build_with_preset(&self, doc: &Transcription<'_>) -> (Preset, Vec<Cue>) {
+        self.build_for_writer(doc, true)
+    }
+
+    /// As [`CueBuilder::build_with_preset`], but with [`CueLine::words`] left empty unless
+    /// `words`: the writers that show no per-word times skip building them.
+    pub(crate) fn build_for_writer(
+        &self,
+        doc: &Transcription<'_>,
+        words: bool,
+    ) -> (Preset, Vec<Cue>) {
         let preset = self.preset_for(doc);
-        let cues = Layout::new(self, &preset).run(doc);
+        let mut layout = Layout::new(self, &preset);
+        layout.words = words;
+        let cues = layout.run(doc);
         (preset, cues)
     }
 }
@@ -614,11 +826,38 @@ struct Token<'d> {
     width: u32,
     lead: u32,
     trail: u32,
-    /// The first and last characters, and the first and last that are not white space.
-    first: Option<char>,
-    last: Option<char>,
-    first_visible: Option<char>,
-    last_visible: Option<char>,
+    /// What the break rules need to know about the edge characters, as [`edge`] bits:
+    /// worked out once per token, since every boundary asks about both of its sides.
+    edges: u16,
+}
+
+/// Bits of [`Token::edges`]: facts about a token's first and last characters, and its first
+/// and last visible (not white space) ones.
+mod edge {
+    /// The token has no characters at all.
+    pub(super) const EMPTY: u16 = 1;
+    /// The first character is white space.
+    pub(super) const FIRST_SPACE: u16 = 1 << 1;
+    /// The last character is white space.
+    pub(super) const LAST_SPACE: u16 = 1 << 2;
+    /// The first character belongs to a word written with spaces ([`super::is_word_char`]).
+    pub(super) const FIRST_WORD: u16 = 1 << 3;
+    /// The last character does.
+    pub(super) const LAST_WORD: u16 = 1 << 4;
+    /// The first visible character may not start a line.
+    pub(super) const NO_START: u16 = 1 << 5;
+    /// The last visible character may not end a line.
+    pub(super) const NO_END: u16 = 1 << 6;
+    /// The last visible character ends a sentence.
+    pub(super) const SENTENCE: u16 = 1 << 7;
+    /// The last visible character ends a clause.
+    pub(super) const CLAUSE: u16 = 1 << 8;
+    /// The last visible character is half-width.
+    pub(super) const NARROW_END: u16 = 1 << 9;
+    /// The first visible character is ASCII.
+    pub(super) const ASCII_START: u16 = 1 << 10;
+    /// The first visible character may start a conjunction.
+    pub(super) const CONJUNCTION: u16 = 1 << 11;
 }
 
 impl<'d> Token<'d> {
@@ -633,43 +872,54 @@ impl<'d> Token<'d> {
             width: 0,
             lead: 0,
             trail: 0,
-            first: None,
-            last: None,
-            first_visible: None,
-            last_visible: None,
+            edges: edge::EMPTY,
         }
     }
 
-    /// Fills in the widths and edge characters, in one pass over the text.
+    /// Whether all of the [`edge`] bits `bits` are set.
+    fn is(&self, bits: u16) -> bool {
+        self.edges & bits == bits
+    }
+
+    /// Fills in the widths and edge facts, in one pass over the text.
     fn measure(&mut self, preset: &Preset) {
         let (mut width, mut lead, mut trail) = (0, 0, 0);
         let mut visible = false;
-        for c in self.text.chars().chain(self.punct.chars()) {
-            let u = preset.char_units(c);
-            width += u;
-            let blank = if c.is_ascii() {
-                c.is_ascii_whitespace() || c.is_ascii_control()
-            } else {
-                c.is_whitespace() || c.is_control()
-            };
-            if blank {
-                if visible {
-                    trail += u;
+        let (mut first, mut last) = (None, None);
+        let (mut first_visible, mut last_visible) = (None, None);
+        for part in [self.text, self.punct] {
+            for c in part.chars() {
+                // The main Han block, most characters of Chinese text, is settled first.
+                let (u, blank) = if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                    (2, false)
+                } else if c.is_ascii() {
+                    (
+                        preset.char_units(c),
+                        c.is_ascii_whitespace() || c.is_ascii_control(),
+                    )
                 } else {
-                    lead += u;
+                    (preset.char_units(c), c.is_whitespace() || c.is_control())
+                };
+                width += u;
+                if blank {
+                    if visible {
+                        trail += u;
+                    } else {
+                        lead += u;
+                    }
+                } else {
+                    trail = 0;
+                    if !visible {
+                        first_visible = Some(c);
+                        visible = true;
+                    }
+                    last_visible = Some(c);
                 }
-            } else {
-                trail = 0;
-                if !visible {
-                    self.first_visible = Some(c);
-                    visible = true;
+                if first.is_none() {
+                    first = Some(c);
                 }
-                self.last_visible = Some(c);
+                last = Some(c);
             }
-            if self.first.is_none() {
-                self.first = Some(c);
-            }
-            self.last = Some(c);
         }
         if !visible {
             trail = width;
@@ -678,7 +928,56 @@ impl<'d> Token<'d> {
         self.width = width;
         self.lead = lead;
         self.trail = trail;
+        self.edges = edges(first, last, first_visible, last_visible);
     }
+}
+
+/// The [`edge`] bits of a token with these edge characters.
+fn edges(
+    first: Option<char>,
+    last: Option<char>,
+    first_visible: Option<char>,
+    last_visible: Option<char>,
+) -> u16 {
+    let (Some(first), Some(last)) = (first, last) else {
+        return edge::EMPTY;
+    };
+    let bit = |yes: bool, bit: u16| if yes { bit } else { 0 };
+    let mut e = 0;
+    // A character of the main Han block is none of the things asked about but wide, and it
+    // is the usual edge of a Chinese word: only a conjunction may start with it.
+    if !is_main_han(first) {
+        e |= bit(first.is_whitespace(), edge::FIRST_SPACE)
+            | bit(is_word_char(first), edge::FIRST_WORD);
+    }
+    if !is_main_han(last) {
+        e |= bit(last.is_whitespace(), edge::LAST_SPACE) | bit(is_word_char(last), edge::LAST_WORD);
+    }
+    match first_visible {
+        Some(c) if is_main_han(c) => e |= bit(may_start_conjunction(c), edge::CONJUNCTION),
+        Some(c) => {
+            e |= bit(no_line_start(c), edge::NO_START)
+                | bit(c.is_ascii(), edge::ASCII_START)
+                | bit(may_start_conjunction(c), edge::CONJUNCTION);
+        }
+        None => {}
+    }
+    match last_visible {
+        Some(c) if is_main_han(c) => {}
+        Some(c) => {
+            e |= bit(no_line_end(c), edge::NO_END)
+                | bit(is_sentence_end(c), edge::SENTENCE)
+                | bit(is_clause_end(c), edge::CLAUSE)
+                | bit(c.is_ascii() || !is_wide(c), edge::NARROW_END);
+        }
+        None => {}
+    }
+    e
+}
+
+/// Whether `c` is in the main CJK Unified Ideographs block, where most Chinese text is.
+fn is_main_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// A run of tokens with no allowed break inside.
@@ -697,6 +996,30 @@ struct Atom {
     class: i32,
 }
 
+/// Buffers [`Layout::segment`] reuses from block to block.
+#[derive(Default)]
+struct Scratch {
+    /// The best cost of cues covering the first `i` atoms, and where the last of them starts.
+    best: Vec<i32>,
+    back: Vec<usize>,
+    /// Boundaries with a good break (clause or better) since the cue start, as (width before
+    /// the break, penalty), for a cheap estimate of the best line break.
+    good: Vec<(u32, i32)>,
+    /// The ends of the chosen cues, last first.
+    cuts: Vec<usize>,
+}
+
+/// Buffers the line breaking and [`line_text`] reuse from cue to cue.
+#[derive(Default)]
+struct LineScratch {
+    /// Widths of the atoms before each one.
+    prefix: Vec<u32>,
+    /// The lines, as ranges of atoms.
+    ranges: Vec<std::ops::Range<usize>>,
+    /// A line's text before trimming.
+    text: String,
+}
+
 /// A cue before its text is assembled: a range of atoms of one block.
 struct Draft {
     atoms: std::ops::Range<usize>,
@@ -712,6 +1035,8 @@ struct Layout<'b> {
     split_pause: Millis,
     maxw: u32,
     max_lines: usize,
+    /// Whether to fill in [`CueLine::words`].
+    words: bool,
 }
 
 impl<'b> Layout<'b> {
@@ -722,6 +1047,7 @@ impl<'b> Layout<'b> {
             split_pause: builder.split_pause.unwrap_or(Millis(1500)),
             maxw: preset.max_width(),
             max_lines: preset.max_lines as usize,
+            words: true,
         }
     }
 
@@ -735,10 +1061,11 @@ impl<'b> Layout<'b> {
         if let Some(d) = doc.duration() {
             span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
         }
-        let atoms = self.atoms(&tokens);
+        let (atoms, speaker_starts) = self.atoms(&tokens);
         let mut drafts = Vec::new();
+        let mut scratch = Scratch::default();
         let mut prev_speaker = None;
-        for block in blocks(&tokens, &atoms, self.split_pause) {
+        for block in blocks(&atoms, &speaker_starts, self.split_pause) {
             let speaker = tokens[atoms[block.start].first].speaker;
             let label = self.labels == SpeakerLabels::Names
                 && names[speaker].is_some()
@@ -748,16 +1075,16 @@ impl<'b> Layout<'b> {
                 (Some(name), true) => self.label_width(name),
                 _ => 0,
             };
-            self.segment(&atoms, block, speaker, label_w, &mut drafts);
+            self.segment(&atoms, block, speaker, label_w, &mut scratch, &mut drafts);
         }
         if self.labels == SpeakerLabels::Dashes && self.max_lines >= 2 {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
         }
-        // One width buffer for the line breaking of every cue.
-        let mut prefix = Vec::new();
+        // One set of buffers for the line breaking of every cue.
+        let mut scratch = LineScratch::default();
         let mut cues: Vec<Cue> = Vec::with_capacity(drafts.len());
         for d in &drafts {
-            cues.extend(self.assemble(&tokens, &atoms, &names, d, &mut prefix));
+            cues.extend(self.assemble(&tokens, &atoms, &names, d, &mut scratch));
         }
         timing(
             &mut cues,
@@ -769,20 +1096,27 @@ impl<'b> Layout<'b> {
     }
 
     /// Groups tokens into atoms and scores the break after each.
-    fn atoms(&self, tokens: &[Token<'_>]) -> Vec<Atom> {
+    /// Also returns the atoms where another speaker starts, in order, so that [`blocks`] need
+    /// not go back to the tokens.
+    fn atoms(&self, tokens: &[Token<'_>]) -> (Vec<Atom>, Vec<usize>) {
         let mut atoms: Vec<Atom> = Vec::with_capacity(tokens.len());
+        let mut speaker_starts = Vec::new();
         let mut start = 0;
         for i in 0..tokens.len() {
             let next = tokens.get(i + 1);
-            let hard = next.is_none_or(|n| n.speaker != tokens[i].speaker);
+            let new_speaker = next.is_some_and(|n| n.speaker != tokens[i].speaker);
+            let hard = next.is_none() || new_speaker;
             let open = !hard && next.is_some_and(|n| !can_break(&tokens[i], n));
             if open {
                 continue;
             }
             self.push_atoms(tokens, start, i + 1, &mut atoms);
             start = i + 1;
+            if new_speaker {
+                speaker_starts.push(atoms.len());
+            }
         }
-        atoms
+        (atoms, speaker_starts)
     }
 
     /// Pushes the atom of tokens `a..b`, split at token boundaries (a forced break) where it
@@ -808,6 +1142,20 @@ impl<'b> Layout<'b> {
 
     fn atom(&self, tokens: &[Token<'_>], first: usize, end: usize, pen: (i32, i32)) -> Atom {
         let toks = &tokens[first..end];
+        if let [t] = toks {
+            // The usual atom: one token.
+            return Atom {
+                first,
+                end,
+                begin: t.begin,
+                finish: t.end,
+                width: t.width,
+                lead: t.lead,
+                trail: t.trail,
+                pen: pen.0,
+                class: pen.1,
+            };
+        }
         let width = toks.iter().map(|t| t.width).sum();
         // White space at the edges may span several tokens that are only white space.
         let mut lead = 0;
@@ -841,17 +1189,13 @@ impl<'b> Layout<'b> {
     /// pause bonus.
     fn break_penalty(&self, tokens: &[Token<'_>], next: usize) -> (i32, i32) {
         let (a, b) = (&tokens[next - 1], &tokens[next]);
-        let last = a.last_visible;
-        let base = if a.sentence_end || last.is_some_and(|c| in_set(c, SENTENCE_END)) {
+        let base = if a.sentence_end || a.is(edge::SENTENCE) {
             penalty::SENTENCE
-        } else if last.is_some_and(|c| in_set(c, CLAUSE_END)) {
+        } else if a.is(edge::CLAUSE) {
             penalty::CLAUSE
         } else if starts_with_conjunction(tokens, next) {
             penalty::CONJUNCTION
-        } else if a.last.is_some_and(char::is_whitespace)
-            || b.first.is_some_and(char::is_whitespace)
-            || last.is_some_and(|c| c.is_ascii() || !is_wide(c))
-        {
+        } else if a.is(edge::LAST_SPACE) || b.is(edge::FIRST_SPACE) || a.is(edge::NARROW_END) {
             penalty::WORD
         } else {
             penalty::CJK
@@ -867,87 +1211,102 @@ impl<'b> Layout<'b> {
         block: std::ops::Range<usize>,
         speaker: usize,
         label_w: u32,
+        scratch: &mut Scratch,
         drafts: &mut Vec<Draft>,
     ) {
         let label = label_w > 0;
         let a = &atoms[block.clone()];
         let n = a.len();
         let cap = self.maxw * self.max_lines as u32;
-        let mut best = vec![i32::MAX; n + 1];
-        let mut back = vec![0usize; n + 1];
+        let Scratch {
+            best,
+            back,
+            good,
+            cuts,
+        } = scratch;
+        best.clear();
+        best.resize(n + 1, i32::MAX);
+        back.clear();
+        back.resize(n + 1, 0);
         best[0] = 0;
-        // Boundaries with a good break (clause or better) since the cue start, as (width
-        // before the break, penalty), for a cheap estimate of the best line break.
-        let mut good: Vec<(u32, i32)> = Vec::new();
         // Fixed-point factors, so the inner loop does not divide.
         let third = (cap / 3).max(1);
         let fill_mul = (40u32 << 16) / third;
         let bal_mul = (20u32 << 16) / self.maxw.max(1);
+        // The preset's numbers in locals: the loop below writes to `best`, and the compiler
+        // cannot tell that this leaves `self` alone.
+        let (maxw, max_lines) = (self.maxw, self.max_lines);
+        let (min_duration, max_duration) = (self.preset.min_duration, self.preset.max_duration);
         for i in 0..n {
-            if best[i] == i32::MAX {
+            let base = best[i];
+            if base == i32::MAX {
                 continue;
             }
             good.clear();
             let mut good_lo = 0;
+            let begin = a[i].begin;
+            // The cue from atom `i` to atom `j`, updated as `j` grows: greedy fill decides
+            // whether it fits in the allowed lines (`lines`, the width of the last one in
+            // `line_sum`); `total` is its width without the white space it starts with.
+            let first_width = if i == 0 { label_w } else { 0 } + a[i].width - a[i].lead;
             let mut lines = 1usize;
-            let mut line_sum = if i == 0 { label_w } else { 0 };
-            let mut line_first = true;
-            let mut total = line_sum;
-            let mut total_first = true;
+            let mut line_sum = first_width;
+            let mut total = first_width;
             let mut inner_sentences = 0;
             let mut word_breaks = false;
             let mut fallback: Option<(i32, usize)> = None;
-            for j in i..n {
+            let mut j = i;
+            loop {
                 let at = &a[j];
-                // Greedy fill decides whether the cue fits in the allowed lines.
-                let lead = if line_first { at.lead } else { 0 };
-                if !line_first && line_sum + at.width - at.trail > self.maxw {
-                    lines += 1;
-                    line_sum = at.width - at.lead;
-                } else {
-                    line_sum += at.width - lead;
-                }
-                line_first = false;
-                total += at.width - if total_first { at.lead } else { 0 };
-                total_first = false;
                 // A cue of white space only has no width.
                 let width = total.saturating_sub(at.trail);
-                let dur = at.finish.saturating_sub(a[i].begin);
-                if j > i && (lines > self.max_lines || dur > self.preset.max_duration) {
+                let dur = at.finish.saturating_sub(begin);
+                if j > i && (lines > max_lines || dur > max_duration) {
                     break;
                 }
-                let mut cost = penalty::CUE + if j + 1 == n { 0 } else { at.pen };
+                let last = j + 1 == n;
+                let mut cost = penalty::CUE + if last { 0 } else { at.pen };
                 cost += inner_sentences * 15;
                 if width < third {
                     cost += (((third - width) * fill_mul) >> 16) as i32;
                 }
-                if dur < self.preset.min_duration {
+                if dur < min_duration {
                     cost += 60;
-                }
-                if width > self.maxw {
-                    let plain = if word_breaks {
-                        penalty::WORD
-                    } else {
-                        penalty::CJK
-                    };
-                    // Widths only grow along `j` and `good` is ordered by width, so breaks
-                    // that leave a second line too wide stay so: skip them for good.
-                    while good_lo < good.len() && width.saturating_sub(good[good_lo].0) > self.maxw
-                    {
-                        good_lo += 1;
-                    }
-                    cost += line_estimate(&good[good_lo..], width, self.maxw, plain, bal_mul);
                 }
                 // Only good breaks (and the block end) become states directly; of the plain
                 // ones, only the cheapest per start does, which keeps the search small.
-                if at.class < penalty::WORD || j + 1 == n {
-                    let c = best[i].saturating_add(cost);
-                    if c < best[j + 1] {
-                        best[j + 1] = c;
-                        back[j + 1] = i;
+                let state = at.class < penalty::WORD || last;
+                // The line estimate only adds to the cost: when the cost so far already
+                // cannot win, it need not be worked out.
+                let viable = if state {
+                    base.saturating_add(cost) < best[j + 1]
+                } else {
+                    fallback.is_none_or(|(fc, _)| cost < fc)
+                };
+                if viable {
+                    if width > maxw {
+                        let plain = if word_breaks {
+                            penalty::WORD
+                        } else {
+                            penalty::CJK
+                        };
+                        // Widths only grow along `j` and `good` is ordered by width, so
+                        // breaks that leave a second line too wide stay so: skip them for
+                        // good.
+                        while good_lo < good.len() && width.saturating_sub(good[good_lo].0) > maxw {
+                            good_lo += 1;
+                        }
+                        cost += line_estimate(&good[good_lo..], width, maxw, plain, bal_mul);
                     }
-                } else if fallback.is_none_or(|(fc, _)| cost < fc) {
-                    fallback = Some((cost, j));
+                    if state {
+                        let c = base.saturating_add(cost);
+                        if c < best[j + 1] {
+                            best[j + 1] = c;
+                            back[j + 1] = i;
+                        }
+                    } else if fallback.is_none_or(|(fc, _)| cost < fc) {
+                        fallback = Some((cost, j));
+                    }
                 }
                 if at.class < penalty::WORD {
                     good.push((width, at.pen));
@@ -957,16 +1316,28 @@ impl<'b> Layout<'b> {
                 if at.class == penalty::SENTENCE {
                     inner_sentences += 1;
                 }
+                j += 1;
+                if j == n {
+                    break;
+                }
+                let next = &a[j];
+                if line_sum + next.width - next.trail > maxw {
+                    lines += 1;
+                    line_sum = next.width - next.lead;
+                } else {
+                    line_sum += next.width;
+                }
+                total += next.width;
             }
             if let Some((cost, j)) = fallback {
-                let c = best[i].saturating_add(cost);
+                let c = base.saturating_add(cost);
                 if c < best[j + 1] {
                     best[j + 1] = c;
                     back[j + 1] = i;
                 }
             }
         }
-        let mut cuts = Vec::new();
+        cuts.clear();
         let mut j = n;
         while j > 0 {
             cuts.push(j);
@@ -1046,9 +1417,9 @@ impl<'b> Layout<'b> {
         atoms: &[Atom],
         names: &[Option<String>],
         d: &Draft,
-        prefix: &mut Vec<u32>,
+        scratch: &mut LineScratch,
     ) -> Option<Cue> {
-        let mut lines = Vec::new();
+        let mut lines = Vec::with_capacity(if d.second.is_some() { 2 } else { 1 });
         let mut begin = Millis(u64::MAX);
         let mut end = Millis::ZERO;
         let mut add = |range: &std::ops::Range<usize>| {
@@ -1064,7 +1435,7 @@ impl<'b> Layout<'b> {
                 let dash = self.preset.language.dash();
                 for (r, sp) in [(&d.atoms, d.speaker), (r2, *sp2)] {
                     let a = add(r);
-                    let mut line = line_text(tokens, a);
+                    let mut line = line_text(tokens, a, self.words, &mut scratch.text);
                     if line.text.is_empty() {
                         continue;
                     }
@@ -1082,8 +1453,9 @@ impl<'b> Layout<'b> {
                     (Some(name), true) => self.label_width(name),
                     _ => 0,
                 };
-                for r in self.break_lines(a, label_w, prefix) {
-                    let line = line_text(tokens, &a[r]);
+                self.break_lines(a, label_w, &mut scratch.prefix, &mut scratch.ranges);
+                for r in scratch.ranges.iter() {
+                    let line = line_text(tokens, &a[r.clone()], self.words, &mut scratch.text);
                     if !line.text.is_empty() {
                         lines.push(line);
                     }
@@ -1109,7 +1481,9 @@ impl<'b> Layout<'b> {
         a: &[Atom],
         label_w: u32,
         prefix: &mut Vec<u32>,
-    ) -> Vec<std::ops::Range<usize>> {
+        out: &mut Vec<std::ops::Range<usize>>,
+    ) {
+        out.clear();
         let n = a.len();
         prefix.clear();
         prefix.push(0u32);
@@ -1121,21 +1495,21 @@ impl<'b> Layout<'b> {
                 + if p == 0 { label_w } else { 0 }
         };
         if n == 0 || width(0, n) <= self.maxw {
-            return std::iter::once(0..n).collect();
+            out.push(0..n);
+            return;
         }
-        // Greedy fill: the fewest lines possible.
-        let mut greedy = Vec::new();
+        // Greedy fill: the fewest lines possible. It stays the answer when nothing better fits.
         let mut start = 0;
         for q in 1..n {
             if width(start, q + 1) > self.maxw {
-                greedy.push(start..q);
+                out.push(start..q);
                 start = q;
             }
         }
-        greedy.push(start..n);
-        let lines = greedy.len();
+        out.push(start..n);
+        let lines = out.len();
         if lines > self.max_lines || lines < 2 {
-            return greedy;
+            return;
         }
         if lines == 2 {
             // The common case: one break, chosen in one pass.
@@ -1152,10 +1526,11 @@ impl<'b> Layout<'b> {
                     best = (c, q);
                 }
             }
-            if best.0 == i32::MAX {
-                return greedy;
+            if best.0 < i32::MAX {
+                out.clear();
+                out.extend([0..best.1, best.1..n]);
             }
-            return vec![0..best.1, best.1..n];
+            return;
         }
         // Minimize break penalties plus the deviation of each line from the mean width; a
         // top line longer than the bottom one costs a little (bottom-heavy reads better).
@@ -1186,9 +1561,9 @@ impl<'b> Layout<'b> {
             }
         }
         if cost[lines][n] >= inf {
-            return greedy;
+            return;
         }
-        let mut out = Vec::with_capacity(lines);
+        out.clear();
         let mut q = n;
         for l in (1..=lines).rev() {
             let p = back[l][q];
@@ -1196,12 +1571,13 @@ impl<'b> Layout<'b> {
             q = p;
         }
         out.reverse();
-        out
     }
 }
 
 /// The cheap estimate the cue search uses for the best two-line break of a cue `width` wide:
 /// the best good break that leaves both lines short enough, with balance, else a plain break.
+/// Never negative: penalties are not, and both lines being at most `maxw` wide bounds the
+/// balance term (the cue search relies on this).
 fn line_estimate(good: &[(u32, i32)], width: u32, maxw: u32, plain: i32, bal_mul: u32) -> i32 {
     let mut best = plain;
     for &(w1, pen) in good {
@@ -1219,26 +1595,14 @@ fn line_estimate(good: &[(u32, i32)], width: u32, maxw: u32, plain: i32, bal_mul
 
 /// Whether a line may break between tokens `a` and `b`.
 fn can_break(a: &Token<'_>, b: &Token<'_>) -> bool {
-    let (Some(last), Some(first)) = (a.last, b.first) else {
+    if a.is(edge::EMPTY) || b.is(edge::EMPTY) {
         return true;
-    };
-    let spaced = last.is_whitespace() || first.is_whitespace();
-    if !spaced && is_word_char(last) && is_word_char(first) {
+    }
+    let spaced = a.is(edge::LAST_SPACE) || b.is(edge::FIRST_SPACE);
+    if !spaced && a.is(edge::LAST_WORD) && b.is(edge::FIRST_WORD) {
         return false;
     }
-    !(b.first_visible.is_some_and(|c| in_set(c, NO_LINE_START))
-        || a.last_visible.is_some_and(|c| in_set(c, NO_LINE_END)))
-}
-
-/// Whether `c` is one of the punctuation characters in `set`; letters and ideographs, the
-/// common case, are rejected without scanning.
-fn in_set(c: char, set: &str) -> bool {
-    let u = c as u32;
-    if c.is_ascii_alphanumeric() || (0x4E00..=0x9FFF).contains(&u) || (0xAC00..=0xD7AF).contains(&u)
-    {
-        return false;
-    }
-    set.contains(c)
+    !(b.is(edge::NO_START) || a.is(edge::NO_END))
 }
 
 /// Characters of words written with spaces between them: a break between two of them with no
@@ -1259,18 +1623,10 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-/// Whether the text from token `at` on starts with a conjunction; a Chinese conjunction may span
-/// several one-character tokens.
-fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
-    let Some(t) = tokens.get(at) else {
-        return false;
-    };
-    let Some(first) = t.first_visible else {
-        return false;
-    };
-    // Most words start with a character no conjunction starts with.
-    let maybe = matches!(
-        first,
+/// Whether a conjunction may start with `c`.
+fn may_start_conjunction(c: char) -> bool {
+    matches!(
+        c,
         'a'..='z'
             | 'A'..='Z'
             | '因'
@@ -1296,15 +1652,34 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
             | '그'
             | '하'
             | '또'
-    );
-    if !maybe {
+    )
+}
+
+/// Whether the text from token `at` on starts with a conjunction; a Chinese conjunction may span
+/// several one-character tokens.
+fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
+    let Some(t) = tokens.get(at) else {
+        return false;
+    };
+    // Most words start with a character no conjunction starts with.
+    if !t.is(edge::CONJUNCTION) {
         return false;
     }
     let mut text = t.text.trim_start();
+    if t.is(edge::ASCII_START) {
+        // An English conjunction is a whole word: the leading run of letters and digits.
+        let word = text
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(text, |end| &text[..end]);
+        return ENGLISH_CONJUNCTIONS
+            .iter()
+            .any(|c| c.len() == word.len() && word.eq_ignore_ascii_case(c));
+    }
     // No conjunction is longer than this many bytes, so a prefix of the joined text decides.
     const JOIN: usize = 16;
     let mut buf = [0u8; JOIN];
-    if !first.is_ascii() && t.punct.is_empty() && text.len() < JOIN {
+    if t.punct.is_empty() && text.len() < JOIN {
         // Join the next few one-character tokens (no punctuation in between), on the stack:
         // whole characters only, up to `JOIN` bytes.
         let mut len = 0;
@@ -1333,25 +1708,22 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
             && text.len() >= c.len()
             && text.is_char_boundary(c.len())
             && text[..c.len()].eq_ignore_ascii_case(c)
-            && (!c.is_ascii()
-                || text[c.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|n| !n.is_ascii_alphanumeric()))
     })
 }
 
 /// Ranges of atoms that no cue may cross: speaker changes and long pauses.
+/// `speaker_starts` are the atoms where another speaker starts, in order.
 fn blocks(
-    tokens: &[Token<'_>],
     atoms: &[Atom],
+    speaker_starts: &[usize],
     split_pause: Millis,
 ) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
+    let mut speaker_starts = speaker_starts.iter().copied().peekable();
     for i in 1..atoms.len() {
         let (a, b) = (&atoms[i - 1], &atoms[i]);
-        let speaker_change = tokens[a.first].speaker != tokens[b.first].speaker;
+        let speaker_change = speaker_starts.next_if_eq(&i).is_some();
         if speaker_change || b.begin.saturating_sub(a.finish) >= split_pause || b.begin < a.begin {
             out.push(start..i);
             start = i;
@@ -1364,38 +1736,48 @@ fn blocks(
 }
 
 /// A line's text from its atoms: words and punctuation joined, control characters as spaces,
-/// trimmed.
-fn line_text(tokens: &[Token<'_>], atoms: &[Atom]) -> CueLine {
+/// trimmed; with each word's place and times when `with_words`. `buf` is a buffer to reuse:
+/// the text is joined there and copied out trimmed, in a string of the right size.
+fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut String) -> CueLine {
     let (first, end) = match (atoms.first(), atoms.last()) {
         (Some(a), Some(b)) => (a.first, b.end),
         _ => (0, 0),
     };
     let toks = &tokens[first..end];
-    let mut text = String::with_capacity(toks.iter().map(|t| t.text.len() + t.punct.len()).sum());
-    let mut words = Vec::with_capacity(toks.len());
-    {
-        for t in toks {
+    let mut words = Vec::with_capacity(if with_words { toks.len() } else { 0 });
+    buf.clear();
+    for t in toks {
+        if with_words {
             words.push(CueWord {
-                offset: text.len(),
+                offset: buf.len(),
                 begin: t.begin,
                 end: t.end,
             });
+        }
+        buf.push_str(t.text);
+        buf.push_str(t.punct);
+    }
+    // The rare line with a control character is joined again with them replaced.
+    const CONTROL: [bool; 256] = with_control_bytes(&[]);
+    if super::has_byte_in(buf, &CONTROL) && buf.chars().any(char::is_control) {
+        buf.clear();
+        words.clear();
+        for t in toks {
+            if with_words {
+                words.push(CueWord {
+                    offset: buf.len(),
+                    begin: t.begin,
+                    end: t.end,
+                });
+            }
             for part in [t.text, t.punct] {
-                // Control characters are ASCII or C1 (U+0080..U+009F, lead byte 0xC2).
-                if part.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2)
-                    && part.chars().any(|c| c.is_control())
-                {
-                    text.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
-                } else {
-                    text.push_str(part);
-                }
+                buf.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
             }
         }
     }
-    let keep = text.trim_end().len();
-    text.truncate(keep);
-    let lead = text.len() - text.trim_start().len();
-    text.drain(..lead);
+    let keep = buf.trim_end().len();
+    let lead = keep - buf[..keep].trim_start().len();
+    let text = buf[lead..keep].to_string();
     for w in &mut words {
         w.offset = w.offset.saturating_sub(lead).min(text.len());
     }
@@ -1452,9 +1834,10 @@ fn tokens<'d>(
         if let Some(t) = tokens[first..].last_mut() {
             t.sentence_end = true;
         }
-    }
-    for t in &mut tokens {
-        t.measure(preset);
+        // Measured while the sentence's tokens are still in the cache.
+        for t in &mut tokens[first..] {
+            t.measure(preset);
+        }
     }
     (tokens, names)
 }
@@ -1479,10 +1862,10 @@ fn split_text<'d>(
                 || matches!(Script::of(c), Script::Punctuation | Script::Other)
                     && !is_wide(c)
                     && !c.is_alphanumeric()
-                || NO_LINE_START.contains(c)
-                || NO_LINE_END.contains(p)
-                || CLAUSE_END.contains(c)
-                || SENTENCE_END.contains(c);
+                || no_line_start(c)
+                || no_line_end(p)
+                || is_clause_end(c)
+                || is_sentence_end(c);
             let after_space = p.is_whitespace() && !c.is_whitespace();
             if !glue || after_space {
                 pieces.push((start, i));
@@ -1717,6 +2100,22 @@ mod tests {
     }
 
     #[test]
+    fn visible_chars_skip_zero_width() {
+        for text in [
+            "你好，世界！",
+            "a\u{200B}b\u{2060}",
+            "e\u{301}\u{36F}",
+            "\u{FEFF}x\u{FE0F}，",
+            "a\u{85}b\tc\u{7F}",
+            "—…“”\u{A0}é",
+            "",
+        ] {
+            let want = text.chars().filter(|&c| !is_zero_width(c)).count();
+            assert_eq!(visible_chars(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
     fn detects_language() {
         for (text, lang) in [
             ("Hello world, 这里是阿里巴巴语音实验室。", Language::Chinese),
@@ -1799,6 +2198,32 @@ mod tests {
             joined,
             "听好了，从今儿起，别再把自己当软柿子捏，学着用狠角色的路子火。"
         );
+    }
+
+    #[test]
+    fn writers_skip_only_word_times() {
+        let doc = chars_doc(
+            "听好了，从今儿起，别再把自己当软柿子捏，学着用狠角色的路子火。",
+            180,
+            40,
+        );
+        let builder = CueBuilder::new(Preset::netflix(Language::Chinese));
+        let with = builder.build(&doc);
+        let (_, without) = builder.build_for_writer(&doc, false);
+        assert!(
+            with.iter()
+                .flat_map(|c| &c.lines)
+                .all(|l| !l.words.is_empty())
+        );
+        assert!(
+            without
+                .iter()
+                .flat_map(|c| &c.lines)
+                .all(|l| l.words.is_empty())
+        );
+        let times = |cues: &[Cue]| cues.iter().map(|c| (c.begin, c.end)).collect::<Vec<_>>();
+        assert_eq!(times(&with), times(&without));
+        assert_eq!(texts(&with), texts(&without));
     }
 
     #[test]

@@ -68,10 +68,8 @@ impl SrtExporter {
 
 /// Appends `text` with markup neutralized (see [`SrtExporter`]).
 fn neutralize(text: &str, out: &mut String) {
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'<' | b'{' | b'}' | b'\\' | b'\r' | b'\n'))
-    {
+    const SPECIAL: [bool; 256] = super::byte_set(b"<{}\\\r\n");
+    if !super::has_byte_in(text, &SPECIAL) {
         out.push_str(text);
         return;
     }
@@ -115,7 +113,8 @@ impl Exporter for SrtExporter {
     }
 
     fn export(&self, doc: &Transcription<'_>, out: &mut String) {
-        self.write_cues(&self.cues.build(doc), out);
+        // SRT shows no per-word times.
+        self.write_cues(&self.cues.build_for_writer(doc, false).1, out);
     }
 }
 

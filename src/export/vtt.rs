@@ -99,10 +99,8 @@ impl WebVttExporter {
 
 /// Appends `text` with `&`, `<`, `>` escaped and line breaks as spaces.
 fn escape(text: &str, out: &mut String) {
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'\r' | b'\n'))
-    {
+    const SPECIAL: [bool; 256] = super::byte_set(b"&<>\r\n");
+    if !super::has_byte_in(text, &SPECIAL) {
         out.push_str(text);
         return;
     }
@@ -123,7 +121,8 @@ impl Exporter for WebVttExporter {
     }
 
     fn export(&self, doc: &Transcription<'_>, out: &mut String) {
-        self.write_cues(&self.cues.build(doc), self.cues.labels(), out);
+        let (_, cues) = self.cues.build_for_writer(doc, self.karaoke);
+        self.write_cues(&cues, self.cues.labels(), out);
     }
 }
 
