@@ -1,0 +1,414 @@
+//! Reading speed: re-balancing cues that read too fast after timing.
+//!
+//! [`timing`] meets the reading speed by extending cues into free time. When speech is dense
+//! there is none: the cue ends two frames before the next one starts and still shows more
+//! characters per second than the preset allows. A subtitler then works on the text and on
+//! the neighbours, and so does [`rebalance`], for each cue that is too fast:
+//!
+//! * **Move the boundary or merge** with a neighbour of the same run (same speaker, same
+//!   block: no long pause between). A slow neighbour (say 5 characters per second) has time
+//!   to spare; merging it with a 12 cps cue, or moving the break between them to another
+//!   word, gives cues that read. Both cues are laid out again ([`Layout::assemble`], which
+//!   breaks lines as usual) and timed again ([`timing`]) between their fixed outer
+//!   neighbours; a change is kept only when our own checker ([`qc::check`]) finds fewer
+//!   too-fast cues (or the same number, less far over the limit) and no new violation of any
+//!   other kind. Break quality counts too: a worse break must buy enough reading time.
+//! * **Lead the audio**: a cue still too fast may start up to two frames before its speech,
+//!   taking time the cue before does not need. Netflix's timing guide puts the in-time on
+//!   the first frame of audio, "1–2 frames acceptable" (`subtitles.md` §3.2). The BBC allows
+//!   1.5 s either side of the speech (§3.4), but two frames are within both guides.
+//!
+//! What no layout can fix stays visible: when the speaker talks faster than the limit over a
+//! whole run, every cut leaves some cue too fast, the cues keep their speech timing (never
+//! stretched over the next speaker's words), and [`qc::check`] reports them.
+//!
+//! Out-times are not pushed past the next cue's in-time: in a dense run that would make the
+//! next cue appear after its speech starts, which no guide allows (Netflix: in-time on the
+//! first frame of audio).
+
+use super::{Atom, Preset};
+use super::{Cue, Draft, Layout, Token, penalty, timing};
+use crate::Millis;
+use crate::export::qc::{self, Subtitle, ViolationKind};
+
+/// Reading-time cost of a break penalty point, in milliseconds: a break one point worse must
+/// buy 10 ms of reading time, so a cut inside a Chinese word (90) instead of at a sentence end
+/// (0) needs almost a second.
+const PENALTY_MS: u64 = 10;
+
+/// How many changes a document may get per cue, a bound on the work for any input.
+const ROUNDS_PER_CUE: usize = 2;
+
+/// What the cues were built from, for re-laying out and re-timing a few of them.
+pub(super) struct Rebalance<'a, 'b, 'd> {
+    pub(super) layout: &'a Layout<'b>,
+    pub(super) tokens: &'a [Token<'d>],
+    pub(super) atoms: &'a [Atom],
+    pub(super) names: &'a [Option<String>],
+    /// The time span cues must stay inside.
+    pub(super) span: (Millis, Millis),
+}
+
+/// The cues' speech times before timing, and the draft each cue was assembled from.
+pub(super) struct Speech {
+    /// The index of each cue's draft.
+    pub(super) owners: Vec<usize>,
+    /// Each cue's first word's begin and last word's end.
+    pub(super) times: Vec<(Millis, Millis)>,
+}
+
+impl Speech {
+    /// Records the speech times of freshly assembled `cues`, made from `owners`' drafts.
+    /// `None` when the cues are not in time order: timing sorts them, and the mapping from
+    /// cues to drafts would be lost (only overlapping channels or glitched times do this).
+    pub(super) fn record(cues: &[Cue], owners: Vec<usize>) -> Option<Speech> {
+        if cues.windows(2).any(|w| w[1].begin < w[0].begin) {
+            return None;
+        }
+        Some(Speech {
+            owners,
+            times: cues.iter().map(|c| (c.begin, c.end)).collect(),
+        })
+    }
+}
+
+/// How well a stretch of cues reads, lower is better: violations other than reading speed,
+/// cues too fast, then the reading time they lack plus the cost of their breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Score {
+    other: usize,
+    fast: usize,
+    cost: u64,
+}
+
+/// The reading time `c` lacks.
+fn deficit(c: &Cue, p: &Preset) -> Millis {
+    p.reading_time(c.reading_chars())
+        .saturating_sub(c.duration())
+}
+
+/// Whether `c` reads faster than the preset allows, as [`qc::check`] judges it.
+fn too_fast(c: &Cue, p: &Preset) -> bool {
+    deficit(c, p) > Millis::ZERO
+}
+
+impl Rebalance<'_, '_, '_> {
+    fn preset(&self) -> &Preset {
+        self.layout.preset
+    }
+
+    /// Re-balances the too-fast cues of `cues` (timed, made from `drafts` as `speech` records).
+    pub(super) fn run(
+        &self,
+        drafts: &mut Vec<Draft>,
+        cues: &mut Vec<Cue>,
+        mut speech: Speech,
+        prefix: &mut Vec<u32>,
+    ) {
+        // Timing joins a cue squeezed to nothing into the one before: the mapping is lost.
+        if speech.owners.len() != cues.len() {
+            return;
+        }
+        let p = self.preset();
+        let mut budget = cues.len().saturating_mul(ROUNDS_PER_CUE);
+        let mut i = 0;
+        while i < cues.len() && budget > 0 {
+            if !too_fast(&cues[i], p) {
+                i += 1;
+                continue;
+            }
+            budget -= 1;
+            let best = [i.checked_sub(1), Some(i)]
+                .into_iter()
+                .flatten()
+                .filter_map(|j| self.best_change(drafts, cues, &speech, j, prefix))
+                .min_by_key(|c| c.score);
+            match best {
+                // Look at the same place again: the change may leave room for another.
+                Some(change) => {
+                    let back = change.apply(drafts, cues, &mut speech);
+                    i = i.min(back);
+                }
+                None => i += 1,
+            }
+        }
+        self.lead_in(cues, &speech);
+    }
+
+    /// Whether cues `j` and `j + 1` come from adjacent single-speaker drafts of one run, so
+    /// that their boundary may move.
+    fn same_run(&self, drafts: &[Draft], speech: &Speech, j: usize) -> Option<(usize, usize)> {
+        let (&k, &k2) = (speech.owners.get(j)?, speech.owners.get(j + 1)?);
+        let (a, b) = (drafts.get(k)?, drafts.get(k2)?);
+        let split_pause = self.layout.split_pause;
+        let joined = k2 == k + 1
+            && a.second.is_none()
+            && b.second.is_none()
+            && !b.label
+            && a.speaker == b.speaker
+            && a.atoms.end == b.atoms.start
+            && a.atoms.start < a.atoms.end
+            && b.atoms.start < b.atoms.end;
+        if !joined {
+            return None;
+        }
+        // The same block: no long pause and no step back in time at the boundary.
+        let (x, y) = (&self.atoms[a.atoms.end - 1], &self.atoms[b.atoms.start]);
+        (y.begin >= x.begin && y.begin.saturating_sub(x.finish) < split_pause).then_some((k, k2))
+    }
+
+    /// The best new division of cues `j` and `j + 1` (one cue, or two cut elsewhere), if it
+    /// reads better than the present one.
+    fn best_change(
+        &self,
+        drafts: &[Draft],
+        cues: &[Cue],
+        speech: &Speech,
+        j: usize,
+        prefix: &mut Vec<u32>,
+    ) -> Option<Change> {
+        let (k, _) = self.same_run(drafts, speech, j)?;
+        let p = self.preset();
+        let (a, b) = (&drafts[k], &drafts[k + 1]);
+        let (lo, cut, hi) = (a.atoms.start, a.atoms.end, b.atoms.end);
+        // The window re-timed: one cue either side of the pair, between fixed outer cues.
+        let w0 = j.saturating_sub(1);
+        let w1 = (j + 3).min(cues.len());
+        let outer = (w0.checked_sub(1).map(|x| &cues[x]), cues.get(w1));
+        let bounds = (
+            outer.0.map_or(self.span.0, |c| c.end + p.min_gap()),
+            outer
+                .1
+                .map_or(self.span.1, |c| c.begin.saturating_sub(p.min_gap())),
+        );
+        if bounds.1 <= bounds.0 {
+            return None;
+        }
+        let base = self.score(outer, &cues[w0..w1], self.atoms[cut - 1].pen);
+        // A new cut may be of the present cut's kind or better, and at worst between words:
+        // never inside a Chinese word (one-character tokens) unless the present cut is.
+        let worst = self.atoms[cut - 1].class.max(penalty::WORD);
+        let mut best: Option<Change> = None;
+        // `hi` is the merge: one cue of both.
+        for c in lo + 1..=hi {
+            if c == cut || (c < hi && self.atoms[c - 1].class > worst) {
+                continue;
+            }
+            let parts = Parts {
+                lo,
+                cut: (c < hi).then_some(c),
+                hi,
+            };
+            let Some(new) = self.layout_parts(a, parts, prefix) else {
+                continue;
+            };
+            // Re-time the window from speech times: neighbours as they were spoken.
+            let spoken = |x: usize| spoken(&cues[x], speech.times[x]);
+            let mut window: Vec<Cue> = (w0..j)
+                .map(spoken)
+                .chain(new.iter().cloned())
+                .chain((j + 2..w1).map(spoken))
+                .collect();
+            // Timing sorts cues by start: out of order (other speakers' cues overlapping the
+            // pair), the window would no longer match the drafts.
+            if window.windows(2).any(|w| w[1].begin < w[0].begin) {
+                continue;
+            }
+            let len = window.len();
+            timing(&mut window, p, bounds.0, bounds.1);
+            if window.len() != len {
+                continue;
+            }
+            if let Some(next) = outer.1 {
+                close_gap(&mut window, next, p);
+            }
+            let pen = if c == hi { 0 } else { self.atoms[c - 1].pen };
+            let score = self.score(outer, &window, pen);
+            let better = score.other <= base.other
+                && (score.fast, score.cost + frame(p).0) < (base.fast, base.cost)
+                && best.as_ref().is_none_or(|b| score < b.score);
+            if better {
+                best = Some(Change {
+                    score,
+                    draft: k,
+                    first: j,
+                    window: w0..w1,
+                    cues: window,
+                    parts,
+                    speech: new.iter().map(|c| (c.begin, c.end)).collect(),
+                });
+            }
+        }
+        best
+    }
+
+    /// Cues for `parts` (atom ranges) of the run that draft `a` starts, each fitting the line
+    /// and duration limits; `None` when one does not.
+    fn layout_parts(&self, a: &Draft, parts: Parts, prefix: &mut Vec<u32>) -> Option<Vec<Cue>> {
+        let p = self.preset();
+        let mut out = Vec::with_capacity(2);
+        for (n, r) in parts.ranges().enumerate() {
+            let spoken = self.atoms[r.end - 1]
+                .finish
+                .saturating_sub(self.atoms[r.start].begin);
+            if spoken > p.max_duration {
+                return None;
+            }
+            let d = Draft {
+                atoms: r.clone(),
+                speaker: a.speaker,
+                label: a.label && n == 0,
+                second: None,
+            };
+            let cue = self
+                .layout
+                .assemble(self.tokens, self.atoms, self.names, &d, prefix)?;
+            if cue.lines.len() > self.layout.max_lines {
+                return None;
+            }
+            out.push(cue);
+        }
+        Some(out)
+    }
+
+    /// The score of `window` between its fixed outer neighbours, with `pen` the penalty of the
+    /// break inside the pair.
+    fn score(&self, outer: (Option<&Cue>, Option<&Cue>), window: &[Cue], pen: i32) -> Score {
+        let p = self.preset();
+        let all: Vec<Cue> = outer
+            .0
+            .into_iter()
+            .chain(window)
+            .chain(outer.1)
+            .cloned()
+            .collect();
+        let found = qc::check(&Subtitle::from_cues(&all), p);
+        let fast = found
+            .iter()
+            .filter(|v| matches!(v.kind, ViolationKind::ReadingSpeed { .. }))
+            .count();
+        let lacking: u64 = window.iter().map(|c| deficit(c, p).0).sum();
+        Score {
+            other: found.len() - fast,
+            fast,
+            cost: lacking + PENALTY_MS * pen.max(0) as u64,
+        }
+    }
+
+    /// Lets a cue still too fast start up to two frames before its speech (Netflix: in-time
+    /// on the first frame of audio, "1–2 frames acceptable", `subtitles.md` §3.2), taking the
+    /// time from the cue before when that one has more than it needs.
+    fn lead_in(&self, cues: &mut [Cue], speech: &Speech) {
+        let p = self.preset();
+        let (gap, lead) = (p.min_gap(), p.frame_rate.frames(2));
+        for i in 1..cues.len().min(speech.times.len()) {
+            let lacking = deficit(&cues[i], p);
+            if lacking == Millis::ZERO {
+                continue;
+            }
+            let (prev, cur) = cues.split_at_mut(i);
+            let (prev, cur) = (&mut prev[i - 1], &mut cur[0]);
+            let led = speech.times[i].0.saturating_sub(cur.begin);
+            let need = p
+                .min_duration
+                .max(p.reading_time(prev.reading_chars()))
+                .min(p.max_duration);
+            // The earliest the previous cue may end, and so the earliest this one may start.
+            let prev_end = prev.end.min(prev.begin + need.max(Millis(1)));
+            let earliest = (prev_end + gap)
+                .max(cur.begin.saturating_sub(lead.saturating_sub(led)))
+                .max(cur.begin.saturating_sub(lacking))
+                .max(cur.end.saturating_sub(p.max_duration))
+                .max(self.span.0);
+            if earliest < cur.begin {
+                cur.begin = earliest;
+                prev.end = prev.end.min(earliest.saturating_sub(gap));
+            }
+        }
+    }
+}
+
+/// Closes the gap between the last cue of `window` and the fixed cue `next` after it, as
+/// [`timing`] does between any two cues: a gap under [`Preset::close_gap`] becomes the minimum
+/// gap, when the cue does not grow past the longest duration.
+fn close_gap(window: &mut [Cue], next: &Cue, p: &Preset) {
+    let Some(last) = window.last_mut() else {
+        return;
+    };
+    let (gap, g) = (p.min_gap(), next.begin.saturating_sub(last.end));
+    if g > gap
+        && g < p.close_gap()
+        && next.begin.saturating_sub(gap).saturating_sub(last.begin) <= p.max_duration
+    {
+        last.end = next.begin.saturating_sub(gap);
+    }
+}
+
+/// One frame at the preset's rate: the least improvement in reading time worth a change.
+fn frame(p: &Preset) -> Millis {
+    p.frame_rate.frames(1)
+}
+
+/// `c` with its speech times, before timing.
+fn spoken(c: &Cue, (begin, end): (Millis, Millis)) -> Cue {
+    let mut c = c.clone();
+    c.begin = begin;
+    c.end = end;
+    c
+}
+
+/// The atoms `lo..hi` of two adjacent drafts, cut at `cut` or merged into one.
+#[derive(Clone, Copy, Debug)]
+struct Parts {
+    lo: usize,
+    cut: Option<usize>,
+    hi: usize,
+}
+
+impl Parts {
+    /// The atom range of each draft.
+    fn ranges(self) -> impl Iterator<Item = std::ops::Range<usize>> {
+        let cut = self.cut.unwrap_or(self.hi);
+        std::iter::once(self.lo..cut).chain(self.cut.map(|c| c..self.hi))
+    }
+}
+
+/// A new division of two adjacent cues, with the window of cues re-timed around it.
+struct Change {
+    score: Score,
+    /// The first of the two drafts.
+    draft: usize,
+    /// The first of the two cues.
+    first: usize,
+    /// The cues the window replaces, and its new cues.
+    window: std::ops::Range<usize>,
+    cues: Vec<Cue>,
+    /// The new atom ranges of the drafts, and the speech times of their cues.
+    parts: Parts,
+    speech: Vec<(Millis, Millis)>,
+}
+
+impl Change {
+    /// Applies the change; returns the first cue whose text or time changed.
+    fn apply(self, drafts: &mut Vec<Draft>, cues: &mut Vec<Cue>, speech: &mut Speech) -> usize {
+        let (k, j) = (self.draft, self.first);
+        let Parts { lo, cut, hi } = self.parts;
+        if let Some(cut) = cut {
+            drafts[k].atoms = lo..cut;
+            drafts[k + 1].atoms = cut..hi;
+            speech.times[j + 1] = self.speech[1];
+        } else {
+            drafts[k].atoms = lo..hi;
+            drafts.remove(k + 1);
+            speech.owners.remove(j + 1);
+            speech.times.remove(j + 1);
+            for o in &mut speech.owners[j + 1..] {
+                *o -= 1;
+            }
+        }
+        speech.times[j] = self.speech[0];
+        let start = self.window.start;
+        cues.splice(self.window, self.cues);
+        start
+    }
+}
