@@ -32,9 +32,9 @@ use crate::Millis;
 use crate::export::qc::{self, Subtitle, ViolationKind};
 
 /// Reading-time cost of a break penalty point, in milliseconds: a break one point worse must
-/// buy 10 ms of reading time, so a cut inside a Chinese word (90) instead of at a sentence end
-/// (0) needs almost a second.
-const PENALTY_MS: u64 = 10;
+/// buy 20 ms of reading time, so a cut between two words (50) instead of at a sentence end (0)
+/// must buy a second.
+const PENALTY_MS: u64 = 20;
 
 /// How many changes a document may get per cue, a bound on the work for any input.
 const ROUNDS_PER_CUE: usize = 2;
@@ -410,5 +410,182 @@ impl Change {
         let start = self.window.start;
         cues.splice(self.window, self.cues);
         start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{CueBuilder, Language, Preset, SpeakerLabels};
+    use crate::export::qc::{self, Subtitle, ViolationKind};
+    use crate::{Millis, Sentence, Transcript, Transcription, Word};
+
+    type Phrases = &'static [(&'static str, u64, u64)];
+
+    /// A one-speaker document from phrases `(text, ms per word, pause after)`: Chinese text
+    /// one character per word (punctuation attached), other text one word per space.
+    fn doc(phrases: Phrases) -> Transcription<'static> {
+        let mut words = Vec::new();
+        let mut t = 1000;
+        for &(text, step, pause) in phrases {
+            let cjk = !text.is_ascii();
+            let mut pieces: Vec<(String, String)> = Vec::new();
+            if cjk {
+                // Han characters one by one, Latin words whole with the space after them.
+                let mut latin = false;
+                for c in text.chars() {
+                    match pieces.last_mut() {
+                        Some(last) if "，。！？、 ".contains(c) => last.1.push(c),
+                        Some(last) if latin && c.is_ascii_alphanumeric() => last.0.push(c),
+                        _ => pieces.push((c.to_string(), String::new())),
+                    }
+                    latin = c.is_ascii_alphanumeric();
+                }
+            } else {
+                for w in text.split(' ') {
+                    let (word, punct) = match w.char_indices().last() {
+                        Some((k, c)) if ",.!?".contains(c) => (&w[..k], &w[k..]),
+                        _ => (w, ""),
+                    };
+                    pieces.push((word.to_string(), format!("{punct} ")));
+                }
+            }
+            for (text, punct) in pieces {
+                words.push(Word::new(Millis(t), Millis(t + step), text, punct));
+                t += step;
+            }
+            t += pause;
+        }
+        let sentence = Sentence::new(words).with_speaker(0);
+        Transcription::new("", vec![Transcript::new(0, vec![sentence])])
+    }
+
+    /// Reading-speed violations and all others of `doc`'s cues, and the cues' text.
+    fn check(
+        doc: &Transcription<'_>,
+        preset: &Preset,
+        labels: SpeakerLabels,
+        rebalance: bool,
+    ) -> (usize, usize, Vec<super::super::Cue>) {
+        let cues = CueBuilder::new(preset.clone())
+            .speaker_labels(labels)
+            .rebalance(rebalance)
+            .build(doc);
+        let found = qc::check(&Subtitle::from_cues(&cues), preset);
+        let fast = found
+            .iter()
+            .filter(|v| matches!(v.kind, ViolationKind::ReadingSpeed { .. }))
+            .count();
+        (fast, found.len() - fast, cues)
+    }
+
+    fn text(cues: &[super::super::Cue]) -> String {
+        cues.iter()
+            .flat_map(|c| &c.lines)
+            .flat_map(|l| l.text.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    }
+
+    /// Fast speech next to slow speech of the same speaker: the layout's cut leaves one cue too
+    /// fast, re-balancing moves the cut or merges so that every cue reads.
+    #[test]
+    fn fast_speech_rebalanced() {
+        let zh = Preset::netflix(Language::Chinese);
+        let en = Preset::netflix(Language::English);
+        // Name, preset, phrases, cues too fast as cut, the re-balanced cues' lines.
+        type Case<'a> = (&'a str, &'a Preset, Phrases, usize, &'a [&'a [&'a str]]);
+        let cases: &[Case<'_>] = &[
+            (
+                // Latin words count one character each: a Chinese speaker naming English
+                // terms reads fast. The slow first sentence lends its time.
+                "zh terms",
+                &zh,
+                &[
+                    ("我们先看一下这个问题。", 300, 200),
+                    ("这个server的latency太高了，", 180, 150),
+                    ("所以要换database。", 180, 150),
+                    ("好。", 500, 1000),
+                ],
+                1,
+                &[
+                    &["我们先看一下这个问题。", "这个server的latency"],
+                    &["太高了，所以要换database。好。"],
+                ],
+            ),
+            (
+                // A quick reply before a slow sentence: the cut moves into the slow one.
+                "en reply",
+                &en,
+                &[
+                    ("Yes, exactly, that is right.", 110, 250),
+                    (
+                        "And then we will talk about the budget for next year, slowly.",
+                        420,
+                        0,
+                    ),
+                ],
+                1,
+                &[
+                    &["Yes, exactly, that is right.", "And then we will"],
+                    &["talk about the budget for next year,", "slowly."],
+                ],
+            ),
+        ];
+        for (name, preset, phrases, fast_before, want) in cases {
+            let doc = doc(phrases);
+            let (fast, other, before) = check(&doc, preset, SpeakerLabels::None, false);
+            assert_eq!((fast, other), (*fast_before, 0), "{name}: before");
+            let (fast, other, after) = check(&doc, preset, SpeakerLabels::None, true);
+            assert_eq!((fast, other), (0, 0), "{name}: after {after:?}");
+            let got: Vec<Vec<&str>> = after
+                .iter()
+                .map(|c| c.lines.iter().map(|l| l.text.as_str()).collect())
+                .collect();
+            assert_eq!(&got, want, "{name}");
+            assert_eq!(text(&before), text(&after), "{name}: words");
+        }
+    }
+
+    /// A speaker faster than the limit over a whole run: no cut helps, the cues keep their
+    /// speech timing (at most two frames early) and the checker still reports them.
+    #[test]
+    fn too_fast_everywhere_stays_visible() {
+        let zh = Preset::netflix(Language::Chinese);
+        let en = Preset::netflix(Language::English);
+        let cases: &[(&Preset, Phrases)] = &[
+            (
+                &zh,
+                &[
+                    ("这个server的latency太高了，", 90, 50),
+                    ("所以我们要换一个database，", 90, 50),
+                    ("然后重新做performance testing。", 90, 0),
+                ],
+            ),
+            (
+                &en,
+                &[
+                    ("So basically what we need to do right now is", 90, 40),
+                    ("to take the whole thing apart and start again,", 90, 40),
+                    ("because nothing in there works the way it should.", 90, 0),
+                ],
+            ),
+        ];
+        for (preset, phrases) in cases {
+            let doc = doc(phrases);
+            let (before, other_before, _) = check(&doc, preset, SpeakerLabels::None, false);
+            let (after, other, cues) = check(&doc, preset, SpeakerLabels::None, true);
+            assert!(
+                after > 0 && after <= before,
+                "{}: {after} of {before}",
+                preset.name
+            );
+            // The document ends with its last word: the last cue may be too short, as before.
+            assert!(other <= other_before, "{}: {cues:?}", preset.name);
+            let lead = preset.frame_rate.frames(2);
+            for c in &cues {
+                let first = c.lines[0].words[0].begin;
+                assert!(c.begin + lead >= first, "{c:?} leads its speech");
+            }
+        }
     }
 }
