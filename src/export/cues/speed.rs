@@ -3,7 +3,7 @@
 //! [`timing`] meets the reading speed by extending cues into free time. When speech is dense
 //! there is none: the cue ends two frames before the next one starts and still shows more
 //! characters per second than the preset allows. A subtitler then works on the text and on
-//! the neighbours, and so does [`rebalance`], for each cue that is too fast:
+//! the neighbours, and so does [`Rebalance::run`], for each cue that is too fast:
 //!
 //! * **Move the boundary or merge** with a neighbour of the same run (same speaker, same
 //!   block: no long pause between). A slow neighbour (say 5 characters per second) has time
@@ -12,7 +12,8 @@
 //!   breaks lines as usual) and timed again ([`timing`]) between their fixed outer
 //!   neighbours; a change is kept only when our own checker ([`qc::check`]) finds fewer
 //!   too-fast cues (or the same number, less far over the limit) and no new violation of any
-//!   other kind. Break quality counts too: a worse break must buy enough reading time.
+//!   other kind. Break quality counts too: a worse break must buy enough reading time. Only
+//!   the few divisions a cheap estimate from speech times ranks best are tried in full.
 //! * **Lead the audio**: a cue still too fast may start up to two frames before its speech,
 //!   taking time the cue before does not need. Netflix's timing guide puts the in-time on
 //!   the first frame of audio, "1–2 frames acceptable" (`subtitles.md` §3.2). The BBC allows
@@ -39,6 +40,10 @@ const PENALTY_MS: u64 = 20;
 /// How many changes a document may get per cue, a bound on the work for any input.
 const ROUNDS_PER_CUE: usize = 2;
 
+/// How many divisions of a pair are laid out, timed and checked in full: the most promising
+/// by a cheap estimate from speech times.
+const CANDIDATES: usize = 4;
+
 /// What the cues were built from, for re-laying out and re-timing a few of them.
 pub(super) struct Rebalance<'a, 'b, 'd> {
     pub(super) layout: &'a Layout<'b>,
@@ -55,6 +60,8 @@ pub(super) struct Speech {
     pub(super) owners: Vec<usize>,
     /// Each cue's first word's begin and last word's end.
     pub(super) times: Vec<(Millis, Millis)>,
+    /// Each cue's characters to read ([`Cue::reading_chars`]), filled in by [`Rebalance::run`].
+    chars: Vec<usize>,
 }
 
 impl Speech {
@@ -68,28 +75,19 @@ impl Speech {
         Some(Speech {
             owners,
             times: cues.iter().map(|c| (c.begin, c.end)).collect(),
+            chars: Vec::new(),
         })
     }
 }
 
-/// How well a stretch of cues reads, lower is better: violations other than reading speed,
-/// cues too fast, then the reading time they lack plus the cost of their breaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Score {
-    other: usize,
-    fast: usize,
-    cost: u64,
-}
+/// How well a stretch of cues reads, lower is better: the cues too fast, then the reading
+/// time they lack (ms) plus the cost of the break inside the pair.
+type Score = (usize, u64);
 
-/// The reading time `c` lacks.
-fn deficit(c: &Cue, p: &Preset) -> Millis {
-    p.reading_time(c.reading_chars())
-        .saturating_sub(c.duration())
-}
-
-/// Whether `c` reads faster than the preset allows, as [`qc::check`] judges it.
-fn too_fast(c: &Cue, p: &Preset) -> bool {
-    deficit(c, p) > Millis::ZERO
+/// The reading time `c`, with `chars` characters to read, lacks; more than zero when it reads
+/// faster than the preset allows, as [`qc::check`] judges it.
+fn deficit(c: &Cue, chars: usize, p: &Preset) -> Millis {
+    p.reading_time(chars).saturating_sub(c.duration())
 }
 
 impl Rebalance<'_, '_, '_> {
@@ -110,19 +108,41 @@ impl Rebalance<'_, '_, '_> {
             return;
         }
         let p = self.preset();
+        speech.chars = cues.iter().map(Cue::reading_chars).collect();
+        let fast = |cues: &[Cue], speech: &Speech, i: usize| {
+            deficit(&cues[i], speech.chars[i], p) > Millis::ZERO
+        };
         let mut budget = cues.len().saturating_mul(ROUNDS_PER_CUE);
         let mut i = 0;
         while i < cues.len() && budget > 0 {
-            if !too_fast(&cues[i], p) {
+            if !fast(cues, &speech, i) {
                 i += 1;
                 continue;
             }
             budget -= 1;
-            let best = [i.checked_sub(1), Some(i)]
-                .into_iter()
-                .flatten()
-                .filter_map(|j| self.best_change(drafts, cues, &speech, j, prefix))
-                .min_by_key(|c| c.score);
+            // The neighbour with time to spare first; the other only if the first cannot
+            // make every cue of its window read.
+            let mut pairs = [i.checked_sub(1), (i + 1 < cues.len()).then_some(i)];
+            if i > 0 && i + 1 < cues.len() {
+                let slack = |x: usize| {
+                    let need = p.reading_time(speech.chars[x]).max(p.min_duration);
+                    cues[x].duration().0 as i128 - need.0 as i128
+                };
+                if slack(i + 1) > slack(i - 1) {
+                    pairs.swap(0, 1);
+                }
+            }
+            let mut best: Option<Change> = None;
+            for j in pairs.into_iter().flatten() {
+                if best.as_ref().is_some_and(|b| b.score.0 == 0) {
+                    break;
+                }
+                if let Some(c) = self.best_change(drafts, cues, &speech, j, prefix) {
+                    if best.as_ref().is_none_or(|b| c.gain() > b.gain()) {
+                        best = Some(c);
+                    }
+                }
+            }
             match best {
                 // Look at the same place again: the change may leave room for another.
                 Some(change) => {
@@ -184,16 +204,70 @@ impl Rebalance<'_, '_, '_> {
         if bounds.1 <= bounds.0 {
             return None;
         }
-        let base = self.score(outer, &cues[w0..w1], self.atoms[cut - 1].pen);
         // A new cut may be of the present cut's kind or better, and at worst between words:
         // never inside a Chinese word (one-character tokens) unless the present cut is.
         let worst = self.atoms[cut - 1].class.max(penalty::WORD);
-        let mut best: Option<Change> = None;
+        // Estimate each division from speech times and characters, without laying it out:
+        // the pair keeps its present start and end, the second cue starts at its first word.
+        let (start, end) = (cues[j].begin, cues[j + 1].end);
+        let room = u64::from(self.layout.maxw) * self.layout.max_lines as u64;
+        let fits = |x: usize, y: usize| {
+            let a = &self.atoms[x..y];
+            let w: u64 = a.iter().map(|t| u64::from(t.width)).sum();
+            w.saturating_sub(u64::from(a[0].lead + a[a.len() - 1].trail)) <= room
+        };
+        // Characters before each atom of the pair (spaces too, as reading speed counts them).
+        let mut chars = Vec::with_capacity(hi - lo + 1);
+        chars.push(0u64);
+        for at in &self.atoms[lo..hi] {
+            let n: usize = self.tokens[at.first..at.end]
+                .iter()
+                .map(|t| t.text.chars().count() + t.punct.chars().count())
+                .sum();
+            chars.push(chars[chars.len() - 1] + n as u64);
+        }
+        let lacking = |x: usize, y: usize, shown: Millis| {
+            let n = chars[y - lo] - chars[x - lo];
+            p.reading_time(n as usize).saturating_sub(shown).0
+        };
+        let estimate = |c: usize| {
+            let mid = self.atoms[c].begin;
+            let pen = PENALTY_MS * self.atoms[c - 1].pen.max(0) as u64;
+            lacking(lo, c, mid.saturating_sub(p.min_gap()).saturating_sub(start))
+                + lacking(c, hi, end.saturating_sub(mid))
+                + pen
+        };
+        let mut options: Vec<(u64, usize)> = Vec::new();
         // `hi` is the merge: one cue of both.
         for c in lo + 1..=hi {
             if c == cut || (c < hi && self.atoms[c - 1].class > worst) {
                 continue;
             }
+            let guess = if c == hi {
+                if !fits(lo, hi) {
+                    continue;
+                }
+                lacking(lo, hi, end.saturating_sub(start))
+            } else {
+                if !fits(lo, c) || !fits(c, hi) {
+                    continue;
+                }
+                estimate(c)
+            };
+            options.push((guess, c));
+        }
+        if options.is_empty() {
+            return None;
+        }
+        options.sort_unstable();
+        let base = self.speed(
+            &cues[w0..w1],
+            &speech.chars[w0..w1],
+            self.atoms[cut - 1].pen,
+        );
+        let mut base_others = None;
+        let mut best: Option<Change> = None;
+        for &(_, c) in options.iter().take(CANDIDATES) {
             let parts = Parts {
                 lo,
                 cut: (c < hi).then_some(c),
@@ -202,6 +276,7 @@ impl Rebalance<'_, '_, '_> {
             let Some(new) = self.layout_parts(a, parts, prefix) else {
                 continue;
             };
+            let new_chars: Vec<usize> = new.iter().map(Cue::reading_chars).collect();
             // Re-time the window from speech times: neighbours as they were spoken.
             let spoken = |x: usize| spoken(&cues[x], speech.times[x]);
             let mut window: Vec<Cue> = (w0..j)
@@ -223,20 +298,36 @@ impl Rebalance<'_, '_, '_> {
                 close_gap(&mut window, next, p);
             }
             let pen = if c == hi { 0 } else { self.atoms[c - 1].pen };
-            let score = self.score(outer, &window, pen);
-            let better = score.other <= base.other
-                && (score.fast, score.cost + frame(p).0) < (base.fast, base.cost)
+            // Reading speed first: it is cheap to tell, and most divisions fail it.
+            let chars: Vec<usize> = (speech.chars[w0..j].iter())
+                .chain(&new_chars)
+                .chain(&speech.chars[j + 2..w1])
+                .copied()
+                .collect();
+            let score = self.speed(&window, &chars, pen);
+            let better = (score.0, score.1 + frame(p).0) < base
                 && best.as_ref().is_none_or(|b| score < b.score);
-            if better {
+            if !better {
+                continue;
+            }
+            let others = *base_others.get_or_insert_with(|| self.others(outer, &cues[w0..w1]));
+            if self.others(outer, &window) <= others {
+                let done = score.0 == 0;
                 best = Some(Change {
                     score,
+                    base,
                     draft: k,
                     first: j,
                     window: w0..w1,
                     cues: window,
                     parts,
                     speech: new.iter().map(|c| (c.begin, c.end)).collect(),
+                    chars: new_chars,
                 });
+                // Every cue of the window reads: good enough, stop looking.
+                if done {
+                    break;
+                }
             }
         }
         best
@@ -271,28 +362,33 @@ impl Rebalance<'_, '_, '_> {
         Some(out)
     }
 
-    /// The score of `window` between its fixed outer neighbours, with `pen` the penalty of the
-    /// break inside the pair.
-    fn score(&self, outer: (Option<&Cue>, Option<&Cue>), window: &[Cue], pen: i32) -> Score {
+    /// The reading-speed score of `window`, with `pen` the penalty of the break inside the
+    /// pair.
+    fn speed(&self, window: &[Cue], chars: &[usize], pen: i32) -> Score {
         let p = self.preset();
-        let all: Vec<Cue> = outer
-            .0
-            .into_iter()
-            .chain(window)
-            .chain(outer.1)
-            .cloned()
-            .collect();
-        let found = qc::check(&Subtitle::from_cues(&all), p);
-        let fast = found
-            .iter()
-            .filter(|v| matches!(v.kind, ViolationKind::ReadingSpeed { .. }))
-            .count();
-        let lacking: u64 = window.iter().map(|c| deficit(c, p).0).sum();
-        Score {
-            other: found.len() - fast,
-            fast,
-            cost: lacking + PENALTY_MS * pen.max(0) as u64,
+        let (mut fast, mut lacking) = (0, 0);
+        for (c, &n) in window.iter().zip(chars) {
+            let d = deficit(c, n, p).0;
+            if d > 0 {
+                fast += 1;
+                lacking += d;
+            }
         }
+        (fast, lacking + PENALTY_MS * pen.max(0) as u64)
+    }
+
+    /// How many rules other than reading speed [`qc::check`] finds broken in `window` and
+    /// between it and its fixed outer neighbours.
+    fn others(&self, outer: (Option<&Cue>, Option<&Cue>), window: &[Cue]) -> usize {
+        let mut subs = Subtitle::from_cues(outer.0.map_or(&[], std::slice::from_ref));
+        subs.extend(Subtitle::from_cues(window));
+        subs.extend(Subtitle::from_cues(
+            outer.1.map_or(&[], std::slice::from_ref),
+        ));
+        qc::check(&subs, self.preset())
+            .iter()
+            .filter(|v| !matches!(v.kind, ViolationKind::ReadingSpeed { .. }))
+            .count()
     }
 
     /// Lets a cue still too fast start up to two frames before its speech (Netflix: in-time
@@ -301,8 +397,8 @@ impl Rebalance<'_, '_, '_> {
     fn lead_in(&self, cues: &mut [Cue], speech: &Speech) {
         let p = self.preset();
         let (gap, lead) = (p.min_gap(), p.frame_rate.frames(2));
-        for i in 1..cues.len().min(speech.times.len()) {
-            let lacking = deficit(&cues[i], p);
+        for i in 1..cues.len().min(speech.chars.len()) {
+            let lacking = deficit(&cues[i], speech.chars[i], p);
             if lacking == Millis::ZERO {
                 continue;
             }
@@ -311,7 +407,7 @@ impl Rebalance<'_, '_, '_> {
             let led = speech.times[i].0.saturating_sub(cur.begin);
             let need = p
                 .min_duration
-                .max(p.reading_time(prev.reading_chars()))
+                .max(p.reading_time(speech.chars[i - 1]))
                 .min(p.max_duration);
             // The earliest the previous cue may end, and so the earliest this one may start.
             let prev_end = prev.end.min(prev.begin + need.max(Millis(1)));
@@ -375,7 +471,9 @@ impl Parts {
 
 /// A new division of two adjacent cues, with the window of cues re-timed around it.
 struct Change {
+    /// The window's score after the change, and before.
     score: Score,
+    base: Score,
     /// The first of the two drafts.
     draft: usize,
     /// The first of the two cues.
@@ -386,9 +484,19 @@ struct Change {
     /// The new atom ranges of the drafts, and the speech times of their cues.
     parts: Parts,
     speech: Vec<(Millis, Millis)>,
+    /// The characters to read of the new cues.
+    chars: Vec<usize>,
 }
 
 impl Change {
+    /// How much better the window reads: cues no longer too fast, then reading time won.
+    fn gain(&self) -> (usize, i128) {
+        (
+            self.base.0.saturating_sub(self.score.0),
+            i128::from(self.base.1) - i128::from(self.score.1),
+        )
+    }
+
     /// Applies the change; returns the first cue whose text or time changed.
     fn apply(self, drafts: &mut Vec<Draft>, cues: &mut Vec<Cue>, speech: &mut Speech) -> usize {
         let (k, j) = (self.draft, self.first);
@@ -397,16 +505,19 @@ impl Change {
             drafts[k].atoms = lo..cut;
             drafts[k + 1].atoms = cut..hi;
             speech.times[j + 1] = self.speech[1];
+            speech.chars[j + 1] = self.chars[1];
         } else {
             drafts[k].atoms = lo..hi;
             drafts.remove(k + 1);
             speech.owners.remove(j + 1);
             speech.times.remove(j + 1);
+            speech.chars.remove(j + 1);
             for o in &mut speech.owners[j + 1..] {
                 *o -= 1;
             }
         }
         speech.times[j] = self.speech[0];
+        speech.chars[j] = self.chars[0];
         let start = self.window.start;
         cues.splice(self.window, self.cues);
         start
