@@ -29,6 +29,8 @@
 
 use super::{Atom, Preset};
 use super::{Cue, Draft, Layout, Token, penalty, timing};
+use std::collections::HashSet;
+
 use crate::Millis;
 use crate::export::qc::{self, Subtitle, ViolationKind};
 
@@ -113,6 +115,8 @@ impl Rebalance<'_, '_, '_> {
             deficit(&cues[i], speech.chars[i], p) > Millis::ZERO
         };
         let mut budget = cues.len().saturating_mul(ROUNDS_PER_CUE);
+        // Pairs whose window was tried in the same state without finding a change.
+        let mut fruitless: HashSet<Vec<u64>> = HashSet::new();
         let mut i = 0;
         while i < cues.len() && budget > 0 {
             if !fast(cues, &speech, i) {
@@ -137,9 +141,18 @@ impl Rebalance<'_, '_, '_> {
                 if best.as_ref().is_some_and(|b| b.score.0 == 0) {
                     break;
                 }
-                if let Some(c) = self.best_change(drafts, cues, &speech, j, prefix) {
-                    if best.as_ref().is_none_or(|b| c.gain() > b.gain()) {
-                        best = Some(c);
+                let state = window_state(drafts, cues, &speech, j);
+                if fruitless.contains(&state) {
+                    continue;
+                }
+                match self.best_change(drafts, cues, &speech, j, prefix) {
+                    Some(c) => {
+                        if best.as_ref().is_none_or(|b| c.gain() > b.gain()) {
+                            best = Some(c);
+                        }
+                    }
+                    None => {
+                        fruitless.insert(state);
                     }
                 }
             }
@@ -211,23 +224,26 @@ impl Rebalance<'_, '_, '_> {
         // the pair keeps its present start and end, the second cue starts at its first word.
         let (start, end) = (cues[j].begin, cues[j + 1].end);
         let room = u64::from(self.layout.maxw) * self.layout.max_lines as u64;
-        let fits = |x: usize, y: usize| {
-            let a = &self.atoms[x..y];
-            let w: u64 = a.iter().map(|t| u64::from(t.width)).sum();
-            w.saturating_sub(u64::from(a[0].lead + a[a.len() - 1].trail)) <= room
-        };
-        // Characters before each atom of the pair (spaces too, as reading speed counts them).
-        let mut chars = Vec::with_capacity(hi - lo + 1);
-        chars.push(0u64);
+        // Characters (spaces too, as reading speed counts them) and width before each atom of
+        // the pair.
+        let mut before = Vec::with_capacity(hi - lo + 1);
+        before.push((0u64, 0u64));
         for at in &self.atoms[lo..hi] {
             let n: usize = self.tokens[at.first..at.end]
                 .iter()
                 .map(|t| t.text.chars().count() + t.punct.chars().count())
                 .sum();
-            chars.push(chars[chars.len() - 1] + n as u64);
+            let (c, w) = before[before.len() - 1];
+            before.push((c + n as u64, w + u64::from(at.width)));
         }
+        let chars = |x: usize| before[x - lo].0;
+        // Whether atoms `x..y` may fit the lines: their width, less white space at the ends.
+        let fits = |x: usize, y: usize| {
+            let edges = u64::from(self.atoms[x].lead + self.atoms[y - 1].trail);
+            (before[y - lo].1 - before[x - lo].1).saturating_sub(edges) <= room
+        };
         let lacking = |x: usize, y: usize, shown: Millis| {
-            let n = chars[y - lo] - chars[x - lo];
+            let n = chars(y) - chars(x);
             p.reading_time(n as usize).saturating_sub(shown).0
         };
         let estimate = |c: usize| {
@@ -422,6 +438,23 @@ impl Rebalance<'_, '_, '_> {
             }
         }
     }
+}
+
+/// What decides the outcome of [`Rebalance::best_change`] for cues `j` and `j + 1`: the atoms
+/// and times of the window and its outer neighbours.
+fn window_state(drafts: &[Draft], cues: &[Cue], speech: &Speech, j: usize) -> Vec<u64> {
+    let (w0, w1) = (j.saturating_sub(2), (j + 4).min(cues.len()));
+    let mut key = Vec::with_capacity(4 * (w1 - w0) + 1);
+    key.push(j as u64);
+    for (x, cue) in cues.iter().enumerate().take(w1).skip(w0) {
+        let atoms = speech
+            .owners
+            .get(x)
+            .and_then(|&k| drafts.get(k))
+            .map_or(0..0, |d| d.atoms.clone());
+        key.extend([cue.begin.0, cue.end.0, atoms.start as u64, atoms.end as u64]);
+    }
+    key
 }
 
 /// Closes the gap between the last cue of `window` and the fixed cue `next` after it, as
