@@ -39,7 +39,8 @@ use crate::export::qc::{self, Subtitle, ViolationKind};
 /// must buy a second.
 const PENALTY_MS: u64 = 20;
 
-/// How many changes a document may get per cue, a bound on the work for any input.
+/// How many times per cue of the document a too-fast cue is worked on: a bound on the work
+/// for any input.
 const ROUNDS_PER_CUE: usize = 2;
 
 /// How many divisions of a pair are laid out, timed and checked in full: the most promising
