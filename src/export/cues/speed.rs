@@ -294,11 +294,12 @@ impl Rebalance<'_, '_, '_> {
                 continue;
             };
             let new_chars: Vec<usize> = new.iter().map(Cue::reading_chars).collect();
+            let new_speech: Vec<(Millis, Millis)> = new.iter().map(|c| (c.begin, c.end)).collect();
             // Re-time the window from speech times: neighbours as they were spoken.
             let spoken = |x: usize| spoken(&cues[x], speech.times[x]);
             let mut window: Vec<Cue> = (w0..j)
                 .map(spoken)
-                .chain(new.iter().cloned())
+                .chain(new)
                 .chain((j + 2..w1).map(spoken))
                 .collect();
             // Timing sorts cues by start: out of order (other speakers' cues overlapping the
@@ -338,7 +339,7 @@ impl Rebalance<'_, '_, '_> {
                     window: w0..w1,
                     cues: window,
                     parts,
-                    speech: new.iter().map(|c| (c.begin, c.end)).collect(),
+                    speech: new_speech,
                     chars: new_chars,
                 });
                 // Every cue of the window reads: good enough, stop looking.
