@@ -1,5 +1,5 @@
 //! A subtitle checker: line length, lines per cue, reading speed, duration, gap and overlap
-//! violations against a [`Preset`], on our output or any SRT or WebVTT file.
+//! violations against a [`Preset`], on our output or any SRT, WebVTT or ASS file.
 //!
 //! ```
 //! use asrpost::export::cues::Preset;
@@ -193,6 +193,29 @@ impl fmt::Display for Violation {
 
 /// Every rule of `preset` that `subs` break, in order.
 pub fn check(subs: &[Subtitle], preset: &Preset) -> Vec<Violation> {
+    check_within(subs, preset, Millis(0))
+}
+
+/// As [`check`], but a time that misses a duration, gap or reading-speed limit by no more than
+/// `tolerance` passes: for files whose clock is coarser than a millisecond (see
+/// [`SubtitleFormat::tolerance`]), where a writer had to round each time.
+///
+/// ```
+/// use asrpost::export::cues::{Language, Preset};
+/// use asrpost::export::qc::{self, SubtitleFormat};
+///
+/// // 2 frames at 23.976 fps are over 83 ms; in centiseconds a gap is 80 or 90 ms.
+/// let ass = "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
+///     Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,One\n\
+///     Dialogue: 0,0:00:01.08,0:00:02.08,Default,,0,0,0,,Two\n";
+/// let format = SubtitleFormat::detect(ass);
+/// let subs = format.parse(ass)?;
+/// let netflix = Preset::netflix(Language::English);
+/// assert_eq!(qc::check(&subs, &netflix).len(), 1);
+/// assert!(qc::check_within(&subs, &netflix, format.tolerance()).is_empty());
+/// # Ok::<(), asrpost::Error>(())
+/// ```
+pub fn check_within(subs: &[Subtitle], preset: &Preset, tolerance: Millis) -> Vec<Violation> {
     let mut out = Vec::new();
     let maxw = preset.max_width();
     let gap = preset.min_gap();
@@ -228,20 +251,20 @@ pub fn check(subs: &[Subtitle], preset: &Preset) -> Vec<Violation> {
             push(ViolationKind::NotPositive);
         } else {
             let n = reading_chars(s.lines.iter().map(String::as_str));
-            if preset.reading_time(n) > duration {
+            if preset.reading_time(n) > duration + tolerance {
                 push(ViolationKind::ReadingSpeed {
                     chars: n,
                     duration,
                     max_cps: preset.max_cps,
                 });
             }
-            if duration < preset.min_duration {
+            if duration + tolerance < preset.min_duration {
                 push(ViolationKind::TooShort {
                     duration,
                     min: preset.min_duration,
                 });
             }
-            if duration > preset.max_duration {
+            if duration > preset.max_duration + tolerance {
                 push(ViolationKind::TooLong {
                     duration,
                     max: preset.max_duration,
@@ -255,7 +278,7 @@ pub fn check(subs: &[Subtitle], preset: &Preset) -> Vec<Violation> {
                 push(ViolationKind::Overlap {
                     by: prev.end.min(s.end) - s.begin,
                 });
-            } else if s.begin - prev.end < gap {
+            } else if s.begin - prev.end + tolerance < gap {
                 push(ViolationKind::GapTooSmall {
                     gap: s.begin - prev.end,
                     min: gap,
@@ -294,30 +317,33 @@ fn blocks(text: &str) -> Vec<(usize, Vec<&str>)> {
 /// Parses `[H…:]MM:SS(,|.)mmm`; hours may have any number of digits; fractions shorter than
 /// three digits are read as milliseconds, as most players do.
 fn parse_time(s: &str) -> Option<Millis> {
+    parse_clock(s, 3, 1)
+}
+
+/// Parses `[H…:]MM:SS[(,|.)F]` where the fraction `F` has at most `digits` digits, each unit of
+/// it worth `unit` milliseconds.
+fn parse_clock(s: &str, digits: usize, unit: u64) -> Option<Millis> {
     let s = s.trim();
     let (clock, frac) = match s.rfind([',', '.']) {
         Some(i) => (&s[..i], &s[i + 1..]),
         None => (s, "0"),
     };
-    if frac.is_empty() || frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let ms: u64 = frac.parse().ok()?;
-    let parts: Vec<&str> = clock.split(':').collect();
-    let num = |p: &str| -> Option<u64> {
-        (!p.is_empty() && p.len() <= 12 && p.bytes().all(|b| b.is_ascii_digit()))
+    let num = |p: &str, max_len: usize| -> Option<u64> {
+        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()))
             .then(|| p.parse().ok())
             .flatten()
     };
+    let frac = num(frac, digits)?;
+    let parts: Vec<&str> = clock.split(':').collect();
     let (h, m, sec) = match parts.as_slice() {
-        [h, m, s] => (num(h)?, num(m)?, num(s)?),
-        [m, s] => (0, num(m)?, num(s)?),
+        [h, m, s] => (num(h, 12)?, num(m, 12)?, num(s, 12)?),
+        [m, s] => (0, num(m, 12)?, num(s, 12)?),
         _ => return None,
     };
     if m > 59 || sec > 59 {
         return None;
     }
-    Some(Millis(((h * 60 + m) * 60 + sec) * 1000 + ms))
+    Some(Millis(((h * 60 + m) * 60 + sec) * 1000 + frac * unit))
 }
 
 /// The two times of a `start --> end[ settings]` line.
@@ -431,17 +457,169 @@ fn strip_vtt(line: &str) -> String {
     out
 }
 
-/// Reads SRT or WebVTT, told apart by the `WEBVTT` header.
+/// Reads an Advanced SubStation Alpha (`.ass`, `.ssa`) file: the `Dialogue` lines of its
+/// `[Events]` section, fields in the order of the section's `Format` line. Override blocks
+/// (`{\\i1}`) are removed, `\\N` and `\\n` break lines, `\\h` is a no-break space; `Comment` lines
+/// are skipped. Times are `H:MM:SS.cc` (centiseconds).
 ///
 /// # Errors
 ///
-/// As [`parse_srt`] and [`parse_vtt`].
-pub fn parse(text: &str) -> Result<Vec<Subtitle>> {
-    if text.trim_start_matches('\u{FEFF}').starts_with("WEBVTT") {
-        parse_vtt(text)
-    } else {
-        parse_srt(text)
+/// An [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a file without an
+/// `[Events]` section, or naming the line of a `Format` without `Start`, `End` and a final
+/// `Text`, or of a `Dialogue` before any `Format`, with too few fields, or with a bad time.
+pub fn parse_ass(text: &str) -> Result<Vec<Subtitle>> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut in_events = false;
+    let mut seen_events = false;
+    // Indices of Start, End and the field count (Text is last) from the Format line.
+    let mut format: Option<(usize, usize, usize)> = None;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        let at = n + 1;
+        if line.starts_with('[') {
+            in_events = line.trim_end().eq_ignore_ascii_case("[events]");
+            seen_events |= in_events;
+            continue;
+        }
+        if !in_events {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        match key.trim() {
+            "Format" => {
+                let names: Vec<&str> = value.split(',').map(str::trim).collect();
+                let find = |name: &str| names.iter().position(|f| f.eq_ignore_ascii_case(name));
+                format = match (find("Start"), find("End"), find("Text")) {
+                    (Some(start), Some(end), Some(text)) if text + 1 == names.len() => {
+                        Some((start, end, names.len()))
+                    }
+                    _ => {
+                        return Err(Error::invalid(
+                            "ass",
+                            format!("line {at}: Format needs Start, End and a final Text field"),
+                        ));
+                    }
+                };
+            }
+            "Dialogue" => {
+                let Some((start, end, count)) = format else {
+                    return Err(Error::invalid(
+                        "ass",
+                        format!("line {at}: Dialogue before the Format line"),
+                    ));
+                };
+                let fields: Vec<&str> = value.trim_start().splitn(count, ',').collect();
+                if fields.len() < count {
+                    return Err(Error::invalid(
+                        "ass",
+                        format!("line {at}: {} fields, the Format has {count}", fields.len()),
+                    ));
+                }
+                let time = |field: &str| {
+                    parse_clock(field, 2, 10).ok_or_else(|| {
+                        Error::invalid("ass", format!("line {at}: bad time `{}`", field.trim()))
+                    })
+                };
+                let (begin, end) = (time(fields[start])?, time(fields[end])?);
+                out.push(Subtitle::new(begin, end, strip_ass(fields[count - 1])));
+            }
+            _ => {}
+        }
     }
+    if !seen_events {
+        return Err(Error::invalid("ass", "no [Events] section"));
+    }
+    Ok(out)
+}
+
+/// The lines an ASS `Text` field displays.
+fn strip_ass(text: &str) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    let mut rest = text.trim_end_matches('\r');
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        match c {
+            // An override block; an unclosed `{` is shown as is, as libass does.
+            '{' if rest.contains('}') => {
+                rest = rest.split_once('}').map_or("", |(_, after)| after);
+            }
+            '\\' if rest.starts_with(['N', 'n']) => {
+                lines.push(String::new());
+                rest = &rest[1..];
+            }
+            '\\' if rest.starts_with('h') => {
+                lines.last_mut().expect("never empty").push('\u{A0}');
+                rest = &rest[1..];
+            }
+            c => lines.last_mut().expect("never empty").push(c),
+        }
+    }
+    lines
+}
+
+/// A subtitle file format the checker reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SubtitleFormat {
+    /// SubRip (`.srt`).
+    Srt,
+    /// WebVTT (`.vtt`).
+    WebVtt,
+    /// Advanced SubStation Alpha (`.ass`, `.ssa`).
+    Ass,
+}
+
+impl SubtitleFormat {
+    /// The format of `text`: WebVTT by its `WEBVTT` header, ASS by a `[Script Info]` or
+    /// `[Events]` section header on the first non-blank line, otherwise SRT.
+    pub fn detect(text: &str) -> SubtitleFormat {
+        let text = text.trim_start_matches('\u{FEFF}').trim_start();
+        if text.starts_with("WEBVTT") {
+            SubtitleFormat::WebVtt
+        } else if ["[script info]", "[events]"].iter().any(|h| {
+            text.get(..h.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(h))
+        }) {
+            SubtitleFormat::Ass
+        } else {
+            SubtitleFormat::Srt
+        }
+    }
+
+    /// Reads `text` in this format.
+    ///
+    /// # Errors
+    ///
+    /// As [`parse_srt`], [`parse_vtt`] and [`parse_ass`].
+    pub fn parse(self, text: &str) -> Result<Vec<Subtitle>> {
+        match self {
+            SubtitleFormat::Srt => parse_srt(text),
+            SubtitleFormat::WebVtt => parse_vtt(text),
+            SubtitleFormat::Ass => parse_ass(text),
+        }
+    }
+
+    /// How far a difference of two times read from the format may be from the true one: none
+    /// for SRT and WebVTT (milliseconds), 9 ms for ASS (centiseconds, each time rounded). Give
+    /// it to [`check_within`].
+    pub fn tolerance(self) -> Millis {
+        match self {
+            SubtitleFormat::Ass => Millis(9),
+            SubtitleFormat::Srt | SubtitleFormat::WebVtt => Millis(0),
+        }
+    }
+}
+
+/// Reads SRT, WebVTT or ASS, told apart by [`SubtitleFormat::detect`].
+///
+/// # Errors
+///
+/// As [`parse_srt`], [`parse_vtt`] and [`parse_ass`].
+pub fn parse(text: &str) -> Result<Vec<Subtitle>> {
+    SubtitleFormat::detect(text).parse(text)
 }
 
 #[cfg(test)]
@@ -490,5 +668,64 @@ mod tests {
             )]
         );
         assert!(parse_vtt("00:01.000 --> 00:02.000\nx\n").is_err());
+    }
+    #[test]
+    fn ass_events() {
+        let ass = "\u{FEFF}[Script Info]\nScriptType: v4.00+\n\n[V4+ Styles]\nFormat: Name, Fontname\n\
+            Style: Default,Arial\n\n[Events]\n\
+            Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
+            Comment: 0,0:00:00.00,0:00:09.00,Default,,0,0,0,,not shown\n\
+            Dialogue: 0,0:00:01.50,0:00:03.05,Default,Agent,0,0,0,,{\\i1}Hi,\\Nthere{\\i0}\\hyou {x\r\n\
+            Dialogue: 0,10:00:00.00,10:00:01.00,Default,,0,0,0,,\n";
+        assert_eq!(SubtitleFormat::detect(ass), SubtitleFormat::Ass);
+        assert_eq!(
+            parse(ass).unwrap(),
+            vec![
+                Subtitle::new(
+                    Millis(1500),
+                    Millis(3050),
+                    vec!["Hi,".into(), "there\u{A0}you {x".into()]
+                ),
+                Subtitle::new(Millis(36_000_000), Millis(36_001_000), vec![String::new()]),
+            ]
+        );
+        for (bad, message) in [
+            ("[Script Info]\n", "no [Events] section"),
+            (
+                "[Events]\nDialogue: 0,0:00:00.00,0:00:01.00,,,,,,,x\n",
+                "line 2: Dialogue before",
+            ),
+            (
+                "[Events]\nFormat: Start, Text, End\n",
+                "line 2: Format needs",
+            ),
+            (
+                "[Events]\nFormat: Start, End, Text\nDialogue: 0:00:00.00\n",
+                "line 3: 1 fields",
+            ),
+            (
+                "[Events]\nFormat: Start, End, Text\nDialogue: 0:00:00.001,0:00:01.00,x\n",
+                "line 3: bad time `0:00:00.001`",
+            ),
+        ] {
+            let err = parse_ass(bad).unwrap_err().to_string();
+            assert!(err.contains(message), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn detects_formats() {
+        for (text, format) in [
+            ("WEBVTT\n", SubtitleFormat::WebVtt),
+            ("\u{FEFF}\n [script info]\n", SubtitleFormat::Ass),
+            ("[Events]\n", SubtitleFormat::Ass),
+            (
+                "1\n00:00:00,000 --> 00:00:01,000\n[Events]\n",
+                SubtitleFormat::Srt,
+            ),
+            ("", SubtitleFormat::Srt),
+        ] {
+            assert_eq!(SubtitleFormat::detect(text), format, "{text:?}");
+        }
     }
 }

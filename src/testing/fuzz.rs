@@ -697,10 +697,49 @@ pub fn subtitles(data: &[u8]) {
         "`-->` only in timing lines"
     );
     let ass = AssExporter::new(builder).export_to_string(doc);
-    assert_eq!(
-        ass.lines().filter(|l| l.starts_with("Dialogue:")).count(),
-        cues.len()
-    );
+    let back = crate::export::qc::parse_ass(&ass).expect("our ASS parses");
+    assert_eq!(back.len(), cues.len(), "cue count");
+    for (c, s) in cues.iter().zip(&back) {
+        // ASS counts centiseconds; the writer rounds down and never writes a zero length.
+        let begin = c.begin.0 / 10 * 10;
+        assert_eq!(
+            (s.begin.0, s.end.0),
+            (begin, (c.end.0 / 10 * 10).max(begin + 10))
+        );
+    }
+}
+
+/// `qc`: the subtitle checker reads any text without panicking.
+///
+/// The bytes are read as a preset choice and a text; the text goes through each reader
+/// ([`parse_srt`](crate::export::qc::parse_srt), [`parse_vtt`](crate::export::qc::parse_vtt),
+/// [`parse_ass`](crate::export::qc::parse_ass)) and whatever parses is checked against the
+/// preset, with and without a tolerance.
+pub fn qc(data: &[u8]) {
+    use crate::export::cues::Preset;
+    use crate::export::qc::{self, SubtitleFormat};
+
+    let Some((&choice, rest)) = data.split_first() else {
+        return;
+    };
+    let names = Preset::NAMES;
+    let preset = Preset::from_name(names[choice as usize % names.len()]).expect("a known name");
+    let text = String::from_utf8_lossy(rest);
+    for format in [
+        SubtitleFormat::Srt,
+        SubtitleFormat::WebVtt,
+        SubtitleFormat::Ass,
+    ] {
+        if let Ok(subs) = format.parse(&text) {
+            let strict = qc::check(&subs, &preset);
+            let lenient = qc::check_within(&subs, &preset, format.tolerance());
+            assert!(
+                lenient.len() <= strict.len(),
+                "a tolerance never adds violations"
+            );
+        }
+    }
+    let _ = qc::parse(&text);
 }
 
 /// The invariants of a cue list: ordered, not overlapping, each with a positive duration and

@@ -76,3 +76,10 @@ fn sensitive_seeds() {
         fuzz::sensitive(&seed);
     }
 }
+
+#[test]
+fn qc_seeds() {
+    for seed in seeds("qc") {
+        fuzz::qc(&seed);
+    }
+}

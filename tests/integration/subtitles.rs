@@ -86,7 +86,7 @@ fn golden_fixtures() {
     }
 }
 
-/// Our checker finds nothing wrong with our own output, read back from SRT and WebVTT, for each
+/// Our checker finds nothing wrong with our own output, read back from SRT, WebVTT and ASS, for each
 /// preset on a fixture in its language.
 #[test]
 fn checker_passes_our_output() {
@@ -103,11 +103,13 @@ fn checker_passes_our_output() {
             for exporter in [
                 Box::new(SrtExporter::new(builder.clone())) as Box<dyn Exporter>,
                 Box::new(WebVttExporter::new(builder.clone())),
+                Box::new(AssExporter::new(builder.clone())),
             ] {
                 let text = exporter.export_to_string(&doc);
-                let subs = qc::parse(&text).unwrap();
+                let format = qc::SubtitleFormat::detect(&text);
+                let subs = format.parse(&text).unwrap();
                 assert_eq!(subs.len(), cues.len());
-                let found = qc::check(&subs, &preset);
+                let found = qc::check_within(&subs, &preset, format.tolerance());
                 assert!(
                     found.is_empty(),
                     "{name} {preset_name} {}: {}",

@@ -13,7 +13,7 @@ use crate::process::RulesArgs;
 /// Arguments of `asrpost check`.
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// SRT or WebVTT files.
+    /// SRT, WebVTT or ASS files (told apart by their content).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 
@@ -27,7 +27,8 @@ pub(crate) fn run(args: CheckArgs) -> Result<u8> {
     for path in &args.files {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let subs = match qc::parse(&text) {
+        let format = qc::SubtitleFormat::detect(&text);
+        let subs = match format.parse(&text) {
             Ok(subs) => subs,
             Err(e) => {
                 eprintln!("{}: {e}", path.display());
@@ -44,7 +45,7 @@ pub(crate) fn run(args: CheckArgs) -> Result<u8> {
             }
             Preset::netflix(Language::detect_text(&sample))
         });
-        let found = qc::check(&subs, &preset);
+        let found = qc::check_within(&subs, &preset, format.tolerance());
         for v in &found {
             println!("{}: {v}", path.display());
         }

@@ -24,7 +24,7 @@ struct Cli {
 enum Command {
     /// Run the pipeline over result JSON files and write JSON or transcripts.
     Process(process::ProcessArgs),
-    /// Check SRT or WebVTT files against subtitle rules (exit 1 on violations).
+    /// Check SRT, WebVTT or ASS files against subtitle rules (exit 1 on violations).
     Check(check::CheckArgs),
     /// Conversation analytics per file: talk time, interruptions, silences, latency; as
     /// tables, JSON, CSV or JSON lines, and timeline pictures.

@@ -56,8 +56,33 @@ pub(super) struct Entry {
 
 #[derive(Default)]
 struct Node {
-    next: HashMap<Box<str>, u32, FxBuild>,
+    /// Children by unit: units of up to seven bytes (a Chinese character, most words) by their
+    /// [`pack`]ed form, which is cheaper to hash and compare than the text; longer ones by text.
+    short: HashMap<u64, u32, FxBuild>,
+    long: HashMap<Box<str>, u32, FxBuild>,
     entry: Option<u32>,
+}
+
+impl Node {
+    fn next(&self, unit: &str) -> Option<u32> {
+        match pack(unit) {
+            Some(p) => self.short.get(&p).copied(),
+            None => self.long.get(unit).copied(),
+        }
+    }
+}
+
+/// Up to seven bytes and their length in one number: equal numbers mean equal texts.
+#[inline]
+pub(super) fn pack(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    if bytes.len() > 7 {
+        return None;
+    }
+    let mut b = [0u8; 8];
+    b[..bytes.len()].copy_from_slice(bytes);
+    b[7] = bytes.len() as u8;
+    Some(u64::from_le_bytes(b))
 }
 
 /// A trie over units.
@@ -79,15 +104,16 @@ impl Trie {
     fn insert(&mut self, units: &[String], entry: u32) {
         let mut node = 0usize;
         for u in units {
-            let next = self.nodes[node].next.get(u.as_str()).copied();
-            node = match next {
+            node = match self.nodes[node].next(u) {
                 Some(n) => n as usize,
                 None => {
                     let id = self.nodes.len();
                     self.nodes.push(Node::default());
-                    self.nodes[node]
-                        .next
-                        .insert(u.clone().into_boxed_str(), id as u32);
+                    let parent = &mut self.nodes[node];
+                    match pack(u) {
+                        Some(p) => parent.short.insert(p, id as u32),
+                        None => parent.long.insert(u.clone().into_boxed_str(), id as u32),
+                    };
                     id
                 }
             };
@@ -98,7 +124,7 @@ impl Trie {
     }
 
     pub(super) fn step(&self, node: u32, unit: &str) -> Option<u32> {
-        self.nodes.get(node as usize)?.next.get(unit).copied()
+        self.nodes.get(node as usize)?.next(unit)
     }
 
     pub(super) fn entry(&self, node: u32) -> Option<u32> {

@@ -65,6 +65,54 @@ struct Info {
     terminal_after: bool,
 }
 
+/// The number tokens are compared by: up to seven bytes packed with their length, so that
+/// equal numbers mean equal texts (most words: a Chinese character is three bytes), and a hash
+/// with the top byte set for longer texts, which then need comparing as text.
+#[inline]
+fn key_hash(text: &str) -> u64 {
+    match super::dict::pack(text) {
+        Some(p) => p,
+        None => {
+            use std::hash::Hasher;
+            let mut h = super::dict::Fx::default();
+            h.write(text.as_bytes());
+            h.finish() | 0xFF << 56
+        }
+    }
+}
+
+/// A trimmed token of the prefilter, with its [`key_hash`].
+#[derive(Clone, Copy, Default)]
+struct Lex<'t> {
+    text: &'t str,
+    hash: u64,
+}
+
+impl<'t> Lex<'t> {
+    fn new(text: &'t str) -> Self {
+        Lex {
+            text,
+            hash: key_hash(text),
+        }
+    }
+
+    /// Equal texts.
+    #[inline]
+    fn same(self, other: Lex<'_>) -> bool {
+        self.hash == other.hash && (self.text.len() <= 7 || self.text == other.text)
+    }
+}
+
+/// The text itself when it is exactly one common Han character (U+4E00..=U+9FFF, three bytes
+/// from 0xE4 0xB8 to 0xE9 0xBF): such a token is its own trimmed, normalized key.
+#[inline]
+fn one_han(text: &str) -> Option<&str> {
+    match *text.as_bytes() {
+        [a, b, _] if (a == 0xE4 && b >= 0xB8) || (0xE5..=0xE9).contains(&a) => Some(text),
+        _ => None,
+    }
+}
+
 struct Unit {
     tok: usize,
     key: (usize, usize),
@@ -98,13 +146,19 @@ fn only_weak(p: &str) -> bool {
 #[inline]
 pub(super) fn trim(s: &str) -> &str {
     let t = s.trim_ascii();
-    if t.ends_with(|c: char| !c.is_ascii() && c.is_whitespace())
-        || t.starts_with(|c: char| !c.is_ascii() && c.is_whitespace())
-    {
-        t.trim()
-    } else {
-        t
-    }
+    let b = t.as_bytes();
+    // Other whitespace is U+0085..=U+3000: a lead byte from 0xE4 on (CJK) starts none of it,
+    // and an ASCII last byte ends none of it, so most words skip decoding.
+    let head =
+        b.first().is_some_and(|&x| (0x80..0xE4).contains(&x)) && t.starts_with(non_ascii_space);
+    let tail = b.last().is_some_and(|&x| x >= 0x80) && t.ends_with(non_ascii_space);
+    if head || tail { t.trim() } else { t }
+}
+
+/// Whitespace outside ASCII (all of it lies in U+0085..=U+3000).
+#[inline]
+fn non_ascii_space(c: char) -> bool {
+    (0x85..=0x3000).contains(&(c as u32)) && c.is_whitespace()
 }
 
 /// Two or more letters, all capitals, or one spelled Latin capital letter.
@@ -161,19 +215,63 @@ impl Text for crate::Word<'_> {
 }
 
 /// Whether the sentence may contain anything: a cheap test on the raw tokens that lets most
-/// untouched sentences skip the planner.
+/// untouched sentences skip the planner. One pass, no allocation but the rare normalized key:
+/// a first-character bit test per word, and the repeat windows on the last six trimmed tokens.
 pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) -> bool {
-    let mut prev = "";
-    for t in toks {
-        let lex = trim(t.text());
-        if lex.is_empty() {
+    // The trimmed tokens `j - 5..=j` (empty ones included), the newest last.
+    let mut last = [Lex::default(); 6];
+    // The last non-empty one.
+    let mut prev = Lex::default();
+    for (j, t) in toks.iter().enumerate() {
+        let han = one_han(t.text());
+        let lex = Lex::new(han.unwrap_or_else(|| trim(t.text())));
+        let before = last[5];
+        last.copy_within(1.., 0);
+        last[5] = lex;
+        // Two Han characters are similar only when equal (the common case, inline).
+        let both_han = han.is_some() && one_han(before.text).is_some();
+        if j >= 1
+            && (if both_han {
+                lex.same(before)
+            } else {
+                similar(before, lex)
+            })
+        {
+            return true;
+        }
+        // `A B A B` and `A B C A B C`.
+        if j >= 3 && !last[2].text.is_empty() && last[2].same(last[4]) && last[3].same(lex) {
+            return true;
+        }
+        if j >= 5
+            && !last[0].text.is_empty()
+            && last[0].same(last[3])
+            && last[1].same(last[4])
+            && last[2].same(lex)
+        {
+            return true;
+        }
+        let text = lex.text;
+        if text.is_empty() {
             continue;
         }
-        if lex.eq_ignore_ascii_case(prev) || (lex.len() > 1 && lex.ends_with('-')) {
+        if han.is_some() {
+            // One Han character: equal to `prev` in any ASCII case only when equal, and a
+            // filler start when its bit is set.
+            if lex.same(prev) {
+                return true;
+            }
+            prev = lex;
+            if text.chars().next().is_some_and(|c| dict.may_start_used(c)) {
+                return true;
+            }
+            continue;
+        }
+        if text.eq_ignore_ascii_case(prev.text) || (text.len() > 1 && text.ends_with('-')) {
             return true;
         }
         prev = lex;
-        let mut chars = lex.chars();
+        let mut chars = text.chars();
         let Some(first) = chars.next() else { continue };
         if is_char_unit(first) {
             if dict.may_start_used(first)
@@ -183,54 +281,40 @@ pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) 
             }
         } else if first.to_lowercase().any(|l| dict.may_start_used(l)) {
             scratch.clear();
-            normalize_into(lex, scratch);
+            normalize_into(text, scratch);
             if dict.fillers.step(Trie::ROOT, scratch).is_some() {
                 return true;
             }
         }
     }
-    // Repeated phrases of two or three tokens; other-case repeats of non-ASCII words. The
-    // trimmed tokens are computed once (the windows look at each token up to twelve times).
-    LEXES.with(|cell| {
-        let mut ranges = cell.take();
-        ranges.clear();
-        ranges.extend(toks.iter().map(|t| {
-            let text = t.text();
-            let lex = trim(text);
-            let start = lex.as_ptr() as usize - text.as_ptr() as usize;
-            (start, start + lex.len())
-        }));
-        let found = repeats(toks, &ranges);
-        cell.replace(ranges);
-        found
-    })
+    false
 }
 
-thread_local! {
-    /// Trimmed-token ranges of the prefilter.
-    static LEXES: std::cell::RefCell<Vec<(usize, usize)>> = std::cell::RefCell::default();
+/// Adjacent tokens that are the same word in any case, outside ASCII (`Ээ ээ`).
+#[inline]
+fn similar(a: Lex<'_>, b: Lex<'_>) -> bool {
+    let (a, b, equal) = (a.text, b.text, a.same(b));
+    if a.is_empty() || a.len() != b.len() || a.is_ascii() {
+        return false;
+    }
+    if equal {
+        return true;
+    }
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if (0xE3..=0xE9).contains(&x[0]) && (0xE3..=0xE9).contains(&y[0]) && x[..3] != y[..3] {
+        // Different first characters in U+3000..=U+9FFF (CJK, kana), which have no case: the
+        // lower-case forms differ.
+        return false;
+    }
+    same_lowercase(a, b)
 }
 
-/// The window tests of [`may_match`], on the trimmed range of each token.
-fn repeats<T: Text>(toks: &[T], ranges: &[(usize, usize)]) -> bool {
-    let lex = |i: usize| -> &str {
-        let (a, b) = ranges[i];
-        toks[i].text().get(a..b).unwrap_or("")
-    };
-    let n = toks.len();
-    (0..n.saturating_sub(3))
-        .any(|k| lex(k) == lex(k + 2) && lex(k + 1) == lex(k + 3) && !lex(k).is_empty())
-        || (0..n.saturating_sub(5))
-            .any(|k| (0..3).all(|i| lex(k + i) == lex(k + i + 3)) && !lex(k).is_empty())
-        || (0..n.saturating_sub(1)).any(|k| {
-            let (a, b) = (lex(k), lex(k + 1));
-            !a.is_ascii()
-                && a.len() == b.len()
-                && a.chars()
-                    .flat_map(char::to_lowercase)
-                    .eq(b.chars().flat_map(char::to_lowercase))
-                && !a.is_empty()
-        })
+/// Whether two texts have the same lower case.
+#[cold]
+fn same_lowercase(a: &str, b: &str) -> bool {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 /// Buffers reused across sentences (one set per thread), so planning allocates only for what
@@ -256,6 +340,7 @@ struct Scratch {
     seq: Vec<usize>,
     barrier: Vec<bool>,
     done: Vec<bool>,
+    hashes: Vec<u64>,
 }
 
 /// Clears `v` and fills it with `n` copies of `value`, keeping its allocation.
@@ -292,6 +377,28 @@ impl<'a, 't> Ctx<'a, 't> {
         keys.clear();
         lexical.clear();
         for (i, t) in toks.iter().enumerate() {
+            if let Some(han) = one_han(t.text) {
+                // The common case (Paraformer writes Chinese one character per word): one unit,
+                // nothing to trim or normalize.
+                let start = keys.len();
+                keys.push_str(han);
+                let key = (start, keys.len());
+                units.push(Unit {
+                    tok: i,
+                    key,
+                    tok_start: true,
+                    tok_end: true,
+                });
+                lexical.push(i);
+                info.push(Info {
+                    class: Class::Chars,
+                    hash: key_hash(han),
+                    key,
+                    break_after: !t.punct.is_empty() && !trim(t.punct).is_empty(),
+                    terminal_after: !t.punct.is_empty() && strength(t.punct) == 2,
+                });
+                continue;
+            }
             let lex = trim(t.text);
             let class = classify(lex);
             let start = keys.len();
@@ -336,12 +443,7 @@ impl<'a, 't> Ctx<'a, 't> {
                 lexical.push(i);
             }
             let p = t.punct;
-            let hash = {
-                use std::hash::Hasher;
-                let mut h = super::dict::Fx::default();
-                h.write(&keys.as_bytes()[key.0..key.1]);
-                h.finish()
-            };
+            let hash = key_hash(&keys[key.0..key.1]);
             info.push(Info {
                 class,
                 hash,
@@ -523,6 +625,7 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings, scratch: &mut Scratch) -> Opti
         seq,
         barrier,
         done,
+        hashes,
     } = scratch;
     cx.candidates(cands);
     cands.retain(|&(_, _, e)| enabled(dict.entries[e as usize].tier, settings));
@@ -576,7 +679,7 @@ fn plan_ctx(cx: &Ctx<'_, '_>, settings: Settings, scratch: &mut Scratch) -> Opti
         }
     }
     // 2. Repetitions and loops among the other lexical tokens.
-    repetitions(cx, gone, &mut hits, seq, barrier, done);
+    repetitions(cx, gone, &mut hits, seq, barrier, done, hashes);
     if hits.is_empty() {
         return None;
     }
@@ -695,6 +798,40 @@ fn is_stutter(cx: &Ctx<'_, '_>, t: usize, len: usize) -> bool {
     }
 }
 
+/// Whether [`repetitions`] may find anything in `seq`: a run that is a loop or a stutter, a
+/// repeated pair or triple, or a fragment (`w-`). Most sentences have none of these and skip
+/// the full search. The test compares hashes only and ignores barriers, which can only make
+/// it pass more often (equal tokens have equal hashes; runs get longer).
+fn may_repeat(cx: &Ctx<'_, '_>, seq: &[usize], hashes: &mut Vec<u64>) -> bool {
+    hashes.clear();
+    hashes.extend(seq.iter().map(|&t| cx.info[t].hash));
+    let h = &hashes[..];
+    let n = h.len();
+    for k in 0..n {
+        let x = h[k];
+        // `A B A B`, `A B C A B C`.
+        if (k + 3 < n && x == h[k + 2] && h[k + 1] == h[k + 3])
+            || (k + 5 < n && x == h[k + 3] && h[k + 1] == h[k + 4] && h[k + 2] == h[k + 5])
+        {
+            return true;
+        }
+        // A run starting here: a loop, or a stutter. A run found by the full search lies
+        // inside this one and starts at any of its tokens (a stutter of two is also one of
+        // three).
+        if k + 1 < n && x == h[k + 1] && (k == 0 || h[k - 1] != x) {
+            let len = h[k..].iter().take_while(|&&y| y == x).count();
+            if len >= 4 || seq[k..k + len].iter().any(|&t| is_stutter(cx, t, len)) {
+                return true;
+            }
+        }
+        let t = seq[k];
+        if cx.info[t].class == Class::Word && cx.tok_key(t).ends_with('-') {
+            return true;
+        }
+    }
+    false
+}
+
 fn repetitions(
     cx: &Ctx<'_, '_>,
     gone: &[bool],
@@ -702,6 +839,7 @@ fn repetitions(
     seq: &mut Vec<usize>,
     barrier: &mut Vec<bool>,
     done: &mut Vec<bool>,
+    hashes: &mut Vec<u64>,
 ) {
     seq.clear();
     seq.extend((0..cx.toks.len()).filter(|&i| cx.is_lexical(i) && !gone[i]));
@@ -709,6 +847,9 @@ fn repetitions(
         return;
     }
     let seq = &*seq;
+    if !may_repeat(cx, seq, hashes) {
+        return;
+    }
     // barrier[k]: terminal punctuation between seq[k] and seq[k + 1].
     barrier.clear();
     barrier.extend((0..seq.len()).map(|k| {
@@ -773,10 +914,11 @@ fn repetitions(
     while k < seq.len() {
         let mut matched = 0;
         for n in [3usize, 2] {
+            // The token comparison first: it rejects almost every window.
             if k + 2 * n > seq.len()
+                || !(0..n).all(|i| same(k + i, k + n + i))
                 || done[k..k + 2 * n].iter().any(|&d| d)
                 || barrier[k..k + 2 * n - 1].iter().any(|&b| b)
-                || !(0..n).all(|i| same(k + i, k + n + i))
             {
                 continue;
             }
@@ -1081,4 +1223,105 @@ fn punct_len(s: &str) -> usize {
     }
     let _ = k;
     end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition `trim` had before its fast path.
+    fn trim_reference(s: &str) -> &str {
+        let t = s.trim_ascii();
+        if t.ends_with(|c: char| !c.is_ascii() && c.is_whitespace())
+            || t.starts_with(|c: char| !c.is_ascii() && c.is_whitespace())
+        {
+            t.trim()
+        } else {
+            t
+        }
+    }
+
+    #[test]
+    fn trim_matches_its_definition() {
+        for s in [
+            "",
+            " ",
+            "我",
+            " 我 ",
+            "\u{3000}嗯\u{3000}",
+            "\u{a0}um\u{a0}",
+            "\u{85}x",
+            "x\u{2028}",
+            "\u{b}uh\u{b}",
+            "\u{b} \u{3000}",
+            "é ",
+            " ü",
+            "한국어 ",
+            "\u{3001}",
+            "。",
+            "\u{2009}think",
+            "ok\u{202f}",
+        ] {
+            assert_eq!(trim(s), trim_reference(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_whitespace_lies_in_the_tested_range() {
+        for c in (char::MIN..=char::MAX).filter(|c| !c.is_ascii() && c.is_whitespace()) {
+            assert!(non_ascii_space(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn cjk_block_has_no_case() {
+        // `similar` skips lower-casing when both first characters lie in U+3000..=U+9FFF.
+        for c in '\u{3000}'..='\u{9FFF}' {
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn one_han_takes_exactly_one_common_han_character() {
+        for (s, want) in [
+            ("我", true),
+            ("\u{4E00}", true),
+            ("\u{9FFF}", true),
+            ("\u{4DFF}", false),
+            ("\u{A000}", false),
+            ("あ", false),
+            ("我们", false),
+            (" 我", false),
+            ("abc", false),
+            ("", false),
+        ] {
+            assert_eq!(one_han(s).is_some(), want, "{s:?}");
+            if want {
+                assert_eq!(script(s.chars().next().unwrap()), Script::Han);
+                assert_eq!(classify(s), Class::Chars);
+            }
+        }
+    }
+
+    #[test]
+    fn packed_keys_tell_texts_apart() {
+        let texts = [
+            "",
+            "a",
+            "a\0",
+            "ab",
+            "ba",
+            "我",
+            "我们",
+            "1234567",
+            "12345678",
+            "123456789",
+        ];
+        for a in texts {
+            for b in texts {
+                let (x, y) = (Lex::new(a), Lex::new(b));
+                assert_eq!(x.same(y), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
 }

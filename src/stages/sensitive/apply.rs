@@ -86,7 +86,7 @@ impl SensitiveWordFilter {
         edits: &[Edit],
         tidy_spaces: bool,
     ) -> Option<String> {
-        let piece = pieces.pieces.get(i)?;
+        let piece = pieces.piece(i)?;
         let base = *pieces.starts.get(i)?;
         let end = base + piece.len();
         let lo = edits.partition_point(|e| e.end <= base);
@@ -184,6 +184,12 @@ impl SensitiveWordFilter {
                 return;
             }
             let consistent = text_matches_words(s);
+            // The text is then the words' pieces end to end, which normalize to the same
+            // characters: a text without candidates is a sentence without hits, found without
+            // collecting its pieces.
+            if consistent && !self.probe([(s.text.as_ref(), 0)], scratch) {
+                return;
+            }
             self.filter_words(loc, channel, s, report, scratch, consistent);
             if !consistent {
                 // The text does not follow the words (a glitchy input): filter it on its own
@@ -203,9 +209,11 @@ impl SensitiveWordFilter {
         events: bool,
     ) {
         let text = s.text.as_ref();
-        let pieces = Pieces::new(vec![text], false);
+        let pieces = Pieces::text(text);
         let (hits, allowed) = self.scan(&pieces, scratch);
-        report.count("allowed", allowed);
+        if allowed > 0 {
+            report.count("allowed", allowed);
+        }
         if hits.is_empty() {
             return;
         }
@@ -242,15 +250,16 @@ impl SensitiveWordFilter {
         scratch: &mut Scratch,
         rebuild_text: bool,
     ) {
-        let mut list = Vec::with_capacity(s.words.len() * 2);
-        for w in &s.words {
-            list.push(w.text.as_ref());
-            list.push(w.punctuation.as_ref());
-        }
-        let pieces = Pieces::new(list, true);
+        // A consistent sentence's text is its pieces end to end, and was probed (see
+        // `filter_sentence`).
+        let pieces = Pieces::words(&s.words, std::mem::take(&mut scratch.starts))
+            .with_whole(rebuild_text.then_some(s.text.as_ref()));
         let (hits, allowed) = self.scan(&pieces, scratch);
-        report.count("allowed", allowed);
+        if allowed > 0 {
+            report.count("allowed", allowed);
+        }
         if hits.is_empty() {
+            scratch.starts = pieces.into_starts();
             return;
         }
         let mut tags: Vec<Vec<Value>> = Vec::new();
@@ -284,17 +293,33 @@ impl SensitiveWordFilter {
             }
         }
         let edits = self.edits(&hits, &scratch.map);
-        let rewritten: Vec<Option<String>> = (0..pieces.pieces.len())
-            .map(|i| self.rewrite(&pieces, i, &edits, false))
-            .collect();
-        drop(pieces);
+        // Only the pieces an edit overlaps can change (an empty piece never does).
+        let mut rewritten: Vec<(usize, String)> = Vec::new();
+        let mut next = 0;
+        for e in &edits {
+            let first = pieces.piece_at(e.start).max(next);
+            let last = pieces.piece_at(e.end.saturating_sub(1));
+            for i in first..=last {
+                if let Some(new) = self.rewrite(&pieces, i, &edits, false) {
+                    rewritten.push((i, new));
+                }
+            }
+            next = next.max(last + 1);
+        }
+        // The text under the same edits is the new sentence text unless a word is dropped
+        // (then punctuation moves): cheaper than joining the words again.
+        let new_text = match pieces.whole {
+            Some(text) if !rewritten.is_empty() => {
+                self.rewrite(&Pieces::text(text), 0, &edits, false)
+            }
+            _ => None,
+        };
+        scratch.starts = pieces.into_starts();
 
         let n = s.words.len();
         let mut dropped = vec![false; n];
-        let mut changed = false;
-        for (i, new) in rewritten.into_iter().enumerate() {
-            let Some(new) = new else { continue };
-            changed = true;
+        let changed = !rewritten.is_empty();
+        for (i, new) in rewritten {
             let Some(w) = s.words.get_mut(i / 2) else {
                 continue;
             };
@@ -312,7 +337,8 @@ impl SensitiveWordFilter {
                 let _ = w.enrich("sensitive_matches", Value::Array(t));
             }
         }
-        if dropped.contains(&true) {
+        let any_dropped = dropped.contains(&true);
+        if any_dropped {
             self.repair_punctuation(s, &dropped);
             let mut i = 0;
             s.words.retain(|_| {
@@ -329,6 +355,10 @@ impl SensitiveWordFilter {
             if rebuild_text {
                 if s.words.is_empty() {
                     s.text = Cow::Borrowed("");
+                } else if !any_dropped {
+                    if let Some(new) = new_text {
+                        s.text = Cow::Owned(new);
+                    }
                 } else {
                     s.rebuild_text();
                 }
@@ -416,7 +446,7 @@ impl SensitiveWordFilter {
     /// The hits in plain text, as `(byte range, entry index)`.
     pub(crate) fn find_in(&self, text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
         with_scratch(|scratch| {
-            let pieces = Pieces::new(vec![text], false);
+            let pieces = Pieces::text(text);
             let (hits, _) = self.scan(&pieces, scratch);
             hits.iter()
                 .map(|h| (h.src.0 as usize..h.src.1 as usize, h.entry as usize))
@@ -427,7 +457,7 @@ impl SensitiveWordFilter {
     /// Plain text with the hits applied.
     pub(crate) fn apply_to<'t>(&self, text: &'t str) -> Cow<'t, str> {
         with_scratch(|scratch| {
-            let pieces = Pieces::new(vec![text], false);
+            let pieces = Pieces::text(text);
             let (hits, _) = self.scan(&pieces, scratch);
             if hits.is_empty() {
                 return Cow::Borrowed(text);

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use super::automaton::CharAutomaton;
 use super::normalize::{Collect, Normalizer, Sink, Span};
 use super::{MatchMode, SensitiveWordFilter};
+use crate::model::Word;
 use crate::text::Script;
 
 /// What one automaton pattern stands for (a normalized text may be a deny entry, an allow
@@ -40,6 +41,8 @@ pub(crate) struct Scratch {
     allows: Vec<(u32, u32)>,
     /// Candidates of the first pass: `(pattern, start, end)` in normalized bytes.
     raw: Vec<(u32, u32, u32)>,
+    /// The offsets of a sentence's pieces (see [`Pieces::words`]).
+    pub(crate) starts: Vec<usize>,
 }
 
 /// A [`Sink`] that walks the automaton and records every pattern occurrence.
@@ -51,7 +54,9 @@ struct Probe<'a> {
 }
 
 impl Sink for Probe<'_> {
-    #[inline]
+    // Always: it runs for every character of every sentence, and not inlining it into the
+    // normalizer's loop cost a third of the first pass (call and spills).
+    #[inline(always)]
     fn put(&mut self, c: char, _span: Span) {
         self.state = self.ac.next(self.state, c);
         self.pos += c.len_utf8();
@@ -79,25 +84,81 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 /// Source pieces of one sentence: the words' text and punctuation alternately, or the text
 /// alone. `starts[i]` is the byte offset of piece `i` in their concatenation.
 pub(crate) struct Pieces<'p> {
-    pub(crate) pieces: Vec<&'p str>,
+    src: Src<'p>,
     pub(crate) starts: Vec<usize>,
     /// Whether the pieces alternate word text and punctuation (enables ASR-word boundaries).
     pub(crate) words: bool,
+    /// The pieces end to end, when known (a sentence whose text follows its words) and
+    /// already probed (see [`SensitiveWordFilter::scan`]).
+    pub(crate) whole: Option<&'p str>,
+}
+
+/// Where the pieces are: read in place, so a sentence's pieces cost no list of their own.
+enum Src<'p> {
+    Words(&'p [Word<'p>]),
+    Text(&'p str),
 }
 
 impl<'p> Pieces<'p> {
-    pub(crate) fn new(pieces: Vec<&'p str>, words: bool) -> Self {
-        let mut starts = Vec::with_capacity(pieces.len());
+    /// The words' text and punctuation; `starts` is a buffer to reuse (see
+    /// [`Self::into_starts`]).
+    pub(crate) fn words(words: &'p [Word<'p>], mut starts: Vec<usize>) -> Self {
+        starts.clear();
         let mut at = 0;
-        for p in &pieces {
+        for w in words {
             starts.push(at);
-            at += p.len();
+            at += w.text.len();
+            starts.push(at);
+            at += w.punctuation.len();
         }
         Pieces {
-            pieces,
+            src: Src::Words(words),
             starts,
-            words,
+            words: true,
+            whole: None,
         }
+    }
+
+    /// A text in one piece.
+    pub(crate) fn text(text: &'p str) -> Self {
+        Pieces {
+            src: Src::Text(text),
+            starts: vec![0],
+            words: false,
+            whole: None,
+        }
+    }
+
+    /// The same pieces, known to be `whole` end to end.
+    pub(crate) fn with_whole(mut self, whole: Option<&'p str>) -> Self {
+        self.whole = whole;
+        self
+    }
+
+    /// Piece `i`.
+    pub(crate) fn piece(&self, i: usize) -> Option<&'p str> {
+        match self.src {
+            Src::Words(words) => {
+                let w = words.get(i / 2)?;
+                Some(if i % 2 == 0 { &w.text } else { &w.punctuation })
+            }
+            Src::Text(text) => (i == 0).then_some(text),
+        }
+    }
+
+    /// Number of pieces.
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The pieces with their offsets.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'p str, usize)> + '_ {
+        (0..self.len()).filter_map(|i| Some((self.piece(i)?, *self.starts.get(i)?)))
+    }
+
+    /// The offsets buffer, for reuse.
+    pub(crate) fn into_starts(self) -> Vec<usize> {
+        self.starts
     }
 
     /// The piece holding source byte `off` (the last piece starting at or before it, so empty
@@ -108,10 +169,17 @@ impl<'p> Pieces<'p> {
 
     /// The source text of `[a, b)`.
     pub(crate) fn slice(&self, a: usize, b: usize) -> String {
+        if let Some(whole) = self.whole {
+            return whole.get(a..b).unwrap_or("").to_string();
+        }
         let mut out = String::new();
-        for (p, &s) in self.pieces.iter().zip(&self.starts) {
+        let first = self.piece_at(a);
+        for (p, s) in self.iter().skip(first) {
+            if s >= b {
+                break;
+            }
             let e = s + p.len();
-            if e <= a || s >= b {
+            if e <= a {
                 continue;
             }
             let lo = a.max(s) - s;
@@ -142,12 +210,15 @@ pub(crate) fn is_word_char(c: char, mask: char) -> bool {
 }
 
 impl SensitiveWordFilter {
-    /// Normalizes `pieces` into `scratch` and returns the chosen hits, leftmost-longest, with
-    /// the number of deny candidates an allow match suppressed. `scratch.map` is valid when
-    /// hits are returned.
-    pub(crate) fn scan(&self, pieces: &Pieces<'_>, scratch: &mut Scratch) -> (Vec<Found>, u64) {
-        // First pass: walk the automaton over the normalized characters without building the
-        // text or the position map; most sentences have no candidate and stop here.
+    /// First pass: walks the automaton over the normalized characters of `pieces` (source
+    /// text and its byte offset) without building the text or the position map, recording
+    /// every candidate in `scratch`. Returns whether there is one; most sentences have none
+    /// and stop here.
+    pub(crate) fn probe<'p>(
+        &self,
+        pieces: impl IntoIterator<Item = (&'p str, usize)>,
+        scratch: &mut Scratch,
+    ) -> bool {
         scratch.raw.clear();
         let mut n = Normalizer::new(
             self.folds,
@@ -158,20 +229,44 @@ impl SensitiveWordFilter {
                 raw: &mut scratch.raw,
             },
         );
-        for (p, &s) in pieces.pieces.iter().zip(&pieces.starts) {
+        for (p, s) in pieces {
             n.push(p, s);
         }
         n.finish();
-        if scratch.raw.is_empty() {
+        !scratch.raw.is_empty()
+    }
+
+    /// Normalizes `pieces` into `scratch` and returns the chosen hits, leftmost-longest, with
+    /// the number of deny candidates an allow match suppressed. `scratch.map` is valid when
+    /// hits are returned.
+    ///
+    /// When the pieces' concatenation is known ([`Pieces::whole`]), it normalizes to the same
+    /// characters and map as the pieces, in one call instead of one per piece, and
+    /// [`Self::probe`] has already run over it.
+    pub(crate) fn scan(&self, pieces: &Pieces<'_>, scratch: &mut Scratch) -> (Vec<Found>, u64) {
+        let whole = pieces.whole;
+        let found = if whole.is_some() {
+            !scratch.raw.is_empty()
+        } else {
+            self.probe(pieces.iter(), scratch)
+        };
+        if !found {
             return (Vec::new(), 0);
         }
-        // Second pass: the normalized text and its map, to check and place the candidates.
+        // Second pass: the normalized text and its map, to check and place the candidates,
+        // up to the character after the last one (for the boundary check).
+        let end = scratch.raw.iter().map(|r| r.2 as usize).max().unwrap_or(0);
         let mut n = Normalizer::new(
             self.folds,
-            Collect::new(&mut scratch.norm, Some(&mut scratch.map)),
+            Collect::new(&mut scratch.norm, Some(&mut scratch.map)).up_to(end),
         );
-        for (p, &s) in pieces.pieces.iter().zip(&pieces.starts) {
-            n.push(p, s);
+        match whole {
+            Some(text) => n.push(text, 0),
+            None => {
+                for (p, s) in pieces.iter() {
+                    n.push(p, s);
+                }
+            }
         }
         n.finish();
 
@@ -181,6 +276,7 @@ impl SensitiveWordFilter {
             denies,
             allows,
             raw,
+            ..
         } = scratch;
         let (norm, map) = (norm.as_str(), map.as_slice());
         denies.clear();

@@ -25,12 +25,19 @@ pub(crate) type Span = (u32, u32);
 pub(crate) trait Sink {
     /// Takes one normalized character and the source range it came from.
     fn put(&mut self, c: char, span: Span);
+
+    /// Whether the sink needs no more characters (the normalizer then stops reading).
+    fn done(&self) -> bool {
+        false
+    }
 }
 
 /// Collects normalized text, and a [`Span`] per normalized byte when `map` is given.
 pub(crate) struct Collect<'s> {
     out: &'s mut String,
     map: Option<&'s mut Vec<Span>>,
+    /// Done once the text is longer than this many bytes.
+    limit: usize,
 }
 
 impl<'s> Collect<'s> {
@@ -40,7 +47,19 @@ impl<'s> Collect<'s> {
         if let Some(m) = map.as_deref_mut() {
             m.clear();
         }
-        Collect { out, map }
+        Collect {
+            out,
+            map,
+            limit: usize::MAX,
+        }
+    }
+
+    /// Stops collecting once the text is longer than `limit` bytes: characters are added
+    /// whole and never taken back, so the text and map up to there, and the character
+    /// starting at `limit`, are final.
+    pub(crate) fn up_to(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
     }
 }
 
@@ -49,8 +68,15 @@ impl Sink for Collect<'_> {
     fn put(&mut self, c: char, span: Span) {
         self.out.push(c);
         if let Some(map) = self.map.as_deref_mut() {
-            map.extend(std::iter::repeat_n(span, c.len_utf8()));
+            for _ in 0..c.len_utf8() {
+                map.push(span);
+            }
         }
+    }
+
+    #[inline]
+    fn done(&self) -> bool {
+        self.out.len() > self.limit
     }
 }
 
@@ -80,6 +106,9 @@ impl<S: Sink> Normalizer<S> {
     /// Appends `piece`, whose first byte is at source offset `base`.
     pub(crate) fn push(&mut self, piece: &str, base: usize) {
         for (i, raw) in piece.char_indices() {
+            if self.sink.done() {
+                return;
+            }
             let span = ((base + i) as u32, (base + i + raw.len_utf8()) as u32);
             // Fast path for the bulk of Chinese text: unified ideographs have no case or width
             // variant and are never skipped.
@@ -89,6 +118,22 @@ impl<S: Sink> Normalizer<S> {
             {
                 self.prev_cjk = true;
                 self.sink.put(raw, span);
+                continue;
+            }
+            // Same for ASCII, which has no width variant and lowercases in place; only
+            // separators need the slow path when they may be skipped.
+            if raw.is_ascii()
+                && self.held.is_none()
+                && self.pending.is_empty()
+                && (!self.folds.skip_in_cjk || raw.is_ascii_alphanumeric())
+            {
+                self.prev_cjk = false;
+                let c = if self.folds.case {
+                    raw.to_ascii_lowercase()
+                } else {
+                    raw
+                };
+                self.sink.put(c, span);
                 continue;
             }
             if !self.folds.width {
