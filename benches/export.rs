@@ -29,6 +29,11 @@ fn bench(c: &mut Criterion) {
     });
     let builder = CueBuilder::auto();
     group.bench_function("cues", |b| b.iter(|| builder.build(black_box(&doc)).len()));
+    // The layout alone, without re-balancing the cues that read too fast.
+    let speech_timed = CueBuilder::auto().rebalance(false);
+    group.bench_function("cues_without_rebalance", |b| {
+        b.iter(|| speech_timed.build(black_box(&doc)).len())
+    });
     let exporters: [(&str, Box<dyn Exporter>); 3] = [
         ("srt", Box::new(SrtExporter::default())),
         ("vtt", Box::new(WebVttExporter::default())),

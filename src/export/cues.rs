@@ -18,6 +18,12 @@
 //!   they meet the preset's reading speed (characters per second). Cues never overlap and
 //!   never have zero length. Long pauses and speaker changes start a new cue, or, with
 //!   [`SpeakerLabels::Dashes`], quick exchanges become two-speaker cues.
+//! * **Reading speed in dense speech.** A cue still too fast (no free time around it) is
+//!   re-balanced with a neighbour of the same speaker: the break between them moves, or the
+//!   two merge, when that makes them read without breaking another rule; it may also start
+//!   up to two frames before its speech. Where the speaker is faster than the limit over a
+//!   whole stretch, no cut helps: those cues stay too fast and [`qc`](super::qc) reports them
+//!   ([`CueBuilder::rebalance`]).
 //!
 //! ```
 //! use asrpost::Transcription;
@@ -39,6 +45,8 @@ use crate::text::{Script, is_wide};
 use crate::{FrameRate, Millis, Transcription};
 
 use super::text::sentences_by_time;
+
+mod speed;
 
 /// Times past this are clamped, so that no arithmetic on them can overflow.
 const TIME_LIMIT: u64 = 1 << 50;
@@ -478,6 +486,8 @@ pub struct CueBuilder {
     frame_rate: Option<FrameRate>,
     speakers: SpeakerLabels,
     split_pause: Option<Millis>,
+    /// Whether too-fast cues are left as timing made them (`rebalance(false)`).
+    no_rebalance: bool,
 }
 
 /// Penalties of breaking a cue or line at a boundary (lower is better).
@@ -763,6 +773,17 @@ impl CueBuilder {
         self
     }
 
+    /// Whether cues that read too fast after timing are re-balanced with their neighbours:
+    /// the break between two cues of one speaker moved, or the two merged, when that makes
+    /// them read, and a cue allowed to lead its speech by up to two frames (Netflix's
+    /// in-time tolerance). Cues a fast speaker leaves too fast over a whole stretch stay too
+    /// fast, and [`qc::check`](super::qc::check) reports them. Turned off, every cue keeps
+    /// the cut the layout chose and its speech timing. By default, `true`.
+    pub fn rebalance(mut self, yes: bool) -> Self {
+        self.no_rebalance = !yes;
+        self
+    }
+
     /// The speaker-label mode.
     pub fn labels(&self) -> SpeakerLabels {
         self.speakers
@@ -1037,6 +1058,7 @@ struct Layout<'b> {
     max_lines: usize,
     /// Whether to fill in [`CueLine::words`].
     words: bool,
+    rebalance: bool,
 }
 
 impl<'b> Layout<'b> {
@@ -1048,6 +1070,7 @@ impl<'b> Layout<'b> {
             maxw: preset.max_width(),
             max_lines: preset.max_lines as usize,
             words: true,
+            rebalance: !builder.no_rebalance,
         }
     }
 
@@ -1083,15 +1106,30 @@ impl<'b> Layout<'b> {
         // One set of buffers for the line breaking of every cue.
         let mut scratch = LineScratch::default();
         let mut cues: Vec<Cue> = Vec::with_capacity(drafts.len());
-        for d in &drafts {
-            cues.extend(self.assemble(&tokens, &atoms, &names, d, &mut scratch));
+        let mut owners = Vec::with_capacity(drafts.len());
+        for (k, d) in drafts.iter().enumerate() {
+            if let Some(cue) = self.assemble(&tokens, &atoms, &names, d, &mut scratch) {
+                cues.push(cue);
+                owners.push(k);
+            }
         }
-        timing(
-            &mut cues,
-            self.preset,
-            span_begin,
-            span_end.max(span_begin + Millis(1)),
-        );
+        let span = (span_begin, span_end.max(span_begin + Millis(1)));
+        let speech = match self.rebalance {
+            true => speed::Speech::record(&cues, owners),
+            false => None,
+        };
+        timing(&mut cues, self.preset, span.0, span.1);
+        // Cues still too fast: move boundaries, merge, lead the audio (see `speed`).
+        if let Some(speech) = speech {
+            let fix = speed::Rebalance {
+                layout: self,
+                tokens: &tokens,
+                atoms: &atoms,
+                names: &names,
+                span,
+            };
+            fix.run(&mut drafts, &mut cues, speech, &mut scratch);
+        }
         cues
     }
 

@@ -275,3 +275,41 @@ proptest! {
         prop_assert!(same_words(&doc, &cues, dash), "words lost or reordered: {:?}", cues);
     }
 }
+
+/// Reading-speed and other violations our checker finds in `cues`.
+#[cfg(feature = "testing")]
+fn violations(cues: &[asrpost::export::cues::Cue], preset: &Preset) -> (usize, usize) {
+    let found = qc::check(&Subtitle::from_cues(cues), preset);
+    let fast = found
+        .iter()
+        .filter(|v| matches!(v.kind, qc::ViolationKind::ReadingSpeed { .. }))
+        .count();
+    (fast, found.len() - fast)
+}
+
+#[cfg(feature = "testing")]
+proptest! {
+    /// Re-balancing too-fast cues never makes more of them, nor breaks another rule: on any
+    /// document, with any preset and labels, the checker finds no more reading-speed
+    /// violations and no more of the other kinds than on the cues as the layout cut them.
+    #[test]
+    fn rebalancing_never_adds_violations(
+        doc in prop_oneof![
+            asrpost::testing::strategy::transcription(),
+            asrpost::testing::strategy::glitchy_transcription(),
+        ],
+        preset in 0usize..5,
+        labels in 0usize..3,
+        chars in proptest::option::of(4u32..50),
+    ) {
+        let preset = Preset::from_name(Preset::NAMES[preset]).unwrap();
+        let labels = [SpeakerLabels::None, SpeakerLabels::Names, SpeakerLabels::Dashes][labels];
+        let mut builder = CueBuilder::new(preset.clone()).speaker_labels(labels);
+        if let Some(n) = chars { builder = builder.max_chars(n); }
+        let preset = builder.preset_for(&doc);
+        let before = violations(&builder.clone().rebalance(false).build(&doc), &preset);
+        let after = violations(&builder.build(&doc), &preset);
+        prop_assert!(after.0 <= before.0, "reading speed: {after:?} after, {before:?} before");
+        prop_assert!(after.1 <= before.1, "other rules: {after:?} after, {before:?} before");
+    }
+}
