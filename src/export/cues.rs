@@ -1419,6 +1419,11 @@ impl<'b> Layout<'b> {
             w + dash <= self.maxw
         };
         let span = |r: &std::ops::Range<usize>| (atoms[r.start].begin, atoms[r.end - 1].finish);
+        // The latest start of each speaker's drafts so far. A pair is shown from the first
+        // draft's start: when the second speaker already has a draft starting later (their
+        // speech overlaps), the cues, ordered by time, would show that speaker's words out of
+        // order, so those two are not paired.
+        let mut latest = vec![Millis::ZERO; names.len()];
         let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
         let mut it = std::mem::take(drafts).into_iter().peekable();
         while let Some(mut d) = it.next() {
@@ -1436,12 +1441,20 @@ impl<'b> Layout<'b> {
                     && one_line(&d.atoms)
                     && one_line(&next.atoms)
                     && tokens[atoms[next.atoms.start].first].begin >= b0
+                    && latest[next.speaker] <= b0
                 {
                     if let Some(n) = it.next() {
                         d.second = Some((n.atoms, n.speaker));
                         d.label = false;
                     }
                 }
+            }
+            let begin = span(&d.atoms).0;
+            for speaker in [Some(d.speaker), d.second.as_ref().map(|s| s.1)]
+                .into_iter()
+                .flatten()
+            {
+                latest[speaker] = latest[speaker].max(begin);
             }
             out.push(d);
         }
