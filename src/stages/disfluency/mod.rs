@@ -458,6 +458,8 @@ impl DisfluencyBuilder {
             parallel: self.parallel,
             languages: self.languages.clone(),
             dict,
+            #[cfg(test)]
+            prefilter: true,
         })
     }
 }
@@ -469,6 +471,10 @@ pub struct DisfluencyRemover {
     parallel: bool,
     languages: Vec<Language>,
     dict: Dict,
+    /// Whether sentences go through the prefilter; tests turn it off to check that skipping a
+    /// sentence never changes the output.
+    #[cfg(test)]
+    prefilter: bool,
 }
 
 impl fmt::Debug for DisfluencyRemover {
@@ -526,15 +532,33 @@ impl DisfluencyRemover {
         self.mode
     }
 
+    /// The stage without the prefilter: every sentence goes to the planner.
+    #[cfg(test)]
+    pub(crate) fn without_prefilter(mut self) -> Self {
+        self.prefilter = false;
+        self
+    }
+
+    #[cfg(test)]
+    fn prefilter(&self) -> bool {
+        self.prefilter
+    }
+
+    #[cfg(not(test))]
+    fn prefilter(&self) -> bool {
+        true
+    }
+
     /// Plans one sentence (words, or its text when it has none).
     fn plan_sentence(&self, s: &Sentence<'_>) -> Option<(Plan, bool)> {
+        let prefilter = self.prefilter();
         if s.words.is_empty() {
             let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
-            return plan::plan(&self.dict, &toks, self.settings, false).map(|p| (p, false));
+            return plan::plan(&self.dict, &toks, self.settings, !prefilter).map(|p| (p, false));
         }
         // Most sentences have nothing: decide that before building token views.
-        let skip =
-            BUFFERS_KEYS.with(|k| !plan::may_match(&self.dict, &s.words, &mut k.borrow_mut()));
+        let skip = prefilter
+            && BUFFERS_KEYS.with(|k| !plan::may_match(&self.dict, &s.words, &mut k.borrow_mut()));
         if skip {
             return None;
         }
