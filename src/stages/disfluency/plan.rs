@@ -81,28 +81,6 @@ fn key_hash(text: &str) -> u64 {
     }
 }
 
-/// A trimmed token of the prefilter, with its [`key_hash`].
-#[derive(Clone, Copy, Default)]
-struct Lex<'t> {
-    text: &'t str,
-    hash: u64,
-}
-
-impl<'t> Lex<'t> {
-    fn new(text: &'t str) -> Self {
-        Lex {
-            text,
-            hash: key_hash(text),
-        }
-    }
-
-    /// Equal texts.
-    #[inline]
-    fn same(self, other: Lex<'_>) -> bool {
-        self.hash == other.hash && (self.text.len() <= 7 || self.text == other.text)
-    }
-}
-
 /// The text itself when it is exactly one common Han character (U+4E00..=U+9FFF, three bytes
 /// from 0xE4 0xB8 to 0xE9 0xBF): such a token is its own trimmed, normalized key.
 #[inline]
@@ -216,61 +194,45 @@ impl Text for crate::Word<'_> {
 
 /// Whether the sentence may contain anything: a cheap test on the raw tokens that lets most
 /// untouched sentences skip the planner. One pass, no allocation but the rare normalized key:
-/// a first-character bit test per word, and the repeat windows on the last six trimmed tokens.
+/// a first-character bit test per word, and the repeat windows on the last six lexical tokens.
+///
+/// It must pass every sentence the planner changes or tags, so that skipping one never
+/// changes the output. The planner compares the normalized keys of the lexical tokens, with
+/// punctuation-only tokens left out (`[我][，][我]` is a repeat), so the windows here skip the
+/// same tokens and compare [`loose_hash`]es, equal whenever the keys are.
 pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) -> bool {
-    // The trimmed tokens `j - 5..=j` (empty ones included), the newest last.
-    let mut last = [Lex::default(); 6];
-    // The last non-empty one.
-    let mut prev = Lex::default();
-    for (j, t) in toks.iter().enumerate() {
+    // The loose hashes of the last six lexical tokens, the newest last; `seen` of them so far.
+    let mut last = [0u64; 6];
+    let mut seen = 0usize;
+    for t in toks {
         let han = one_han(t.text());
-        let lex = Lex::new(han.unwrap_or_else(|| trim(t.text())));
-        let before = last[5];
+        let text = han.unwrap_or_else(|| trim(t.text()));
+        let hash = match han {
+            Some(h) => han_hash(h),
+            // Punctuation-only tokens are not in the planner's sequence either.
+            None if !is_lexical(text) => continue,
+            None => loose_hash(text),
+        };
         last.copy_within(1.., 0);
-        last[5] = lex;
-        // Two Han characters are similar only when equal (the common case, inline).
-        let both_han = han.is_some() && one_han(before.text).is_some();
-        if j >= 1
-            && (if both_han {
-                lex.same(before)
-            } else {
-                similar(before, lex)
-            })
+        last[5] = hash;
+        seen += 1;
+        // A run, `A B A B` and `A B C A B C`.
+        if (seen >= 2 && last[4] == hash)
+            || (seen >= 4 && last[2] == last[4] && last[3] == hash)
+            || (seen >= 6 && last[0] == last[3] && last[1] == last[4] && last[2] == hash)
         {
             return true;
-        }
-        // `A B A B` and `A B C A B C`.
-        if j >= 3 && !last[2].text.is_empty() && last[2].same(last[4]) && last[3].same(lex) {
-            return true;
-        }
-        if j >= 5
-            && !last[0].text.is_empty()
-            && last[0].same(last[3])
-            && last[1].same(last[4])
-            && last[2].same(lex)
-        {
-            return true;
-        }
-        let text = lex.text;
-        if text.is_empty() {
-            continue;
         }
         if han.is_some() {
-            // One Han character: equal to `prev` in any ASCII case only when equal, and a
-            // filler start when its bit is set.
-            if lex.same(prev) {
-                return true;
-            }
-            prev = lex;
+            // One Han character: a filler start when its bit is set.
             if text.chars().next().is_some_and(|c| dict.may_start_used(c)) {
                 return true;
             }
             continue;
         }
-        if text.eq_ignore_ascii_case(prev.text) || (text.len() > 1 && text.ends_with('-')) {
+        if text.len() > 1 && text.ends_with('-') {
             return true;
         }
-        prev = lex;
         let mut chars = text.chars();
         let Some(first) = chars.next() else { continue };
         if is_char_unit(first) {
@@ -290,31 +252,63 @@ pub(super) fn may_match<T: Text>(dict: &Dict, toks: &[T], scratch: &mut String) 
     false
 }
 
-/// Adjacent tokens that are the same word in any case, outside ASCII (`Ээ ээ`).
+/// Whether a trimmed token is lexical (not [`Class::Punct`]): it has a character other than
+/// punctuation and space.
 #[inline]
-fn similar(a: Lex<'_>, b: Lex<'_>) -> bool {
-    let (a, b, equal) = (a.text, b.text, a.same(b));
-    if a.is_empty() || a.len() != b.len() || a.is_ascii() {
-        return false;
+fn is_lexical(text: &str) -> bool {
+    match text.as_bytes().first() {
+        None => false,
+        Some(b) if b.is_ascii_alphanumeric() => true,
+        Some(_) => text
+            .chars()
+            .any(|c| !matches!(script(c), Script::Punctuation | Script::Space)),
     }
-    if equal {
-        return true;
-    }
-    let (x, y) = (a.as_bytes(), b.as_bytes());
-    if (0xE3..=0xE9).contains(&x[0]) && (0xE3..=0xE9).contains(&y[0]) && x[..3] != y[..3] {
-        // Different first characters in U+3000..=U+9FFF (CJK, kana), which have no case: the
-        // lower-case forms differ.
-        return false;
-    }
-    same_lowercase(a, b)
 }
 
-/// Whether two texts have the same lower case.
-#[cold]
-fn same_lowercase(a: &str, b: &str) -> bool {
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .eq(b.chars().flat_map(char::to_lowercase))
+const LOOSE_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+const LOOSE_K: u64 = 0x517c_c1b7_2722_0a95;
+
+#[inline]
+fn loose_step(h: u64, c: char) -> u64 {
+    (h.rotate_left(5) ^ c as u64).wrapping_mul(LOOSE_K)
+}
+
+/// A hash of a trimmed token that is equal for tokens with equal keys (see
+/// [`normalize_into`]): of the text lower-cased like the key (`’` as `'`), with every run of
+/// one character squeezed to one. Normalizing squeezes runs of three letters or more to one
+/// and keeps the others, so equal keys squeeze to the same text (`gooo` and `GOOOO`), and so
+/// do the Chinese keys, which are the texts. Unequal keys may collide (`to too`), which only
+/// sends a sentence to the planner.
+fn loose_hash(text: &str) -> u64 {
+    let mut h = LOOSE_SEED;
+    let mut last = None;
+    let mut push = |l: char| {
+        if last != Some(l) {
+            last = Some(l);
+            h = loose_step(h, l);
+        }
+    };
+    for c in text.chars() {
+        let c = if c == '’' { '\'' } else { c };
+        if c.is_ascii() || is_char_unit(c) {
+            push(c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(&mut push);
+        }
+    }
+    h
+}
+
+/// [`loose_hash`] of one common Han character (see [`one_han`]), decoded inline.
+#[inline]
+fn han_hash(text: &str) -> u64 {
+    match *text.as_bytes() {
+        [a, b, c] => {
+            let u = (u32::from(a & 0x0F) << 12) | (u32::from(b & 0x3F) << 6) | u32::from(c & 0x3F);
+            (LOOSE_SEED.rotate_left(5) ^ u64::from(u)).wrapping_mul(LOOSE_K)
+        }
+        _ => loose_hash(text),
+    }
 }
 
 /// Buffers reused across sentences (one set per thread), so planning allocates only for what
@@ -1274,14 +1268,6 @@ mod tests {
     }
 
     #[test]
-    fn cjk_block_has_no_case() {
-        // `similar` skips lower-casing when both first characters lie in U+3000..=U+9FFF.
-        for c in '\u{3000}'..='\u{9FFF}' {
-            assert!(c.to_lowercase().eq([c]), "{c:?}");
-        }
-    }
-
-    #[test]
     fn one_han_takes_exactly_one_common_han_character() {
         for (s, want) in [
             ("我", true),
@@ -1304,24 +1290,38 @@ mod tests {
     }
 
     #[test]
-    fn packed_keys_tell_texts_apart() {
+    fn han_hash_is_the_loose_hash() {
+        for s in ["我", "\u{4E00}", "\u{9FFF}", "嗯", "们"] {
+            assert_eq!(han_hash(s), loose_hash(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn equal_keys_have_equal_loose_hashes() {
         let texts = [
-            "",
-            "a",
-            "a\0",
-            "ab",
-            "ba",
-            "我",
-            "我们",
-            "1234567",
-            "12345678",
-            "123456789",
+            "sooo", "soooo", "SOOO", "so", "soo", "gooo", "GOOOOO", "go", "Don’t", "don't",
+            "DON'T", "Ээ", "ээ", "ЭЭЭЭ", "uhhh", "Uhhhhh", "我", "我们", "1234", "ER", "er", "a-",
+            "İ", "i", "Straße", "STRASSE", "ǅ", "ǆ", "Ǆ", "ΣΑΣ", "σας",
         ];
         for a in texts {
             for b in texts {
-                let (x, y) = (Lex::new(a), Lex::new(b));
-                assert_eq!(x.same(y), a == b, "{a:?} {b:?}");
+                let (mut x, mut y) = (String::new(), String::new());
+                normalize_into(a, &mut x);
+                normalize_into(b, &mut y);
+                if x == y {
+                    assert_eq!(loose_hash(a), loose_hash(b), "{a:?} {b:?}");
+                }
             }
+        }
+        assert_ne!(loose_hash("so"), loose_hash("sa"));
+    }
+
+    #[test]
+    fn lexical_tokens_are_the_planners() {
+        for s in [
+            "", "，", "...", "“", "—", "我", "a", "1", "“嗯", "Ээ", "한", "😀", "-", "a-",
+        ] {
+            assert_eq!(is_lexical(s), classify(s) != Class::Punct, "{s:?}");
         }
     }
 }

@@ -400,3 +400,228 @@ fn parallel_equals_sequential() {
     };
     assert_eq!(run(true), run(false));
 }
+
+/// The four configurations the soundness tests compare: tag and remove, light and full, all
+/// languages, each with and without the prefilter.
+fn prefilter_pairs() -> Vec<(String, DisfluencyRemover, DisfluencyRemover)> {
+    let mut out = Vec::new();
+    for mode in [Mode::Tag, Mode::Remove] {
+        for level in [Level::Light, Level::Full] {
+            let build = || {
+                DisfluencyRemover::builder()
+                    .mode(mode)
+                    .level(level)
+                    .languages(Language::ALL)
+                    .parallel(false)
+                    .build()
+                    .unwrap()
+            };
+            out.push((
+                format!("{mode:?} {level:?}"),
+                build(),
+                build().without_prefilter(),
+            ));
+        }
+    }
+    out
+}
+
+/// Skipping a sentence never changes the output: the document and report are the same with
+/// and without the prefilter.
+fn assert_prefilter_sound(
+    pairs: &[(String, DisfluencyRemover, DisfluencyRemover)],
+    doc: &Transcription<'_>,
+) {
+    for (name, with, without) in pairs {
+        let run = |stage: &DisfluencyRemover| {
+            let mut d = doc.clone();
+            let mut r = Report::default();
+            stage.process(&mut d, &mut r).unwrap();
+            (d.to_json(), r)
+        };
+        assert_eq!(run(with), run(without), "{name}: {}", doc.to_json());
+    }
+}
+
+fn doc_of_words(words: &[(&str, &str)]) -> Transcription<'static> {
+    let words: Vec<Word<'static>> = words
+        .iter()
+        .enumerate()
+        .map(|(i, (t, p))| {
+            let b = Millis(i as u64 * 100);
+            Word::new(b, b + Millis(100), t.to_string(), p.to_string())
+        })
+        .collect();
+    Transcription::new("a", vec![Transcript::new(0, vec![Sentence::new(words)])])
+}
+
+#[test]
+fn repeats_across_punctuation_words_and_spellings_need_no_other_finding() {
+    let pairs = prefilter_pairs();
+    // (words, the sentence in remove light): the same however the rest of the sentence looks.
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        // A comma between the copies is a pause in the stutter, as when the comma is the
+        // punctuation of the first word (`我，我觉得`): collapsed.
+        (
+            &[
+                ("我", ""),
+                ("，", ""),
+                ("我", ""),
+                ("觉得", ""),
+                ("好", "。"),
+            ],
+            "我觉得好。",
+        ),
+        (
+            &[("我", "，"), ("我", ""), ("觉得", ""), ("好", "。")],
+            "我觉得好。",
+        ),
+        // Terminal punctuation between them is a sentence break: kept.
+        (
+            &[
+                ("我", ""),
+                ("。", ""),
+                ("我", ""),
+                ("觉得", ""),
+                ("好", "。"),
+            ],
+            "我。我觉得好。",
+        ),
+        (
+            &[("gooo ", ""), ("goooo ", ""), ("home", ".")],
+            "goooo home.",
+        ),
+        (
+            &[("Gooo ", ""), ("GOOOO ", ""), ("home", ".")],
+            "GOOOO home.",
+        ),
+        // `sooo` is `so`, whose repeat is kept (`so so`).
+        (
+            &[("sooo ", ""), ("soooo ", ""), ("good", ".")],
+            "sooo soooo good.",
+        ),
+        (
+            &[("the ", ""), (",", " "), ("the ", ""), ("cat", ".")],
+            "the cat.",
+        ),
+        (&[("Мы ", ""), ("МЫ ", ""), ("идём", ".")], "МЫ идём."),
+        (
+            &[
+                ("I ", ""),
+                ("think ", ""),
+                ("，", ""),
+                ("I ", ""),
+                ("think ", ""),
+                ("so", "."),
+            ],
+            "I think so.",
+        ),
+    ];
+    for (words, want) in cases {
+        let doc = doc_of_words(words);
+        assert_prefilter_sound(&pairs, &doc);
+        let mut d = doc.clone();
+        light().process(&mut d, &mut Report::default()).unwrap();
+        let got = out(&d);
+        // With a filler elsewhere in the sentence, the same result around it.
+        let mut more = words.to_vec();
+        more.insert(0, ("嗯", "，"));
+        let mut e = doc_of_words(&more);
+        light().process(&mut e, &mut Report::default()).unwrap();
+        assert_eq!(got, *want, "{words:?}");
+        assert_eq!(out(&e), *want, "{more:?}");
+    }
+}
+
+#[cfg(feature = "testing")]
+mod soundness {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Words that hit the planner's repeat cases without a filler: stutters, punctuation
+    /// words, stretched and differently cased spellings, fragments, protected repeats. Few
+    /// enough that neighbours are often equal.
+    const WORDS: &[&str] = &[
+        "我", "这", "就", "好", "我们", "谢谢", "哈哈", "，", "。", "、", ",", ".", " ", "", "“",
+        "I ", "i ", "the ", "The ", "sooo ", "so ", "gooo ", "GOOOO ", "go ", "w- ", "went ",
+        "Don’t ", "don't ", "two ", "8", "ER ", "er ", "Мы ", "МЫ ", "ЭЭЭ ", "ээ ",
+    ];
+    /// Fillers, drawn less often: a sentence with one goes to the planner anyway.
+    const FILLERS: &[&str] = &[
+        "嗯", "呃", "那个", "um ", "Uhhh ", "like ", "ну ", "äh ", "えー", "음 ",
+    ];
+    const PUNCT: &[&str] = &["", "", "", "", "，", "。", ", ", ". ", " "];
+
+    fn word() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            12 => (0..WORDS.len()).prop_map(|i| WORDS[i]),
+            1 => (0..FILLERS.len()).prop_map(|i| FILLERS[i]),
+        ]
+    }
+
+    fn word_doc() -> impl Strategy<Value = Transcription<'static>> {
+        let sentence = prop::collection::vec((word(), 0..PUNCT.len()), 0..10);
+        (prop::collection::vec(sentence, 1..6), any::<bool>()).prop_map(|(ss, text_only)| {
+            let mut t = 0u64;
+            let sentences = ss
+                .into_iter()
+                .map(|ws| {
+                    let words: Vec<Word<'static>> = ws
+                        .into_iter()
+                        .map(|(w, p)| {
+                            t += 100;
+                            Word::new(Millis(t), Millis(t + 90), w, PUNCT[p])
+                        })
+                        .collect();
+                    let s = Sentence::new(words);
+                    if text_only {
+                        Sentence::from_text(s.begin_time, s.end_time, s.text.to_string())
+                    } else {
+                        s
+                    }
+                })
+                .collect();
+            Transcription::new("a", vec![Transcript::new(0, sentences)])
+        })
+    }
+
+    static PAIRS: std::sync::LazyLock<Vec<(String, DisfluencyRemover, DisfluencyRemover)>> =
+        std::sync::LazyLock::new(prefilter_pairs);
+
+    proptest! {
+        #[test]
+        fn prefilter_is_sound_on_generated_documents(
+            doc in crate::testing::strategy::transcription()
+        ) {
+            assert_prefilter_sound(&PAIRS, &doc);
+        }
+
+        #[test]
+        fn prefilter_is_sound_on_word_lists(doc in word_doc()) {
+            assert_prefilter_sound(&PAIRS, &doc);
+        }
+    }
+
+    #[test]
+    fn prefilter_is_sound_on_the_synthetic_hour_and_the_samples() {
+        let pairs = prefilter_pairs();
+        let hour =
+            crate::testing::synthetic::generate(&crate::testing::synthetic::SyntheticOptions {
+                minutes: 60.0,
+                ..Default::default()
+            });
+        assert_prefilter_sound(&pairs, &Transcription::from_str(&hour).unwrap());
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
+        let mut samples = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let json = std::fs::read_to_string(e.unwrap().path()).unwrap_or_default();
+            if let Ok(doc) = Transcription::from_str(&json) {
+                if !doc.transcripts.is_empty() {
+                    assert_prefilter_sound(&pairs, &doc);
+                    samples += 1;
+                }
+            }
+        }
+        assert!(samples >= 3, "{samples} samples");
+    }
+}
