@@ -87,7 +87,8 @@ fn describe(cues: &[Cue], i: usize, p: &Preset) {
         words.first().map(|w| w.begin.0).unwrap_or(0),
         words.last().map(|w| w.end.0).unwrap_or(0),
     );
-    let cps = |c: &Cue| c.reading_chars() as f64 * 1000.0 / c.duration().0.max(1) as f64;
+    // Reading lengths are in half characters.
+    let cps = |c: &Cue| f64::from(c.reading_length(p)) * 500.0 / c.duration().0.max(1) as f64;
     let text: Vec<_> = c.lines.iter().map(|l| l.text.as_str()).collect();
     let gap_before = i
         .checked_sub(1)
@@ -98,7 +99,7 @@ fn describe(cues: &[Cue], i: usize, p: &Preset) {
         c.begin.0,
         c.end.0,
         c.duration().0,
-        c.reading_chars(),
+        f64::from(c.reading_length(p)) / 2.0,
         cps(c),
         p.max_cps,
         i.checked_sub(1).map(|j| cps(&cues[j])).unwrap_or(0.0),

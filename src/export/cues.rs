@@ -6,7 +6,8 @@
 //!
 //! * **Width.** In CJK presets full-width characters count 1 and half-width ones 0.5, as
 //!   Netflix counts; in the others every character counts 1. Speaker labels written into the
-//!   text count too.
+//!   text count too. Reading speed counts characters the same way
+//!   ([`Preset::reading_length`]), in the builder, the re-balancer and [`qc`](super::qc).
 //! * **Breaks are scored, not greedy.** Cue and line breaks are chosen by dynamic programming
 //!   over break opportunities, preferring a sentence end, then clause punctuation (`，、；：`,
 //!   `,;:`), then a break before a conjunction, then a word boundary, with a bonus for pauses.
@@ -286,10 +287,47 @@ impl Preset {
         self.frame_rate.frames(u64::from(self.close_gap_frames))
     }
 
-    /// How long `chars` characters need on screen at the preset's reading speed.
-    pub fn reading_time(&self, chars: usize) -> Millis {
-        let cps = u64::from(self.max_cps.max(1));
-        Millis((chars as u64).saturating_mul(1000).div_ceil(cps))
+    /// How long a text of reading length `half` ([`Preset::reading_length`], in half
+    /// characters) needs on screen at the preset's reading speed.
+    ///
+    /// ```
+    /// use asrpost::export::cues::{Language, Preset};
+    ///
+    /// let zh = Preset::netflix(Language::Chinese);
+    /// // Nine full-width characters at 9 per second.
+    /// assert_eq!(zh.reading_time(zh.reading_length(["你好你好你好你好你"])), asrpost::Millis(1000));
+    /// ```
+    pub fn reading_time(&self, half: u32) -> Millis {
+        let per_second = u64::from(self.max_cps.max(1)) * 2;
+        Millis(u64::from(half).saturating_mul(1000).div_ceil(per_second))
+    }
+
+    /// The reading length of `lines` in half characters, as reading speed counts it: every
+    /// visible character, spaces inside a line included, line breaks and the white space at
+    /// the ends of a line not, zero-width characters not. Characters count as wide as
+    /// [`Preset::width`] counts them: in CJK presets ([`Preset::half_width`]) full-width
+    /// characters count 1 (2 half characters) and half-width ones (Latin, digits, spaces,
+    /// ASCII punctuation) 0.5, as Netflix counts; in the others every character counts 1.
+    ///
+    /// ```
+    /// use asrpost::export::cues::{Language, Preset};
+    ///
+    /// let zh = Preset::netflix(Language::Chinese);
+    /// let en = Preset::netflix(Language::English);
+    /// // 3 full-width characters and 5 half-width ones (the space too): 5.5 characters.
+    /// assert_eq!(zh.reading_length(["我们用 Rust"]), 11);
+    /// // Every character counts 1: 8 characters.
+    /// assert_eq!(en.reading_length(["我们用 Rust"]), 16);
+    /// ```
+    pub fn reading_length<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> u32 {
+        let lines = lines.into_iter().map(str::trim);
+        if self.half_width {
+            lines.map(|l| self.width(l)).fold(0, u32::saturating_add)
+        } else {
+            // Every visible character counts 2: count them on the bytes.
+            let n: usize = lines.map(visible_chars).sum();
+            u32::try_from(n).unwrap_or(u32::MAX / 2).saturating_mul(2)
+        }
     }
 
     fn char_units(&self, c: char) -> u32 {
@@ -314,12 +352,6 @@ impl Preset {
 pub(crate) fn is_zero_width(c: char) -> bool {
     matches!(c as u32, 0x300..=0x36F | 0x200B..=0x200F | 0x2060..=0x2064 | 0xFE00..=0xFE0F | 0xFEFF)
         || c.is_control()
-}
-
-/// The characters a reader reads in `lines`, for reading speed: every visible character,
-/// spaces inside a line included, line breaks not.
-pub fn reading_chars<'a>(lines: impl IntoIterator<Item = &'a str>) -> usize {
-    lines.into_iter().map(|l| visible_chars(l.trim())).sum()
 }
 
 /// The characters of `text` that are not zero-width ([`is_zero_width`]), counted on the bytes:
@@ -423,14 +455,15 @@ impl Cue {
         self.end - self.begin
     }
 
-    /// The characters a reader reads, label included.
-    pub fn reading_chars(&self) -> usize {
+    /// The reading length of the cue under `preset`, label included, in half characters
+    /// ([`Preset::reading_length`]).
+    pub fn reading_length(&self, preset: &Preset) -> u32 {
         let label = match (&self.speaker, self.label) {
             // The name, the colon and the space before the text.
-            (Some(name), true) => reading_chars([name.as_str()]) + 2,
+            (Some(name), true) => preset.reading_length([name.as_str()]) + preset.width(": "),
             _ => 0,
         };
-        label + reading_chars(self.lines.iter().map(|l| l.text.as_str()))
+        label.saturating_add(preset.reading_length(self.lines.iter().map(|l| l.text.as_str())))
     }
 }
 
@@ -1954,7 +1987,7 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
     }
     separate(cues, gap, span_begin, span_end);
     let n = cues.len();
-    let chars: Vec<usize> = cues.iter().map(Cue::reading_chars).collect();
+    let chars: Vec<u32> = cues.iter().map(|c| c.reading_length(p)).collect();
     // Extend out-times for the minimum duration and the reading speed, into free time.
     for i in 0..n {
         let limit = if i + 1 < n {
@@ -2147,7 +2180,80 @@ mod tests {
         assert_eq!(zh.width("你好 ab"), 7);
         assert_eq!(Preset::bbc().width("你好 ab"), 10);
         assert_eq!(zh.min_gap(), Millis(84));
-        assert_eq!(zh.reading_time(9), Millis(1000));
+        assert_eq!(zh.reading_time(18), Millis(1000));
+        assert_eq!(zh.reading_time(1), Millis(56));
+    }
+
+    /// Reading length counts as width does (CJK presets: full-width 2, half-width 1; others:
+    /// every character 2), zero-width characters 0, line ends and line breaks not.
+    #[test]
+    fn reading_length_counts_as_width() {
+        let zh = Preset::netflix(Language::Chinese);
+        let ja = Preset::netflix(Language::Japanese);
+        let en = Preset::netflix(Language::English);
+        for (lines, cjk, other) in [
+            (&["你好，世界！"][..], 12, 12),
+            (&["我们用 Rust 写代码", "ASR 很快!"][..], 27, 38),
+            (&["  a b  ", "\tc"][..], 4, 8),
+            (&["e\u{301}\u{200B}x\u{FE0F}，"][..], 4, 6),
+            (&["カタカナ Go"][..], 11, 14),
+            (&[][..], 0, 0),
+        ] {
+            assert_eq!(zh.reading_length(lines.iter().copied()), cjk, "{lines:?}");
+            assert_eq!(ja.reading_length(lines.iter().copied()), cjk, "{lines:?}");
+            assert_eq!(en.reading_length(lines.iter().copied()), other, "{lines:?}");
+            for p in [&zh, &en] {
+                let width: u32 = lines.iter().map(|l| p.width(l.trim())).sum();
+                assert_eq!(p.reading_length(lines.iter().copied()), width, "{lines:?}");
+            }
+        }
+    }
+
+    /// Timing extends a mixed Chinese/English cue for its reading length with half-width
+    /// characters counting 0.5 under netflix-zh: 13.5 characters at 9 per second, 1500 ms
+    /// (2112 ms if every character counted 1); under netflix-en, 19 at 20 per second, 950 ms.
+    #[test]
+    fn timing_extends_for_reading_length() {
+        let cue = Cue {
+            begin: Millis(1000),
+            end: Millis(1900),
+            lines: ["我们用 Rust 写代码", "ASR 很快!"]
+                .iter()
+                .map(|t| CueLine {
+                    text: t.to_string(),
+                    speaker: None,
+                    words: Vec::new(),
+                })
+                .collect(),
+            speaker: None,
+            label: false,
+        };
+        for (preset, end) in [
+            (Preset::netflix(Language::Chinese), 2500),
+            (Preset::netflix(Language::Korean), 2125),
+            (Preset::netflix(Language::English), 1950),
+            (Preset::bbc(), 2118),
+        ] {
+            let mut cues = vec![cue.clone()];
+            timing(&mut cues, &preset, Millis(0), Millis(10_000));
+            assert_eq!(
+                (cues[0].begin, cues[0].end),
+                (Millis(1000), Millis(end)),
+                "{}",
+                preset.name
+            );
+            let mut labelled = cue.clone();
+            labelled.speaker = Some("Speaker 1".into());
+            labelled.label = true;
+            // "Speaker 1: " is 11 half-width characters.
+            let label = if preset.half_width { 11 } else { 22 };
+            assert_eq!(
+                labelled.reading_length(&preset),
+                cue.reading_length(&preset) + label,
+                "{}",
+                preset.name
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@
 
 use std::fmt;
 
-use super::cues::{Cue, Preset, reading_chars};
+use super::cues::{Cue, Preset};
 use crate::Millis;
 use crate::error::{Error, Result};
 
@@ -85,8 +85,10 @@ pub enum ViolationKind {
     },
     /// Faster than the preset's reading speed.
     ReadingSpeed {
-        /// Characters read.
-        chars: usize,
+        /// Characters read, in half characters ([`Preset::reading_length`]: half-width
+        /// characters count 1 and full-width ones 2 in CJK presets, every character 2 in the
+        /// others), so 25 is 12.5 characters.
+        chars: u32,
         /// Display time.
         duration: Millis,
         /// The limit in characters per second.
@@ -152,8 +154,9 @@ impl fmt::Display for ViolationKind {
                 max_cps,
             } => write!(
                 f,
-                "reading speed {:.1} characters per second (max {max_cps}): {chars} characters in {} ms",
-                *chars as f64 * 1000.0 / duration.0.max(1) as f64,
+                "reading speed {:.1} characters per second (max {max_cps}): {} characters in {} ms",
+                f64::from(*chars) * 500.0 / duration.0.max(1) as f64,
+                self::chars(*chars),
                 duration.0
             ),
             ViolationKind::TooShort { duration, min } => {
@@ -250,7 +253,7 @@ pub fn check_within(subs: &[Subtitle], preset: &Preset, tolerance: Millis) -> Ve
         if s.end <= s.begin {
             push(ViolationKind::NotPositive);
         } else {
-            let n = reading_chars(s.lines.iter().map(String::as_str));
+            let n = preset.reading_length(s.lines.iter().map(String::as_str));
             if preset.reading_time(n) > duration + tolerance {
                 push(ViolationKind::ReadingSpeed {
                     chars: n,
@@ -625,6 +628,7 @@ pub fn parse(text: &str) -> Result<Vec<Subtitle>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::cues::Language;
 
     #[test]
     fn times() {
@@ -637,6 +641,55 @@ mod tests {
             ("aa:00:01,000", None),
         ] {
             assert_eq!(parse_time(s), ms.map(Millis), "{s}");
+        }
+    }
+
+    /// Reading speed counts characters as the preset counts width: a mixed Chinese/English
+    /// cue of 13.5 characters (8 full-width, 11 half-width) under the CJK presets, 19 under
+    /// the others.
+    #[test]
+    fn reading_speed_counts_half_width() {
+        let lines = vec!["我们用 Rust 写代码".to_string(), "ASR 很快!".to_string()];
+        let zh = Preset::netflix(Language::Chinese);
+        let ko = Preset::netflix(Language::Korean);
+        let en = Preset::netflix(Language::English);
+        let bbc = Preset::bbc();
+        for (preset, ms, want, shown) in [
+            // 13.5 characters at 9 per second need 1500 ms; counting every character as 1
+            // (19), they would need 2112 ms and this cue was flagged.
+            (&zh, 1500, None, ""),
+            (
+                &zh,
+                1499,
+                Some(27),
+                "reading speed 9.0 characters per second (max 9): 13.5 characters in 1499 ms",
+            ),
+            (&ko, 1125, None, ""),
+            (&ko, 1124, Some(27), ""),
+            // Every character counts 1: 19 at 20 per second need 950 ms.
+            (&en, 950, None, ""),
+            (
+                &en,
+                900,
+                Some(38),
+                "reading speed 21.1 characters per second (max 20): 19 characters in 900 ms",
+            ),
+            (&bbc, 1118, None, ""),
+            (&bbc, 1117, Some(38), ""),
+        ] {
+            let subs = [Subtitle::new(Millis(0), Millis(ms), lines.clone())];
+            let found: Vec<_> = check(&subs, preset)
+                .into_iter()
+                .filter(|v| matches!(v.kind, ViolationKind::ReadingSpeed { .. }))
+                .collect();
+            let got = found.first().map(|v| match v.kind {
+                ViolationKind::ReadingSpeed { chars, .. } => chars,
+                _ => unreachable!(),
+            });
+            assert_eq!(got, want, "{} {ms}", preset.name);
+            if !shown.is_empty() {
+                assert_eq!(found[0].kind.to_string(), shown);
+            }
         }
     }
 

@@ -63,8 +63,9 @@ pub(super) struct Speech {
     pub(super) owners: Vec<usize>,
     /// Each cue's first word's begin and last word's end.
     pub(super) times: Vec<(Millis, Millis)>,
-    /// Each cue's characters to read ([`Cue::reading_chars`]), filled in by [`Rebalance::run`].
-    chars: Vec<usize>,
+    /// Each cue's reading length in half characters ([`Cue::reading_length`]), filled in by
+    /// [`Rebalance::run`].
+    chars: Vec<u32>,
 }
 
 impl Speech {
@@ -87,9 +88,9 @@ impl Speech {
 /// time they lack (ms) plus the cost of the break inside the pair.
 type Score = (usize, u64);
 
-/// The reading time `c`, with `chars` characters to read, lacks; more than zero when it reads
-/// faster than the preset allows, as [`qc::check`] judges it.
-fn deficit(c: &Cue, chars: usize, p: &Preset) -> Millis {
+/// The reading time `c`, with reading length `chars` (half characters), lacks; more than zero
+/// when it reads faster than the preset allows, as [`qc::check`] judges it.
+fn deficit(c: &Cue, chars: u32, p: &Preset) -> Millis {
     p.reading_time(chars).saturating_sub(c.duration())
 }
 
@@ -111,7 +112,7 @@ impl Rebalance<'_, '_, '_> {
             return;
         }
         let p = self.preset();
-        speech.chars = cues.iter().map(Cue::reading_chars).collect();
+        speech.chars = cues.iter().map(|c| c.reading_length(p)).collect();
         let fast = |cues: &[Cue], speech: &Speech, i: usize| {
             deficit(&cues[i], speech.chars[i], p) > Millis::ZERO
         };
@@ -225,27 +226,23 @@ impl Rebalance<'_, '_, '_> {
         // the pair keeps its present start and end, the second cue starts at its first word.
         let (start, end) = (cues[j].begin, cues[j + 1].end);
         let room = u64::from(self.layout.maxw) * self.layout.max_lines as u64;
-        // Characters (spaces too, as reading speed counts them) and width before each atom of
-        // the pair.
+        // Width before each atom of the pair. The width is also the reading length
+        // ([`Preset::reading_length`] counts characters as [`Preset::width`] does, spaces too).
         let mut before = Vec::with_capacity(hi - lo + 1);
-        before.push((0u64, 0u64));
+        before.push(0u64);
         for at in &self.atoms[lo..hi] {
-            let n: usize = self.tokens[at.first..at.end]
-                .iter()
-                .map(|t| t.text.chars().count() + t.punct.chars().count())
-                .sum();
-            let (c, w) = before[before.len() - 1];
-            before.push((c + n as u64, w + u64::from(at.width)));
+            let w = before[before.len() - 1];
+            before.push(w + u64::from(at.width));
         }
-        let chars = |x: usize| before[x - lo].0;
+        let width = |x: usize, y: usize| before[y - lo] - before[x - lo];
         // Whether atoms `x..y` may fit the lines: their width, less white space at the ends.
         let fits = |x: usize, y: usize| {
             let edges = u64::from(self.atoms[x].lead + self.atoms[y - 1].trail);
-            (before[y - lo].1 - before[x - lo].1).saturating_sub(edges) <= room
+            width(x, y).saturating_sub(edges) <= room
         };
         let lacking = |x: usize, y: usize, shown: Millis| {
-            let n = chars(y) - chars(x);
-            p.reading_time(n as usize).saturating_sub(shown).0
+            let n = u32::try_from(width(x, y)).unwrap_or(u32::MAX);
+            p.reading_time(n).saturating_sub(shown).0
         };
         let estimate = |c: usize| {
             let mid = self.atoms[c].begin;
@@ -293,7 +290,7 @@ impl Rebalance<'_, '_, '_> {
             let Some(new) = self.layout_parts(a, parts, scratch) else {
                 continue;
             };
-            let new_chars: Vec<usize> = new.iter().map(Cue::reading_chars).collect();
+            let new_chars: Vec<u32> = new.iter().map(|c| c.reading_length(p)).collect();
             let new_speech: Vec<(Millis, Millis)> = new.iter().map(|c| (c.begin, c.end)).collect();
             // Re-time the window from speech times: neighbours as they were spoken.
             let spoken = |x: usize| spoken(&cues[x], speech.times[x]);
@@ -317,7 +314,7 @@ impl Rebalance<'_, '_, '_> {
             }
             let pen = if c == hi { 0 } else { self.atoms[c - 1].pen };
             // Reading speed first: it is cheap to tell, and most divisions fail it.
-            let chars: Vec<usize> = (speech.chars[w0..j].iter())
+            let chars: Vec<u32> = (speech.chars[w0..j].iter())
                 .chain(&new_chars)
                 .chain(&speech.chars[j + 2..w1])
                 .copied()
@@ -382,7 +379,7 @@ impl Rebalance<'_, '_, '_> {
 
     /// The reading-speed score of `window`, with `pen` the penalty of the break inside the
     /// pair.
-    fn speed(&self, window: &[Cue], chars: &[usize], pen: i32) -> Score {
+    fn speed(&self, window: &[Cue], chars: &[u32], pen: i32) -> Score {
         let p = self.preset();
         let (mut fast, mut lacking) = (0, 0);
         for (c, &n) in window.iter().zip(chars) {
@@ -519,8 +516,8 @@ struct Change {
     /// The new atom ranges of the drafts, and the speech times of their cues.
     parts: Parts,
     speech: Vec<(Millis, Millis)>,
-    /// The characters to read of the new cues.
-    chars: Vec<usize>,
+    /// The reading lengths of the new cues, in half characters.
+    chars: Vec<u32>,
 }
 
 impl Change {
@@ -642,20 +639,20 @@ mod tests {
         type Case<'a> = (&'a str, &'a Preset, Phrases, usize, &'a [&'a [&'a str]]);
         let cases: &[Case<'_>] = &[
             (
-                // Latin words count one character each: a Chinese speaker naming English
-                // terms reads fast. The slow first sentence lends its time.
+                // A Chinese speaker naming English terms quickly (Latin letters count 0.5
+                // each, still too fast). The slow first sentence lends its time.
                 "zh terms",
                 &zh,
                 &[
                     ("我们先看一下这个问题。", 300, 200),
-                    ("这个server的latency太高了，", 180, 150),
-                    ("所以要换database。", 180, 150),
+                    ("这个server的latency太高了，", 120, 150),
+                    ("所以要换database。", 120, 150),
                     ("好。", 500, 1000),
                 ],
                 1,
                 &[
-                    &["我们先看一下这个问题。", "这个server的latency"],
-                    &["太高了，所以要换database。好。"],
+                    &["我们先看一下这个问题。", "这个server的latency太高了，"],
+                    &["所以要换database。好。"],
                 ],
             ),
             (
