@@ -1452,19 +1452,29 @@ impl<'b> Layout<'b> {
             w + dash <= self.maxw
         };
         let span = |r: &std::ops::Range<usize>| (atoms[r.start].begin, atoms[r.end - 1].finish);
-        // The latest start of each speaker's drafts so far. A pair is shown from the first
-        // draft's start: when the second speaker already has a draft starting later (their
-        // speech overlaps), the cues, ordered by time, would show that speaker's words out of
-        // order, so those two are not paired.
-        let mut latest = vec![Millis::ZERO; names.len()];
+        // A pair is shown from the first draft's start to the later end, as one cue: only
+        // when no other draft starts inside that time. Otherwise the cues, ordered by time,
+        // would cut the pair short (its second line gone before it is spoken) or show a
+        // speaker's words out of order. Drafts are in block order, not quite in time order
+        // when speech overlaps, so look at the latest start before and the earliest after.
+        let starts: Vec<Millis> = drafts.iter().map(|d| span(&d.atoms).0).collect();
+        let mut earliest_after = starts.clone();
+        for i in (0..earliest_after.len().saturating_sub(1)).rev() {
+            earliest_after[i] = earliest_after[i].min(earliest_after[i + 1]);
+        }
+        let mut latest_before = Millis::ZERO;
         let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
-        let mut it = std::mem::take(drafts).into_iter().peekable();
-        while let Some(mut d) = it.next() {
-            if let Some(next) = it.peek() {
+        let mut it = std::mem::take(drafts).into_iter().enumerate().peekable();
+        while let Some((i, mut d)) = it.next() {
+            if let Some((_, next)) = it.peek() {
                 let (b0, e0) = span(&d.atoms);
                 let (b1, e1) = span(&next.atoms);
                 let quick =
                     e0.saturating_sub(b0) < Millis(2000) || e1.saturating_sub(b1) < Millis(2000);
+                let alone = latest_before <= b0
+                    && earliest_after
+                        .get(i + 2)
+                        .is_none_or(|&after| after >= e0.max(e1));
                 if next.speaker != d.speaker
                     && names[d.speaker].is_some()
                     && names[next.speaker].is_some()
@@ -1474,21 +1484,16 @@ impl<'b> Layout<'b> {
                     && one_line(&d.atoms)
                     && one_line(&next.atoms)
                     && tokens[atoms[next.atoms.start].first].begin >= b0
-                    && latest[next.speaker] <= b0
+                    && alone
                 {
-                    if let Some(n) = it.next() {
+                    if let Some((k, n)) = it.next() {
+                        latest_before = latest_before.max(starts[k]);
                         d.second = Some((n.atoms, n.speaker));
                         d.label = false;
                     }
                 }
             }
-            let begin = span(&d.atoms).0;
-            for speaker in [Some(d.speaker), d.second.as_ref().map(|s| s.1)]
-                .into_iter()
-                .flatten()
-            {
-                latest[speaker] = latest[speaker].max(begin);
-            }
+            latest_before = latest_before.max(starts[i]);
             out.push(d);
         }
         *drafts = out;
