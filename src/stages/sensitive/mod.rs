@@ -43,15 +43,17 @@
 //! text is the old text under the same edits unless a word is dropped.
 //!
 //! `benches/sensitive.rs` (synthetic 1-hour result, 295 sentences, 14k characters; 28 / 32 /
-//! 125 hits with 1k / 10k / 100k entries), sequential, release, on 2 cores under a load
-//! average of 7–10: the stage took 0.15–0.19 / 0.20–0.21 / 0.44–0.49× the parse time
-//! (2.5–2.8 ms) in two runs, from 0.30 / 0.32–0.37 / 0.62–0.64× before; building 100k
-//! entries took 131–196 ms there (62–83 ms on a lighter load before; now 0.6% more
-//! instructions). Callgrind, per run of the stage (a parse is 24.2M instructions): 4.27M
-//! (1k) and 6.46M (100k) before, 1.86M / 1.89M / 2.79M for 1k / 10k / 100k after. The 100k
-//! list still misses its 0.3× target in wall time: 45% of its instructions go to the 104
-//! changed sentences (events, rewritten words, new texts), and their fresh allocations are
-//! most of the stage's cache misses on writes.
+//! 125 hits in 27 / 31 / 104 changed sentences with 1k / 10k / 100k entries), sequential,
+//! release, on 2 cores: the stage took 0.17 / 0.20 / 0.385× the parse time (1.15 ms) on a quiet
+//! machine, and 0.16 / 0.16 / 0.33× (parse 1.53 ms) under a load average of 3 after building
+//! report details without `json!`, counting a sentence's hits once and extending the position
+//! map once per character; building 100k entries took 131–196 ms under load. Callgrind, per
+//! run of the stage (a parse is 24.2M instructions): 1.84M / 1.87M / 2.71M for 1k / 10k / 100k
+//! (2.83M for 100k before those changes). The 100k list still misses its 0.3× target on a quiet
+//! machine: each changed sentence costs about 11k instructions (the second pass with the
+//! position map 3.8k, report events 1.5k per hit, rewritten pieces and new text 1.8k), and
+//! its wall time grows faster than its instructions (about 2× the 10k time for 1.45× the
+//! instructions; the before/after ratios above come from differently loaded runs).
 //!
 //! # Example
 //!

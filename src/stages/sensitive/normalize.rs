@@ -68,9 +68,8 @@ impl Sink for Collect<'_> {
     fn put(&mut self, c: char, span: Span) {
         self.out.push(c);
         if let Some(map) = self.map.as_deref_mut() {
-            for _ in 0..c.len_utf8() {
-                map.push(span);
-            }
+            // One reservation per character rather than a check per byte.
+            map.extend(std::iter::repeat_n(span, c.len_utf8()));
         }
     }
 
