@@ -1834,21 +1834,8 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut S
     };
     let toks = &tokens[first..end];
     let mut words = Vec::with_capacity(if with_words { toks.len() } else { 0 });
-    buf.clear();
-    for t in toks {
-        if with_words {
-            words.push(CueWord {
-                offset: buf.len(),
-                begin: t.begin,
-                end: t.end,
-            });
-        }
-        buf.push_str(t.text);
-        buf.push_str(t.punct);
-    }
-    // The rare line with a control character is joined again with them replaced.
-    const CONTROL: [bool; 256] = with_control_bytes(&[]);
-    if super::has_byte_in(buf, &CONTROL) && buf.chars().any(char::is_control) {
+    // Joins the tokens into `buf`, control characters as spaces when `clean`.
+    let join = |buf: &mut String, words: &mut Vec<CueWord>, clean: bool| {
         buf.clear();
         words.clear();
         for t in toks {
@@ -1860,9 +1847,19 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut S
                 });
             }
             for part in [t.text, t.punct] {
-                buf.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
+                if clean {
+                    buf.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
+                } else {
+                    buf.push_str(part);
+                }
             }
         }
+    };
+    join(buf, &mut words, false);
+    // The rare line with a control character is joined again with them replaced.
+    const CONTROL: [bool; 256] = with_control_bytes(&[]);
+    if super::has_byte_in(buf, &CONTROL) && buf.chars().any(char::is_control) {
+        join(buf, &mut words, true);
     }
     let keep = buf.trim_end().len();
     let lead = keep - buf[..keep].trim_start().len();

@@ -514,19 +514,28 @@ mod tests {
         pats.extend(["qa".to_string(), "𠀀x".to_string(), "wx".to_string()]);
         let a = CharAutomaton::new(&pats);
         assert!(a.states.iter().filter(|s| s.dense != NONE).count() >= 3);
-        let ac = aho_corasick::AhoCorasick::new(&pats).unwrap();
-        for text in [
-            "xax测bx测测cq",
-            "𠀀xx𠀀测𠀀qa",
-            "wxwx测wq zzz",
-            "x测x测x测a下q",
-        ] {
+        assert_agrees(
+            &a,
+            &pats,
+            &[
+                "xax测bx测测cq",
+                "𠀀xx𠀀测𠀀qa",
+                "wxwx测wq zzz",
+                "x测x测x测a下q",
+            ],
+        );
+    }
+
+    /// Every overlapping match of `a` over `texts` is the `aho-corasick` crate's.
+    fn assert_agrees<P: AsRef<[u8]>>(a: &CharAutomaton, pats: &[P], texts: &[&str]) {
+        let ac = aho_corasick::AhoCorasick::new(pats).unwrap();
+        for text in texts {
             let mut want: Vec<_> = ac
                 .find_overlapping_iter(text)
                 .map(|m| (m.pattern().as_u32(), m.start(), m.end()))
                 .collect();
             want.sort();
-            assert_eq!(all(&a, text), want, "{text}");
+            assert_eq!(all(a, text), want, "{text}");
         }
     }
 
@@ -534,14 +543,6 @@ mod tests {
     fn agrees_with_aho_corasick() {
         let pats = ["ab", "bab", "abab", "b", "测测", "测", "ba"];
         let a = CharAutomaton::new(&pats);
-        let ac = aho_corasick::AhoCorasick::new(pats).unwrap();
-        for text in ["abababab", "babbab", "测测测b测a", ""] {
-            let mut want: Vec<_> = ac
-                .find_overlapping_iter(text)
-                .map(|m| (m.pattern().as_u32(), m.start(), m.end()))
-                .collect();
-            want.sort();
-            assert_eq!(all(&a, text), want, "{text}");
-        }
+        assert_agrees(&a, &pats, &["abababab", "babbab", "测测测b测a", ""]);
     }
 }
