@@ -255,6 +255,36 @@ fn two_inputs_with_the_same_output_name_are_refused() {
     );
 }
 
+/// `--no-rebalance` keeps a cue that reads too fast as laid out; by default it is merged with its
+/// neighbour (`Speaker 1: Tonight we're` reads at 21 characters per second, BBC allows 17).
+#[test]
+fn rebalance_can_be_turned_off() {
+    let input = super::util::root().join("tests/data/subtitles_en.json");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "process",
+            input.to_str().unwrap(),
+            "--to",
+            "srt",
+            "--preset",
+            "bbc",
+            "--speaker-labels",
+        ];
+        args.extend_from_slice(extra);
+        let o = asrpost(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let (balanced, kept) = (run(&[]), run(&["--no-rebalance"]));
+    let merged = "Speaker 1: Tonight we're\nlooking at how speech recognition\n";
+    assert!(balanced.contains(merged), "{balanced}");
+    assert!(kept.contains("Speaker 1: Tonight we're\n\n"), "{kept}");
+    assert_eq!(
+        kept.matches(" --> ").count(),
+        balanced.matches(" --> ").count() + 1
+    );
+}
+
 #[test]
 fn subtitles_and_check() {
     let dir = tempfile::tempdir().unwrap();

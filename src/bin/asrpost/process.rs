@@ -95,6 +95,11 @@ pub(crate) struct SubtitleArgs {
     /// Per-word timestamps in WebVTT (karaoke).
     #[arg(long)]
     karaoke: bool,
+
+    /// Keep cues that read too fast as laid out, instead of moving their breaks or merging
+    /// them with a neighbour.
+    #[arg(long)]
+    no_rebalance: bool,
 }
 
 /// Subtitle rules: a preset and its overrides (for `--to srt|vtt|ass` and `asrpost check`).
@@ -190,7 +195,10 @@ fn parse_labels(s: &str) -> Result<SpeakerLabels, String> {
 
 impl SubtitleArgs {
     fn builder(&self) -> CueBuilder {
-        self.rules.builder().speaker_labels(self.speaker_labels)
+        self.rules
+            .builder()
+            .speaker_labels(self.speaker_labels)
+            .rebalance(!self.no_rebalance)
     }
 }
 
