@@ -330,6 +330,14 @@ impl Preset {
         }
     }
 
+    /// How long a cue of reading length `half` should show: its reading time, at least the
+    /// minimum duration, at most the maximum.
+    pub(crate) fn display_time(&self, half: u32) -> Millis {
+        self.min_duration
+            .max(self.reading_time(half))
+            .min(self.max_duration)
+    }
+
     fn char_units(&self, c: char) -> u32 {
         // Fast paths for the common cases: ASCII and the main Han block.
         let u = c as u32;
@@ -944,7 +952,7 @@ impl<'d> Token<'d> {
         for part in [self.text, self.punct] {
             for c in part.chars() {
                 // The main Han block, most characters of Chinese text, is settled first.
-                let (u, blank) = if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                let (u, blank) = if is_main_han(c) {
                     (2, false)
                 } else if c.is_ascii() {
                     (
@@ -1997,10 +2005,7 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
         } else {
             span_end
         };
-        let need = p
-            .min_duration
-            .max(p.reading_time(chars[i]))
-            .min(p.max_duration);
+        let need = p.display_time(chars[i]);
         let c = &mut cues[i];
         if c.end - c.begin < need {
             c.end = c.end.max((c.begin + need).min(limit));
@@ -2014,9 +2019,9 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
             span_begin
         };
         let c = &mut cues[i];
-        let need = p.min_duration.max(p.reading_time(chars[i]));
+        let need = p.display_time(chars[i]);
         if c.end - c.begin < need {
-            let want = c.end.saturating_sub(need.min(p.max_duration));
+            let want = c.end.saturating_sub(need);
             if want < c.begin {
                 c.begin = want.max(floor).min(c.begin);
             }
@@ -2025,13 +2030,18 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
     // Close small gaps up to the minimum gap.
     for i in 0..n.saturating_sub(1) {
         let next = cues[i + 1].begin;
-        let c = &mut cues[i];
-        let g = next.saturating_sub(c.end);
-        if g > gap && g < p.close_gap() && next.saturating_sub(gap) - c.begin <= p.max_duration {
-            c.end = next.saturating_sub(gap);
-        }
+        close_gap(&mut cues[i], next, p);
     }
     separate(cues, gap, span_begin, span_end);
+}
+
+/// Closes a gap between `c` and a cue starting at `next` that is shorter than
+/// [`Preset::close_gap`] to the minimum gap, when `c` does not grow past the longest duration.
+fn close_gap(c: &mut Cue, next: Millis, p: &Preset) {
+    let (gap, g) = (p.min_gap(), next.saturating_sub(c.end));
+    if g > gap && g < p.close_gap() && next.saturating_sub(gap) - c.begin <= p.max_duration {
+        c.end = next.saturating_sub(gap);
+    }
 }
 
 /// Makes cues ordered and non-overlapping with `gap` between them, each at least 1 ms long,

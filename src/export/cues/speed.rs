@@ -28,7 +28,7 @@
 //! first frame of audio).
 
 use super::{Atom, Preset};
-use super::{Cue, Draft, Layout, LineScratch, Token, penalty, timing};
+use super::{Cue, Draft, Layout, LineScratch, Token, close_gap, penalty, timing};
 use std::collections::HashSet;
 
 use crate::Millis;
@@ -309,8 +309,9 @@ impl Rebalance<'_, '_, '_> {
             if window.len() != len {
                 continue;
             }
-            if let Some(next) = outer.1 {
-                close_gap(&mut window, next, p);
+            // As timing closes the gap between any two cues, to the fixed cue after the window.
+            if let (Some(next), Some(last)) = (outer.1, window.last_mut()) {
+                close_gap(last, next.begin, p);
             }
             let pen = if c == hi { 0 } else { self.atoms[c - 1].pen };
             // Reading speed first: it is cheap to tell, and most divisions fail it.
@@ -420,10 +421,7 @@ impl Rebalance<'_, '_, '_> {
             let (prev, cur) = cues.split_at_mut(i);
             let (prev, cur) = (&mut prev[i - 1], &mut cur[0]);
             let led = speech.times[i].0.saturating_sub(cur.begin);
-            let need = p
-                .min_duration
-                .max(p.reading_time(speech.chars[i - 1]))
-                .min(p.max_duration);
+            let need = p.display_time(speech.chars[i - 1]);
             // The earliest the previous cue may end, and so the earliest this one may start.
             let prev_end = prev.end.min(prev.begin + need.max(Millis(1)));
             let earliest = (prev_end + gap)
@@ -454,22 +452,6 @@ fn window_state(drafts: &[Draft], cues: &[Cue], speech: &Speech, j: usize) -> Ve
         key.extend([cue.begin.0, cue.end.0, atoms.start as u64, atoms.end as u64]);
     }
     key
-}
-
-/// Closes the gap between the last cue of `window` and the fixed cue `next` after it, as
-/// [`timing`] does between any two cues: a gap under [`Preset::close_gap`] becomes the minimum
-/// gap, when the cue does not grow past the longest duration.
-fn close_gap(window: &mut [Cue], next: &Cue, p: &Preset) {
-    let Some(last) = window.last_mut() else {
-        return;
-    };
-    let (gap, g) = (p.min_gap(), next.begin.saturating_sub(last.end));
-    if g > gap
-        && g < p.close_gap()
-        && next.begin.saturating_sub(gap).saturating_sub(last.begin) <= p.max_duration
-    {
-        last.end = next.begin.saturating_sub(gap);
-    }
 }
 
 /// One frame at the preset's rate: the least improvement in reading time worth a change.

@@ -269,8 +269,8 @@ const LOOSE_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 const LOOSE_K: u64 = 0x517c_c1b7_2722_0a95;
 
 #[inline]
-fn loose_step(h: u64, c: char) -> u64 {
-    (h.rotate_left(5) ^ c as u64).wrapping_mul(LOOSE_K)
+fn loose_step(h: u64, c: u32) -> u64 {
+    (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(LOOSE_K)
 }
 
 /// A hash of a trimmed token that is equal for tokens with equal keys (see
@@ -285,7 +285,7 @@ fn loose_hash(text: &str) -> u64 {
     let mut push = |l: char| {
         if last != Some(l) {
             last = Some(l);
-            h = loose_step(h, l);
+            h = loose_step(h, u32::from(l));
         }
     };
     for c in text.chars() {
@@ -305,7 +305,7 @@ fn han_hash(text: &str) -> u64 {
     match *text.as_bytes() {
         [a, b, c] => {
             let u = (u32::from(a & 0x0F) << 12) | (u32::from(b & 0x3F) << 6) | u32::from(c & 0x3F);
-            (LOOSE_SEED.rotate_left(5) ^ u64::from(u)).wrapping_mul(LOOSE_K)
+            loose_step(LOOSE_SEED, u)
         }
         _ => loose_hash(text),
     }

@@ -433,26 +433,12 @@ impl SensitiveWordFilter {
             .detail(Value::Object(detail))
     }
 
-    /// Counts `hits`: `hits` and one counter per action kind, each added once.
+    /// Counts `hits`: `hits`, and one counter per action kind.
     fn count(&self, report: &mut StageReport, hits: &[Found]) {
         report.count("hits", hits.len() as u64);
-        let mut kinds: [(&'static str, u64); 4] = [
-            ("masked", 0),
-            ("removed", 0),
-            ("replaced", 0),
-            ("tagged", 0),
-        ];
         for h in hits {
             if let Some(e) = self.entries.get(h.entry as usize) {
-                let kind = e.action.event_kind();
-                if let Some(k) = kinds.iter_mut().find(|k| k.0 == kind) {
-                    k.1 += 1;
-                }
-            }
-        }
-        for (kind, n) in kinds {
-            if n > 0 {
-                report.count(kind, n);
+                report.count(e.action.event_kind(), 1);
             }
         }
     }
