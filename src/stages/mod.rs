@@ -371,7 +371,7 @@ fn weight(sentence: &Sentence<'_>) -> usize {
 /// rebuilds each transcript's text afterwards (a no-op where nothing changed).
 ///
 /// A transcript goes parallel from two tasks' worth of words on, split into runs of
-/// consecutive sentences of at least [`MIN_WORDS_PER_TASK`] words each: counting words rather
+/// consecutive sentences of at least 1,024 words each: counting words rather
 /// than sentences, since an hour of meeting is only about 300 long sentences. Events are merged
 /// in document order, so the report and the document are exactly those of a sequential run.
 /// For word-local stages; stages that look at neighbours stay sequential.
