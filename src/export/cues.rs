@@ -42,6 +42,8 @@
 //! # Ok::<(), asrpost::Error>(())
 //! ```
 
+use rayon::prelude::*;
+
 use crate::text::{Script, is_wide};
 use crate::{FrameRate, Millis, Transcription};
 
@@ -51,6 +53,13 @@ mod speed;
 
 /// Times past this are clamped, so that no arithmetic on them can overflow.
 const TIME_LIMIT: u64 = 1 << 50;
+
+/// Documents with at least this many atoms (about words) are laid out in parallel, block by
+/// block: below it, handing the work to other threads costs more than it saves.
+const PARALLEL_ATOMS: usize = 4096;
+
+/// The fewest blocks (or cues) a parallel task lays out.
+const PARALLEL_BLOCKS: usize = 16;
 
 /// A subtitle language, for presets, conjunctions and the dual-speaker dash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -1126,8 +1135,9 @@ impl<'b> Layout<'b> {
             span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
         }
         let (atoms, speaker_starts) = self.atoms(&tokens);
-        let mut drafts = Vec::new();
-        let mut scratch = Scratch::default();
+        // Blocks are laid out independently of each other: in parallel in a large document.
+        let parallel = atoms.len() >= PARALLEL_ATOMS && rayon::current_num_threads() > 1;
+        let mut jobs = Vec::new();
         let mut prev_speaker = None;
         for block in blocks(&atoms, &speaker_starts, self.split_pause) {
             let speaker = tokens[atoms[block.start].first].speaker;
@@ -1139,21 +1149,58 @@ impl<'b> Layout<'b> {
                 (Some(name), true) => self.label_width(name),
                 _ => 0,
             };
-            self.segment(&atoms, block, speaker, label_w, &mut scratch, &mut drafts);
+            jobs.push((block, speaker, label_w));
+        }
+        let segment = |scratch: &mut Scratch,
+                       drafts: &mut Vec<Draft>,
+                       job: &(std::ops::Range<usize>, usize, u32)| {
+            let (block, speaker, label_w) = job;
+            self.segment(&atoms, block.clone(), *speaker, *label_w, scratch, drafts);
+        };
+        let mut drafts = Vec::new();
+        if parallel {
+            let parts: Vec<Vec<Draft>> = jobs
+                .par_iter()
+                .with_min_len(PARALLEL_BLOCKS)
+                .map_init(Scratch::default, |scratch, job| {
+                    let mut drafts = Vec::new();
+                    segment(scratch, &mut drafts, job);
+                    drafts
+                })
+                .collect();
+            drafts = parts.into_iter().flatten().collect();
+        } else {
+            let mut scratch = Scratch::default();
+            for job in &jobs {
+                segment(&mut scratch, &mut drafts, job);
+            }
         }
         if self.labels == SpeakerLabels::Dashes && self.max_lines >= 2 {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
         }
-        // One set of buffers for the line breaking of every cue.
-        let mut scratch = LineScratch::default();
+        let assemble = |scratch: &mut LineScratch, d: &Draft| {
+            self.assemble(&tokens, &atoms, &names, d, scratch)
+        };
+        let assembled: Vec<Option<Cue>> = if parallel {
+            drafts
+                .par_iter()
+                .with_min_len(PARALLEL_BLOCKS)
+                .map_init(LineScratch::default, assemble)
+                .collect()
+        } else {
+            // One set of buffers for the line breaking of every cue.
+            let mut scratch = LineScratch::default();
+            drafts.iter().map(|d| assemble(&mut scratch, d)).collect()
+        };
         let mut cues: Vec<Cue> = Vec::with_capacity(drafts.len());
         let mut owners = Vec::with_capacity(drafts.len());
-        for (k, d) in drafts.iter().enumerate() {
-            if let Some(cue) = self.assemble(&tokens, &atoms, &names, d, &mut scratch) {
+        for (k, cue) in assembled.into_iter().enumerate() {
+            if let Some(cue) = cue {
                 cues.push(cue);
                 owners.push(k);
             }
         }
+        let mut scratch = LineScratch::default();
         let span = (span_begin, span_end.max(span_begin + Millis(1)));
         let speech = match self.rebalance {
             true => speed::Speech::record(&cues, owners),
