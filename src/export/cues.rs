@@ -482,6 +482,21 @@ impl Cue {
         };
         label.saturating_add(preset.reading_length(self.lines.iter().map(|l| l.text.as_str())))
     }
+
+    /// [`Cue::reading_length`], from the lengths the layout found for its lines where it has
+    /// them.
+    pub(crate) fn laid_out_reading_length(&self, preset: &Preset) -> u32 {
+        let label = match (&self.speaker, self.label) {
+            (Some(name), true) => preset.reading_length([name.as_str()]) + preset.width(": "),
+            _ => 0,
+        };
+        self.lines.iter().fold(label, |n, l| {
+            let line = l
+                .reading
+                .unwrap_or_else(|| preset.reading_length([l.text.as_str()]));
+            n.saturating_add(line)
+        })
+    }
 }
 
 /// One line of a cue.
@@ -494,6 +509,10 @@ pub struct CueLine {
     pub speaker: Option<String>,
     /// Where each word starts in `text` (byte offset) and when it is spoken, for karaoke.
     pub words: Vec<CueWord>,
+    /// The reading length of `text` ([`Preset::reading_length`]) as the layout found it from
+    /// its tokens' widths, so that timing and the re-balancer need not count the characters
+    /// again; `None` for a line the layout did not make.
+    reading: Option<u32>,
 }
 
 /// A word's place in a cue line, for per-word timing.
@@ -929,6 +948,8 @@ mod edge {
     pub(super) const ASCII_START: u16 = 1 << 10;
     /// The first visible character may start a conjunction.
     pub(super) const CONJUNCTION: u16 = 1 << 11;
+    /// No character is visible: the token is empty, or white space and control characters.
+    pub(super) const BLANK: u16 = 1 << 12;
 }
 
 impl<'d> Token<'d> {
@@ -1000,6 +1021,9 @@ impl<'d> Token<'d> {
         self.lead = lead;
         self.trail = trail;
         self.edges = edges(first, last, first_visible, last_visible);
+        if !visible {
+            self.edges |= edge::BLANK;
+        }
     }
 }
 
@@ -1587,6 +1611,10 @@ impl<'b> Layout<'b> {
                     for w in &mut line.words {
                         w.offset += dash.len();
                     }
+                    // The dash starts with a visible character: nothing more is trimmed.
+                    line.reading = line
+                        .reading
+                        .map(|n| n.saturating_add(self.preset.width(dash)));
                     line.speaker = names[sp].clone();
                     lines.push(line);
                 }
@@ -1609,13 +1637,20 @@ impl<'b> Layout<'b> {
         if lines.is_empty() || begin > end {
             return None;
         }
-        Some(Cue {
+        let cue = Cue {
             begin,
             end,
             lines,
             speaker: names[d.speaker].clone(),
             label: d.label,
-        })
+        };
+        // Every test run checks the widths the layout found against counting the characters.
+        debug_assert_eq!(
+            cue.laid_out_reading_length(self.preset),
+            cue.reading_length(self.preset),
+            "{cue:?}"
+        );
+        Some(cue)
     }
 
     /// The best division of a cue's atoms into lines: as few lines as fit, then the best
@@ -1913,12 +1948,16 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut S
     join(buf, &mut words, false);
     // The rare line with a control character is joined again with them replaced.
     const CONTROL: [bool; 256] = with_control_bytes(&[]);
-    if super::has_byte_in(buf, &CONTROL) && buf.chars().any(char::is_control) {
+    let cleaned = super::has_byte_in(buf, &CONTROL) && buf.chars().any(char::is_control);
+    if cleaned {
         join(buf, &mut words, true);
     }
     let keep = buf.trim_end().len();
     let lead = keep - buf[..keep].trim_start().len();
     let text = buf[lead..keep].to_string();
+    // Without control characters, the text trimmed is the tokens' characters less the white
+    // space at the ends, and every character counts in the reading length as in the width.
+    let reading = (!cleaned).then(|| trimmed_width(toks));
     for w in &mut words {
         w.offset = w.offset.saturating_sub(lead).min(text.len());
     }
@@ -1928,7 +1967,29 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut S
         text,
         speaker: None,
         words,
+        reading,
     }
+}
+
+/// The width of `toks` joined, less the white space at both ends, in half characters: the
+/// reading length of the line they make ([`Preset::reading_length`]) when none of them holds a
+/// control character.
+fn trimmed_width(toks: &[Token<'_>]) -> u32 {
+    let total = toks.iter().fold(0u32, |n, t| n.saturating_add(t.width));
+    // White space at an end may span tokens that are only white space.
+    let edge = |toks: &mut dyn Iterator<Item = &Token<'_>>, side: fn(&Token<'_>) -> u32| {
+        let mut w = 0u32;
+        for t in toks {
+            if !t.is(edge::BLANK) {
+                return w.saturating_add(side(t));
+            }
+            w = w.saturating_add(t.width);
+        }
+        w
+    };
+    let lead = edge(&mut toks.iter(), |t| t.lead);
+    let trail = edge(&mut toks.iter().rev(), |t| t.trail);
+    total.saturating_sub(lead.saturating_add(trail))
 }
 
 /// Every sentence's tokens in time order, and the speaker names they refer to.
@@ -2044,7 +2105,7 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
     }
     separate(cues, gap, span_begin, span_end);
     let n = cues.len();
-    let chars: Vec<u32> = cues.iter().map(|c| c.reading_length(p)).collect();
+    let chars: Vec<u32> = cues.iter().map(|c| c.laid_out_reading_length(p)).collect();
     // Extend out-times for the minimum duration and the reading speed, into free time.
     for i in 0..n {
         let limit = if i + 1 < n {
@@ -2282,6 +2343,7 @@ mod tests {
                     text: t.to_string(),
                     speaker: None,
                     words: Vec::new(),
+                    reading: None,
                 })
                 .collect(),
             speaker: None,
@@ -2536,6 +2598,55 @@ mod tests {
         assert_eq!(cues.len(), 2);
         assert!(cues[0].end < cues[1].begin);
         assert_eq!(cues[0].speaker.as_deref(), Some("Channel 0"));
+    }
+
+    #[test]
+    fn laid_out_reading_lengths_match_counting() {
+        // Words with white space, zero-width and control characters at their edges, words
+        // that are only white space, empty words; the layout's lengths must be the counted
+        // ones (`assemble` checks every cue in debug builds, this makes sure of it here).
+        let words = [
+            ("  ", ""),
+            ("\u{200B}", " "),
+            (" Hello", ", "),
+            ("", ""),
+            ("世界", "。 "),
+            ("\u{3000}", ""),
+            ("e\u{301}t\u{e9}", "\u{FEFF}"),
+            ("tab\t", ""),
+            (" ", " "),
+            ("\u{85}next", "\u{1}"),
+            ("한국어", "? "),
+            ("  ", "  "),
+        ];
+        let mut t = 0;
+        let mut ws = Vec::new();
+        for _ in 0..4 {
+            for (text, punct) in words {
+                ws.push(Word::new(Millis(t), Millis(t + 300), text, punct));
+                t += 300;
+            }
+        }
+        let doc = Transcription::new(
+            "",
+            vec![Transcript::new(0, vec![Sentence::new(ws).with_speaker(1)])],
+        );
+        for name in Preset::NAMES {
+            let preset = Preset::from_name(name).unwrap();
+            for labels in [SpeakerLabels::None, SpeakerLabels::Names] {
+                for max_chars in [3, 8, 42] {
+                    let cues = CueBuilder::new(preset.clone())
+                        .max_chars(max_chars)
+                        .speaker_labels(labels)
+                        .build(&doc);
+                    assert!(!cues.is_empty());
+                    for c in &cues {
+                        let counted = c.reading_length(&preset);
+                        assert_eq!(c.laid_out_reading_length(&preset), counted, "{name} {c:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
