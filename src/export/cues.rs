@@ -1587,7 +1587,8 @@ impl<'b> Layout<'b> {
         d: &Draft,
         scratch: &mut LineScratch,
     ) -> Option<Cue> {
-        let mut lines = Vec::with_capacity(if d.second.is_some() { 2 } else { 1 });
+        // Most cues have two lines; a dash cue has one per speaker.
+        let mut lines = Vec::with_capacity(self.max_lines.max(2));
         let mut begin = Millis(u64::MAX);
         let mut end = Millis::ZERO;
         let mut add = |range: &std::ops::Range<usize>| {
@@ -1936,7 +1937,8 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut S
                     end: t.end,
                 });
             }
-            for part in [t.text, t.punct] {
+            // Most words have no punctuation: skip the empty part.
+            for part in [t.text, t.punct].into_iter().filter(|p| !p.is_empty()) {
                 if clean {
                     buf.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
                 } else {
