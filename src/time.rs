@@ -165,8 +165,9 @@ pub(crate) fn push_decimal(n: u64, out: &mut String) {
             break;
         }
     }
-    for &b in &buf[i..] {
-        out.push(char::from(b));
+    // ASCII digits only: one write.
+    if let Ok(digits) = std::str::from_utf8(&buf[i..]) {
+        out.push_str(digits);
     }
 }
 

@@ -1404,7 +1404,9 @@ impl<'b> Layout<'b> {
             let mut total = first_width;
             let mut inner_sentences = 0;
             let mut word_breaks = false;
-            let mut fallback: Option<(i32, usize)> = None;
+            // The cheapest plain break so far and where it is (`i32::MAX`: none yet; no cost
+            // comes near it).
+            let mut fallback = (i32::MAX, 0);
             let mut j = i;
             loop {
                 let at = &a[j];
@@ -1431,7 +1433,7 @@ impl<'b> Layout<'b> {
                 let viable = if state {
                     base.saturating_add(cost) < best[j + 1]
                 } else {
-                    fallback.is_none_or(|(fc, _)| cost < fc)
+                    cost < fallback.0
                 };
                 if viable {
                     if width > maxw {
@@ -1454,8 +1456,8 @@ impl<'b> Layout<'b> {
                             best[j + 1] = c;
                             back[j + 1] = i;
                         }
-                    } else if fallback.is_none_or(|(fc, _)| cost < fc) {
-                        fallback = Some((cost, j));
+                    } else if cost < fallback.0 {
+                        fallback = (cost, j);
                     }
                 }
                 if at.class < penalty::WORD {
@@ -1479,7 +1481,8 @@ impl<'b> Layout<'b> {
                 }
                 total += next.width;
             }
-            if let Some((cost, j)) = fallback {
+            let (cost, j) = fallback;
+            if cost < i32::MAX {
                 let c = base.saturating_add(cost);
                 if c < best[j + 1] {
                     best[j + 1] = c;
@@ -1803,36 +1806,37 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// The characters outside ASCII a conjunction may start with.
+const CONJUNCTION_STARTS: [char; 23] = [
+    '因', '所', '但', '如', '虽', '然', '而', '或', '可', '不', '于', '并', '还', '就', 'そ', 'し',
+    'だ', 'で', 'け', 'と', '그', '하', '또',
+];
+
+/// [`CONJUNCTION_STARTS`] in the main Han block ([`is_main_han`]), as a bit per character:
+/// most tokens start there, and a table answers without a chain of branches.
+const CONJUNCTION_HAN: [u64; 0x5200 / 64] = {
+    let mut table = [0u64; 0x5200 / 64];
+    let mut i = 0;
+    while i < CONJUNCTION_STARTS.len() {
+        let c = CONJUNCTION_STARTS[i] as usize;
+        if c >= 0x4E00 && c <= 0x9FFF {
+            table[(c - 0x4E00) / 64] |= 1 << ((c - 0x4E00) % 64);
+        }
+        i += 1;
+    }
+    table
+};
+
 /// Whether a conjunction may start with `c`.
 fn may_start_conjunction(c: char) -> bool {
-    matches!(
-        c,
-        'a'..='z'
-            | 'A'..='Z'
-            | '因'
-            | '所'
-            | '但'
-            | '如'
-            | '虽'
-            | '然'
-            | '而'
-            | '或'
-            | '可'
-            | '不'
-            | '于'
-            | '并'
-            | '还'
-            | '就'
-            | 'そ'
-            | 'し'
-            | 'だ'
-            | 'で'
-            | 'け'
-            | 'と'
-            | '그'
-            | '하'
-            | '또'
-    )
+    let u = c as usize;
+    if let Some(&bits) = u
+        .checked_sub(0x4E00)
+        .and_then(|k| CONJUNCTION_HAN.get(k / 64))
+    {
+        return bits >> ((u - 0x4E00) % 64) & 1 == 1;
+    }
+    c.is_ascii_alphabetic() || CONJUNCTION_STARTS.contains(&c)
 }
 
 /// Whether the text from token `at` on starts with a conjunction; a Chinese conjunction may span
@@ -2600,6 +2604,18 @@ mod tests {
         assert_eq!(cues.len(), 2);
         assert!(cues[0].end < cues[1].begin);
         assert_eq!(cues[0].speaker.as_deref(), Some("Channel 0"));
+    }
+
+    #[test]
+    fn conjunction_table_matches_list() {
+        for c in ('\0'..=char::MAX).filter(|c| !c.is_ascii_alphabetic()) {
+            assert_eq!(
+                may_start_conjunction(c),
+                CONJUNCTION_STARTS.contains(&c),
+                "{c}"
+            );
+        }
+        assert!("azAZ".chars().all(may_start_conjunction));
     }
 
     #[test]
