@@ -165,9 +165,8 @@ pub(crate) fn push_decimal(n: u64, out: &mut String) {
             break;
         }
     }
-    // ASCII digits only: one write.
-    if let Ok(digits) = std::str::from_utf8(&buf[i..]) {
-        out.push_str(digits);
+    for &b in &buf[i..] {
+        out.push(char::from(b));
     }
 }
 
