@@ -54,9 +54,9 @@ mod speed;
 /// Times past this are clamped, so that no arithmetic on them can overflow.
 const TIME_LIMIT: u64 = 1 << 50;
 
-/// Documents with at least this many atoms (about words) are laid out in parallel, block by
-/// block: below it, handing the work to other threads costs more than it saves.
-const PARALLEL_ATOMS: usize = 4096;
+/// Documents with at least this many words are laid out in parallel: below it, handing the
+/// work to other threads costs more than it saves.
+const PARALLEL_WORDS: usize = 4096;
 
 /// The fewest blocks (or cues) a parallel task lays out.
 const PARALLEL_BLOCKS: usize = 16;
@@ -1149,18 +1149,30 @@ impl<'b> Layout<'b> {
     }
 
     fn run(&self, doc: &Transcription<'_>) -> Vec<Cue> {
-        let (tokens, names) = tokens(doc, self.preset);
+        // Word-local work (measuring tokens, grouping them into atoms) and the layout of
+        // blocks, which do not depend on each other, go parallel in a large document.
+        let threads = rayon::current_num_threads();
+        let parallel = doc.word_count() >= PARALLEL_WORDS && threads > 1;
+        let (mut tokens, names) = tokens(doc, self.preset, !parallel);
         if tokens.is_empty() {
             return Vec::new();
+        }
+        // Parallel tasks of at least this many tokens, a few per thread.
+        let chunk = (tokens.len() / (2 * threads)).max(PARALLEL_WORDS / 4);
+        if parallel {
+            tokens
+                .par_chunks_mut(chunk)
+                .for_each(|part| part.iter_mut().for_each(|t| t.measure(self.preset)));
         }
         let span_begin = tokens.iter().map(|t| t.begin).min().unwrap_or_default();
         let mut span_end = tokens.iter().map(|t| t.end).max().unwrap_or_default();
         if let Some(d) = doc.duration() {
             span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
         }
-        let (atoms, speaker_starts) = self.atoms(&tokens);
-        // Blocks are laid out independently of each other: in parallel in a large document.
-        let parallel = atoms.len() >= PARALLEL_ATOMS && rayon::current_num_threads() > 1;
+        let (atoms, speaker_starts) = match parallel {
+            true => self.atoms_parallel(&tokens, chunk),
+            false => self.atoms(&tokens, 0..tokens.len()),
+        };
         let mut jobs = Vec::new();
         let mut prev_speaker = None;
         for block in blocks(&atoms, &speaker_starts, self.split_pause) {
@@ -1248,11 +1260,17 @@ impl<'b> Layout<'b> {
     /// Groups tokens into atoms and scores the break after each.
     /// Also returns the atoms where another speaker starts, in order, so that [`blocks`] need
     /// not go back to the tokens.
-    fn atoms(&self, tokens: &[Token<'_>]) -> (Vec<Atom>, Vec<usize>) {
-        let mut atoms: Vec<Atom> = Vec::with_capacity(tokens.len());
+    /// Of the tokens `range` (whose ends must be places where a line may break), as for all
+    /// of them.
+    fn atoms(
+        &self,
+        tokens: &[Token<'_>],
+        range: std::ops::Range<usize>,
+    ) -> (Vec<Atom>, Vec<usize>) {
+        let mut atoms: Vec<Atom> = Vec::with_capacity(range.len());
         let mut speaker_starts = Vec::new();
-        let mut start = 0;
-        for i in 0..tokens.len() {
+        let mut start = range.start;
+        for i in range {
             let next = tokens.get(i + 1);
             let new_speaker = next.is_some_and(|n| n.speaker != tokens[i].speaker);
             let hard = next.is_none() || new_speaker;
@@ -1265,6 +1283,37 @@ impl<'b> Layout<'b> {
             if new_speaker {
                 speaker_starts.push(atoms.len());
             }
+        }
+        (atoms, speaker_starts)
+    }
+
+    /// [`Layout::atoms`] of all tokens, in parallel over runs of about `chunk` tokens. Runs
+    /// end where a line may break, so no atom crosses from one to the next and the atoms are
+    /// the same as in one pass.
+    fn atoms_parallel(&self, tokens: &[Token<'_>], chunk: usize) -> (Vec<Atom>, Vec<usize>) {
+        let n = tokens.len();
+        let mut ends = vec![0];
+        let mut at = chunk;
+        while at < n {
+            let (a, b) = (&tokens[at - 1], &tokens[at]);
+            if a.speaker != b.speaker || can_break(a, b) {
+                ends.push(at);
+                at += chunk;
+            } else {
+                at += 1;
+            }
+        }
+        ends.push(n);
+        let parts: Vec<(Vec<Atom>, Vec<usize>)> = ends
+            .par_windows(2)
+            .map(|w| self.atoms(tokens, w[0]..w[1]))
+            .collect();
+        let mut atoms = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+        let mut speaker_starts = Vec::new();
+        for (part, starts) in parts {
+            // Atom numbers of a part count from its first atom.
+            speaker_starts.extend(starts.into_iter().map(|k| k + atoms.len()));
+            atoms.extend(part);
         }
         (atoms, speaker_starts)
     }
@@ -1998,10 +2047,12 @@ fn trimmed_width(toks: &[Token<'_>]) -> u32 {
     total.saturating_sub(lead.saturating_add(trail))
 }
 
-/// Every sentence's tokens in time order, and the speaker names they refer to.
+/// Every sentence's tokens in time order, measured if `measure`, and the speaker names they
+/// refer to.
 fn tokens<'d>(
     doc: &'d Transcription<'_>,
     preset: &Preset,
+    measure: bool,
 ) -> (Vec<Token<'d>>, Vec<Option<String>>) {
     let channels = doc.transcripts.len() > 1;
     let mut names: Vec<Option<String>> = Vec::new();
@@ -2042,9 +2093,12 @@ fn tokens<'d>(
         if let Some(t) = tokens[first..].last_mut() {
             t.sentence_end = true;
         }
-        // Measured while the sentence's tokens are still in the cache.
-        for t in &mut tokens[first..] {
-            t.measure(preset);
+        // Measured while the sentence's tokens are still in the cache, unless the caller
+        // measures them all in parallel.
+        if measure {
+            for t in &mut tokens[first..] {
+                t.measure(preset);
+            }
         }
     }
     (tokens, names)
