@@ -2723,6 +2723,10 @@ mod tests {
                     for c in &cues {
                         let counted = c.reading_length(&preset);
                         assert_eq!(c.laid_out_reading_length(&preset), counted, "{name} {c:?}");
+                        for l in &c.lines {
+                            assert_eq!(l.text, l.text.trim(), "{name} {c:?}");
+                            assert!(!l.text.contains(char::is_control), "{name} {c:?}");
+                        }
                     }
                 }
             }
