@@ -66,8 +66,9 @@ const TIME_LIMIT: u64 = 1 << 50;
 /// work to other threads costs more than it saves.
 const PARALLEL_WORDS: usize = 4096;
 
-/// The fewest blocks (or cues) a parallel task lays out.
-const PARALLEL_BLOCKS: usize = 16;
+/// The fewest blocks (or cues) a parallel task lays out. Small tasks keep a thread that is
+/// not scheduled (a busy machine) from holding up the others for long.
+const PARALLEL_BLOCKS: usize = 4;
 
 /// A subtitle language, for presets, conjunctions and the dual-speaker dash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -1165,8 +1166,9 @@ impl<'b> Layout<'b> {
         if tokens.is_empty() {
             return Vec::new();
         }
-        // Parallel tasks of at least this many tokens, a few per thread.
-        let chunk = (tokens.len() / (2 * threads)).max(PARALLEL_WORDS / 4);
+        // Parallel tasks of at least this many tokens, several per thread (see
+        // `PARALLEL_BLOCKS`).
+        let chunk = (tokens.len() / (8 * threads)).max(PARALLEL_WORDS / 8);
         if parallel {
             tokens
                 .par_chunks_mut(chunk)
