@@ -7,7 +7,8 @@
 //!   (50 by default), and prints the fastest and the median of each and the ratio of the
 //!   fastest: on a busy machine the fastest run is the one least disturbed.
 //! * `dump DIR` writes SRT, WebVTT and ASS of the one-hour mono meeting and two-channel call,
-//!   with each preset and speaker-label mode, into `DIR`; compare two dumps with `diff -r`.
+//!   with each preset (with and without re-balancing) and speaker-label mode, into `DIR`;
+//!   compare two dumps with `diff -r`.
 //!
 //! ```text
 //! cargo run --release --features testing --example subtitle_profile -- dump /tmp/sub-before
@@ -97,6 +98,11 @@ fn main() -> Result<()> {
             for name in Preset::NAMES {
                 let preset = Preset::from_name(name).ok_or("preset")?;
                 presets.push((name.to_string(), CueBuilder::new(preset)));
+            }
+            // Each preset also without re-balancing.
+            for i in 0..presets.len() {
+                let (name, builder) = presets[i].clone();
+                presets.push((format!("{name}.speech-timed"), builder.rebalance(false)));
             }
             let mut files = 0;
             for (doc_name, json) in &docs {

@@ -25,6 +25,14 @@
 //!   up to two frames before its speech. Where the speaker is faster than the limit over a
 //!   whole stretch, no cut helps: those cues stay too fast and [`qc`](super::qc) reports them
 //!   ([`CueBuilder::rebalance`]).
+//! * **Performance.** Laying out and writing the synthetic one-hour meeting as SRT (10.5k
+//!   words, `benches/export.rs`) takes 0.85–0.9× the time of parsing its JSON on one thread
+//!   (about 13 million instructions, 1,260 per word: the cue search a third, tokens and atoms
+//!   a third, line breaking, text, timing and writing the rest). The layout keeps each
+//!   line's reading length from its tokens' widths, so timing and the re-balancer do not
+//!   count characters again. In documents of 4,096 words or more, tokens are measured and
+//!   grouped into atoms in parallel, and blocks (which do not depend on each other) are cut
+//!   into cues and lines in parallel; the cues are the same on any number of threads.
 //!
 //! ```
 //! use asrpost::Transcription;
@@ -42,6 +50,8 @@
 //! # Ok::<(), asrpost::Error>(())
 //! ```
 
+use rayon::prelude::*;
+
 use crate::text::{Script, is_wide};
 use crate::{FrameRate, Millis, Transcription};
 
@@ -51,6 +61,14 @@ mod speed;
 
 /// Times past this are clamped, so that no arithmetic on them can overflow.
 const TIME_LIMIT: u64 = 1 << 50;
+
+/// Documents with at least this many words are laid out in parallel: below it, handing the
+/// work to other threads costs more than it saves.
+const PARALLEL_WORDS: usize = 4096;
+
+/// The fewest blocks (or cues) a parallel task lays out. Small tasks keep a thread that is
+/// not scheduled (a busy machine) from holding up the others for long.
+const PARALLEL_BLOCKS: usize = 4;
 
 /// A subtitle language, for presets, conjunctions and the dual-speaker dash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -473,6 +491,21 @@ impl Cue {
         };
         label.saturating_add(preset.reading_length(self.lines.iter().map(|l| l.text.as_str())))
     }
+
+    /// [`Cue::reading_length`], from the lengths the layout found for its lines where it has
+    /// them.
+    pub(crate) fn laid_out_reading_length(&self, preset: &Preset) -> u32 {
+        let label = match (&self.speaker, self.label) {
+            (Some(name), true) => preset.reading_length([name.as_str()]) + preset.width(": "),
+            _ => 0,
+        };
+        self.lines.iter().fold(label, |n, l| {
+            let line = l
+                .reading
+                .unwrap_or_else(|| preset.reading_length([l.text.as_str()]));
+            n.saturating_add(line)
+        })
+    }
 }
 
 /// One line of a cue.
@@ -485,6 +518,10 @@ pub struct CueLine {
     pub speaker: Option<String>,
     /// Where each word starts in `text` (byte offset) and when it is spoken, for karaoke.
     pub words: Vec<CueWord>,
+    /// The reading length of `text` ([`Preset::reading_length`]) as the layout found it from
+    /// its tokens' widths, so that timing and the re-balancer need not count the characters
+    /// again; `None` for a line the layout did not make.
+    reading: Option<u32>,
 }
 
 /// A word's place in a cue line, for per-word timing.
@@ -920,6 +957,8 @@ mod edge {
     pub(super) const ASCII_START: u16 = 1 << 10;
     /// The first visible character may start a conjunction.
     pub(super) const CONJUNCTION: u16 = 1 << 11;
+    /// No character is visible: the token is empty, or white space and control characters.
+    pub(super) const BLANK: u16 = 1 << 12;
 }
 
 impl<'d> Token<'d> {
@@ -991,6 +1030,9 @@ impl<'d> Token<'d> {
         self.lead = lead;
         self.trail = trail;
         self.edges = edges(first, last, first_visible, last_visible);
+        if !visible {
+            self.edges |= edge::BLANK;
+        }
     }
 }
 
@@ -1116,18 +1158,32 @@ impl<'b> Layout<'b> {
     }
 
     fn run(&self, doc: &Transcription<'_>) -> Vec<Cue> {
-        let (tokens, names) = tokens(doc, self.preset);
+        // Word-local work (measuring tokens, grouping them into atoms) and the layout of
+        // blocks, which do not depend on each other, go parallel in a large document.
+        let threads = rayon::current_num_threads();
+        let parallel = doc.word_count() >= PARALLEL_WORDS && threads > 1;
+        let (mut tokens, names) = tokens(doc, self.preset, !parallel);
         if tokens.is_empty() {
             return Vec::new();
+        }
+        // Parallel tasks of at least this many tokens, several per thread (see
+        // `PARALLEL_BLOCKS`).
+        let chunk = (tokens.len() / (8 * threads)).max(PARALLEL_WORDS / 8);
+        if parallel {
+            tokens
+                .par_chunks_mut(chunk)
+                .for_each(|part| part.iter_mut().for_each(|t| t.measure(self.preset)));
         }
         let span_begin = tokens.iter().map(|t| t.begin).min().unwrap_or_default();
         let mut span_end = tokens.iter().map(|t| t.end).max().unwrap_or_default();
         if let Some(d) = doc.duration() {
             span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
         }
-        let (atoms, speaker_starts) = self.atoms(&tokens);
-        let mut drafts = Vec::new();
-        let mut scratch = Scratch::default();
+        let (atoms, speaker_starts) = match parallel {
+            true => self.atoms_parallel(&tokens, chunk),
+            false => self.atoms(&tokens, 0..tokens.len()),
+        };
+        let mut jobs = Vec::new();
         let mut prev_speaker = None;
         for block in blocks(&atoms, &speaker_starts, self.split_pause) {
             let speaker = tokens[atoms[block.start].first].speaker;
@@ -1139,21 +1195,58 @@ impl<'b> Layout<'b> {
                 (Some(name), true) => self.label_width(name),
                 _ => 0,
             };
-            self.segment(&atoms, block, speaker, label_w, &mut scratch, &mut drafts);
+            jobs.push((block, speaker, label_w));
+        }
+        let segment = |scratch: &mut Scratch,
+                       drafts: &mut Vec<Draft>,
+                       job: &(std::ops::Range<usize>, usize, u32)| {
+            let (block, speaker, label_w) = job;
+            self.segment(&atoms, block.clone(), *speaker, *label_w, scratch, drafts);
+        };
+        let mut drafts = Vec::new();
+        if parallel {
+            let parts: Vec<Vec<Draft>> = jobs
+                .par_iter()
+                .with_min_len(PARALLEL_BLOCKS)
+                .map_init(Scratch::default, |scratch, job| {
+                    let mut drafts = Vec::new();
+                    segment(scratch, &mut drafts, job);
+                    drafts
+                })
+                .collect();
+            drafts = parts.into_iter().flatten().collect();
+        } else {
+            let mut scratch = Scratch::default();
+            for job in &jobs {
+                segment(&mut scratch, &mut drafts, job);
+            }
         }
         if self.labels == SpeakerLabels::Dashes && self.max_lines >= 2 {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
         }
-        // One set of buffers for the line breaking of every cue.
-        let mut scratch = LineScratch::default();
+        let assemble = |scratch: &mut LineScratch, d: &Draft| {
+            self.assemble(&tokens, &atoms, &names, d, scratch)
+        };
+        let assembled: Vec<Option<Cue>> = if parallel {
+            drafts
+                .par_iter()
+                .with_min_len(PARALLEL_BLOCKS)
+                .map_init(LineScratch::default, assemble)
+                .collect()
+        } else {
+            // One set of buffers for the line breaking of every cue.
+            let mut scratch = LineScratch::default();
+            drafts.iter().map(|d| assemble(&mut scratch, d)).collect()
+        };
         let mut cues: Vec<Cue> = Vec::with_capacity(drafts.len());
         let mut owners = Vec::with_capacity(drafts.len());
-        for (k, d) in drafts.iter().enumerate() {
-            if let Some(cue) = self.assemble(&tokens, &atoms, &names, d, &mut scratch) {
+        for (k, cue) in assembled.into_iter().enumerate() {
+            if let Some(cue) = cue {
                 cues.push(cue);
                 owners.push(k);
             }
         }
+        let mut scratch = LineScratch::default();
         let span = (span_begin, span_end.max(span_begin + Millis(1)));
         let speech = match self.rebalance {
             true => speed::Speech::record(&cues, owners),
@@ -1177,11 +1270,17 @@ impl<'b> Layout<'b> {
     /// Groups tokens into atoms and scores the break after each.
     /// Also returns the atoms where another speaker starts, in order, so that [`blocks`] need
     /// not go back to the tokens.
-    fn atoms(&self, tokens: &[Token<'_>]) -> (Vec<Atom>, Vec<usize>) {
-        let mut atoms: Vec<Atom> = Vec::with_capacity(tokens.len());
+    /// Of the tokens `range` (whose ends must be places where a line may break), as for all
+    /// of them.
+    fn atoms(
+        &self,
+        tokens: &[Token<'_>],
+        range: std::ops::Range<usize>,
+    ) -> (Vec<Atom>, Vec<usize>) {
+        let mut atoms: Vec<Atom> = Vec::with_capacity(range.len());
         let mut speaker_starts = Vec::new();
-        let mut start = 0;
-        for i in 0..tokens.len() {
+        let mut start = range.start;
+        for i in range {
             let next = tokens.get(i + 1);
             let new_speaker = next.is_some_and(|n| n.speaker != tokens[i].speaker);
             let hard = next.is_none() || new_speaker;
@@ -1194,6 +1293,37 @@ impl<'b> Layout<'b> {
             if new_speaker {
                 speaker_starts.push(atoms.len());
             }
+        }
+        (atoms, speaker_starts)
+    }
+
+    /// [`Layout::atoms`] of all tokens, in parallel over runs of about `chunk` tokens. Runs
+    /// end where a line may break, so no atom crosses from one to the next and the atoms are
+    /// the same as in one pass.
+    fn atoms_parallel(&self, tokens: &[Token<'_>], chunk: usize) -> (Vec<Atom>, Vec<usize>) {
+        let n = tokens.len();
+        let mut ends = vec![0];
+        let mut at = chunk;
+        while at < n {
+            let (a, b) = (&tokens[at - 1], &tokens[at]);
+            if a.speaker != b.speaker || can_break(a, b) {
+                ends.push(at);
+                at += chunk;
+            } else {
+                at += 1;
+            }
+        }
+        ends.push(n);
+        let parts: Vec<(Vec<Atom>, Vec<usize>)> = ends
+            .par_windows(2)
+            .map(|w| self.atoms(tokens, w[0]..w[1]))
+            .collect();
+        let mut atoms = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+        let mut speaker_starts = Vec::new();
+        for (part, starts) in parts {
+            // Atom numbers of a part count from its first atom.
+            speaker_starts.extend(starts.into_iter().map(|k| k + atoms.len()));
+            atoms.extend(part);
         }
         (atoms, speaker_starts)
     }
@@ -1333,7 +1463,9 @@ impl<'b> Layout<'b> {
             let mut total = first_width;
             let mut inner_sentences = 0;
             let mut word_breaks = false;
-            let mut fallback: Option<(i32, usize)> = None;
+            // The cheapest plain break so far and where it is (`i32::MAX`: none yet; no cost
+            // comes near it).
+            let mut fallback = (i32::MAX, 0);
             let mut j = i;
             loop {
                 let at = &a[j];
@@ -1360,7 +1492,7 @@ impl<'b> Layout<'b> {
                 let viable = if state {
                     base.saturating_add(cost) < best[j + 1]
                 } else {
-                    fallback.is_none_or(|(fc, _)| cost < fc)
+                    cost < fallback.0
                 };
                 if viable {
                     if width > maxw {
@@ -1383,8 +1515,8 @@ impl<'b> Layout<'b> {
                             best[j + 1] = c;
                             back[j + 1] = i;
                         }
-                    } else if fallback.is_none_or(|(fc, _)| cost < fc) {
-                        fallback = Some((cost, j));
+                    } else if cost < fallback.0 {
+                        fallback = (cost, j);
                     }
                 }
                 if at.class < penalty::WORD {
@@ -1408,7 +1540,8 @@ impl<'b> Layout<'b> {
                 }
                 total += next.width;
             }
-            if let Some((cost, j)) = fallback {
+            let (cost, j) = fallback;
+            if cost < i32::MAX {
                 let c = base.saturating_add(cost);
                 if c < best[j + 1] {
                     best[j + 1] = c;
@@ -1516,7 +1649,8 @@ impl<'b> Layout<'b> {
         d: &Draft,
         scratch: &mut LineScratch,
     ) -> Option<Cue> {
-        let mut lines = Vec::with_capacity(if d.second.is_some() { 2 } else { 1 });
+        // Most cues have two lines; a dash cue has one per speaker.
+        let mut lines = Vec::with_capacity(self.max_lines.max(2));
         let mut begin = Millis(u64::MAX);
         let mut end = Millis::ZERO;
         let mut add = |range: &std::ops::Range<usize>| {
@@ -1540,6 +1674,10 @@ impl<'b> Layout<'b> {
                     for w in &mut line.words {
                         w.offset += dash.len();
                     }
+                    // The dash starts with a visible character: nothing more is trimmed.
+                    line.reading = line
+                        .reading
+                        .map(|n| n.saturating_add(self.preset.width(dash)));
                     line.speaker = names[sp].clone();
                     lines.push(line);
                 }
@@ -1562,13 +1700,20 @@ impl<'b> Layout<'b> {
         if lines.is_empty() || begin > end {
             return None;
         }
-        Some(Cue {
+        let cue = Cue {
             begin,
             end,
             lines,
             speaker: names[d.speaker].clone(),
             label: d.label,
-        })
+        };
+        // Every test run checks the widths the layout found against counting the characters.
+        debug_assert_eq!(
+            cue.laid_out_reading_length(self.preset),
+            cue.reading_length(self.preset),
+            "{cue:?}"
+        );
+        Some(cue)
     }
 
     /// The best division of a cue's atoms into lines: as few lines as fit, then the best
@@ -1720,36 +1865,37 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// The characters outside ASCII a conjunction may start with.
+const CONJUNCTION_STARTS: [char; 23] = [
+    '因', '所', '但', '如', '虽', '然', '而', '或', '可', '不', '于', '并', '还', '就', 'そ', 'し',
+    'だ', 'で', 'け', 'と', '그', '하', '또',
+];
+
+/// [`CONJUNCTION_STARTS`] in the main Han block ([`is_main_han`]), as a bit per character:
+/// most tokens start there, and a table answers without a chain of branches.
+const CONJUNCTION_HAN: [u64; 0x5200 / 64] = {
+    let mut table = [0u64; 0x5200 / 64];
+    let mut i = 0;
+    while i < CONJUNCTION_STARTS.len() {
+        let c = CONJUNCTION_STARTS[i] as usize;
+        if c >= 0x4E00 && c <= 0x9FFF {
+            table[(c - 0x4E00) / 64] |= 1 << ((c - 0x4E00) % 64);
+        }
+        i += 1;
+    }
+    table
+};
+
 /// Whether a conjunction may start with `c`.
 fn may_start_conjunction(c: char) -> bool {
-    matches!(
-        c,
-        'a'..='z'
-            | 'A'..='Z'
-            | '因'
-            | '所'
-            | '但'
-            | '如'
-            | '虽'
-            | '然'
-            | '而'
-            | '或'
-            | '可'
-            | '不'
-            | '于'
-            | '并'
-            | '还'
-            | '就'
-            | 'そ'
-            | 'し'
-            | 'だ'
-            | 'で'
-            | 'け'
-            | 'と'
-            | '그'
-            | '하'
-            | '또'
-    )
+    let u = c as usize;
+    if let Some(&bits) = u
+        .checked_sub(0x4E00)
+        .and_then(|k| CONJUNCTION_HAN.get(k / 64))
+    {
+        return bits >> ((u - 0x4E00) % 64) & 1 == 1;
+    }
+    c.is_ascii_alphabetic() || CONJUNCTION_STARTS.contains(&c)
 }
 
 /// Whether the text from token `at` on starts with a conjunction; a Chinese conjunction may span
@@ -1854,7 +2000,8 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut S
                     end: t.end,
                 });
             }
-            for part in [t.text, t.punct] {
+            // Most words have no punctuation: skip the empty part.
+            for part in [t.text, t.punct].into_iter().filter(|p| !p.is_empty()) {
                 if clean {
                     buf.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
                 } else {
@@ -1866,12 +2013,16 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut S
     join(buf, &mut words, false);
     // The rare line with a control character is joined again with them replaced.
     const CONTROL: [bool; 256] = with_control_bytes(&[]);
-    if super::has_byte_in(buf, &CONTROL) && buf.chars().any(char::is_control) {
+    let cleaned = super::has_byte_in(buf, &CONTROL) && buf.chars().any(char::is_control);
+    if cleaned {
         join(buf, &mut words, true);
     }
     let keep = buf.trim_end().len();
     let lead = keep - buf[..keep].trim_start().len();
     let text = buf[lead..keep].to_string();
+    // Without control characters, the text trimmed is the tokens' characters less the white
+    // space at the ends, and every character counts in the reading length as in the width.
+    let reading = (!cleaned).then(|| trimmed_width(toks));
     for w in &mut words {
         w.offset = w.offset.saturating_sub(lead).min(text.len());
     }
@@ -1881,13 +2032,37 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut S
         text,
         speaker: None,
         words,
+        reading,
     }
 }
 
-/// Every sentence's tokens in time order, and the speaker names they refer to.
+/// The width of `toks` joined, less the white space at both ends, in half characters: the
+/// reading length of the line they make ([`Preset::reading_length`]) when none of them holds a
+/// control character.
+fn trimmed_width(toks: &[Token<'_>]) -> u32 {
+    let total = toks.iter().fold(0u32, |n, t| n.saturating_add(t.width));
+    // White space at an end may span tokens that are only white space.
+    let edge = |toks: &mut dyn Iterator<Item = &Token<'_>>, side: fn(&Token<'_>) -> u32| {
+        let mut w = 0u32;
+        for t in toks {
+            if !t.is(edge::BLANK) {
+                return w.saturating_add(side(t));
+            }
+            w = w.saturating_add(t.width);
+        }
+        w
+    };
+    let lead = edge(&mut toks.iter(), |t| t.lead);
+    let trail = edge(&mut toks.iter().rev(), |t| t.trail);
+    total.saturating_sub(lead.saturating_add(trail))
+}
+
+/// Every sentence's tokens in time order, measured if `measure`, and the speaker names they
+/// refer to.
 fn tokens<'d>(
     doc: &'d Transcription<'_>,
     preset: &Preset,
+    measure: bool,
 ) -> (Vec<Token<'d>>, Vec<Option<String>>) {
     let channels = doc.transcripts.len() > 1;
     let mut names: Vec<Option<String>> = Vec::new();
@@ -1928,9 +2103,12 @@ fn tokens<'d>(
         if let Some(t) = tokens[first..].last_mut() {
             t.sentence_end = true;
         }
-        // Measured while the sentence's tokens are still in the cache.
-        for t in &mut tokens[first..] {
-            t.measure(preset);
+        // Measured while the sentence's tokens are still in the cache, unless the caller
+        // measures them all in parallel.
+        if measure {
+            for t in &mut tokens[first..] {
+                t.measure(preset);
+            }
         }
     }
     (tokens, names)
@@ -1997,7 +2175,7 @@ fn timing(cues: &mut Vec<Cue>, p: &Preset, span_begin: Millis, span_end: Millis)
     }
     separate(cues, gap, span_begin, span_end);
     let n = cues.len();
-    let chars: Vec<u32> = cues.iter().map(|c| c.reading_length(p)).collect();
+    let chars: Vec<u32> = cues.iter().map(|c| c.laid_out_reading_length(p)).collect();
     // Extend out-times for the minimum duration and the reading speed, into free time.
     for i in 0..n {
         let limit = if i + 1 < n {
@@ -2235,6 +2413,7 @@ mod tests {
                     text: t.to_string(),
                     speaker: None,
                     words: Vec::new(),
+                    reading: None,
                 })
                 .collect(),
             speaker: None,
@@ -2489,6 +2668,71 @@ mod tests {
         assert_eq!(cues.len(), 2);
         assert!(cues[0].end < cues[1].begin);
         assert_eq!(cues[0].speaker.as_deref(), Some("Channel 0"));
+    }
+
+    #[test]
+    fn conjunction_table_matches_list() {
+        for c in ('\0'..=char::MAX).filter(|c| !c.is_ascii_alphabetic()) {
+            assert_eq!(
+                may_start_conjunction(c),
+                CONJUNCTION_STARTS.contains(&c),
+                "{c}"
+            );
+        }
+        assert!("azAZ".chars().all(may_start_conjunction));
+    }
+
+    #[test]
+    fn laid_out_reading_lengths_match_counting() {
+        // Words with white space, zero-width and control characters at their edges, words
+        // that are only white space, empty words; the layout's lengths must be the counted
+        // ones (`assemble` checks every cue in debug builds, this makes sure of it here).
+        let words = [
+            ("  ", ""),
+            ("\u{200B}", " "),
+            (" Hello", ", "),
+            ("", ""),
+            ("世界", "。 "),
+            ("\u{3000}", ""),
+            ("e\u{301}t\u{e9}", "\u{FEFF}"),
+            ("tab\t", ""),
+            (" ", " "),
+            ("\u{85}next", "\u{1}"),
+            ("한국어", "? "),
+            ("  ", "  "),
+        ];
+        let mut t = 0;
+        let mut ws = Vec::new();
+        for _ in 0..4 {
+            for (text, punct) in words {
+                ws.push(Word::new(Millis(t), Millis(t + 300), text, punct));
+                t += 300;
+            }
+        }
+        let doc = Transcription::new(
+            "",
+            vec![Transcript::new(0, vec![Sentence::new(ws).with_speaker(1)])],
+        );
+        for name in Preset::NAMES {
+            let preset = Preset::from_name(name).unwrap();
+            for labels in [SpeakerLabels::None, SpeakerLabels::Names] {
+                for max_chars in [3, 8, 42] {
+                    let cues = CueBuilder::new(preset.clone())
+                        .max_chars(max_chars)
+                        .speaker_labels(labels)
+                        .build(&doc);
+                    assert!(!cues.is_empty());
+                    for c in &cues {
+                        let counted = c.reading_length(&preset);
+                        assert_eq!(c.laid_out_reading_length(&preset), counted, "{name} {c:?}");
+                        for l in &c.lines {
+                            assert_eq!(l.text, l.text.trim(), "{name} {c:?}");
+                            assert!(!l.text.contains(char::is_control), "{name} {c:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -313,3 +313,44 @@ proptest! {
         prop_assert!(after.1 <= before.1, "other rules: {after:?} after, {before:?} before");
     }
 }
+
+/// A large document is laid out in parallel (tokens, atoms, blocks): the cues are the same
+/// as on one thread, for each preset and speaker-label mode, mono and two-channel.
+#[cfg(feature = "testing")]
+#[test]
+fn parallel_layout_matches_one_thread() {
+    use asrpost::testing::synthetic::{self, SyntheticOptions};
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
+    let (one, four) = (pool(1), pool(4));
+    for channels in [1, 2] {
+        // Half an hour: several thousand words, enough to go parallel.
+        let json = synthetic::generate(&SyntheticOptions {
+            minutes: 30.0,
+            channels,
+            speakers: 3,
+            seed: 7,
+            ..Default::default()
+        });
+        let doc = Transcription::from_str(&json).unwrap();
+        assert!(doc.word_count() >= 4096, "{}", doc.word_count());
+        for name in Preset::NAMES {
+            for labels in [
+                SpeakerLabels::None,
+                SpeakerLabels::Names,
+                SpeakerLabels::Dashes,
+            ] {
+                let builder =
+                    CueBuilder::new(Preset::from_name(name).unwrap()).speaker_labels(labels);
+                let a = one.install(|| builder.build(&doc));
+                let b = four.install(|| builder.build(&doc));
+                assert!(!a.is_empty());
+                assert_eq!(a, b, "{name} {labels:?} {channels} channels");
+            }
+        }
+    }
+}

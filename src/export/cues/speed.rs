@@ -112,7 +112,7 @@ impl Rebalance<'_, '_, '_> {
             return;
         }
         let p = self.preset();
-        speech.chars = cues.iter().map(|c| c.reading_length(p)).collect();
+        speech.chars = cues.iter().map(|c| c.laid_out_reading_length(p)).collect();
         let fast = |cues: &[Cue], speech: &Speech, i: usize| {
             deficit(&cues[i], speech.chars[i], p) > Millis::ZERO
         };
@@ -290,7 +290,7 @@ impl Rebalance<'_, '_, '_> {
             let Some(new) = self.layout_parts(a, parts, scratch) else {
                 continue;
             };
-            let new_chars: Vec<u32> = new.iter().map(|c| c.reading_length(p)).collect();
+            let new_chars: Vec<u32> = new.iter().map(|c| c.laid_out_reading_length(p)).collect();
             let new_speech: Vec<(Millis, Millis)> = new.iter().map(|c| (c.begin, c.end)).collect();
             // Re-time the window from speech times: neighbours as they were spoken.
             let spoken = |x: usize| spoken(&cues[x], speech.times[x]);
