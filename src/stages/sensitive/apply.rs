@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::matcher::{Found, Pieces, Scratch, with_scratch};
-use super::normalize::Span;
+use super::normalize::{NormChar, Span};
 use super::{Action, RemovedPunctuation, SensitiveWordFilter};
 use crate::Millis;
 use crate::model::{Location, Sentence};
@@ -33,7 +33,7 @@ struct Edit {
 impl SensitiveWordFilter {
     /// The edits of `hits`, in source order: one per run of matched source characters, so
     /// skipped separators inside a match stay untouched.
-    fn edits(&self, hits: &[Found], map: &[Span]) -> Vec<Edit> {
+    fn edits(&self, hits: &[Found], chars: &[NormChar]) -> Vec<Edit> {
         let mut out = Vec::new();
         for h in hits {
             let Some(entry) = self.entries.get(h.entry as usize) else {
@@ -47,7 +47,9 @@ impl SensitiveWordFilter {
             };
             let mut first = true;
             let mut last: Option<Span> = None;
-            for &span in map.get(h.norm.0 as usize..h.norm.1 as usize).unwrap_or(&[]) {
+            for &NormChar { src: span, .. } in
+                chars.get(h.norm.0 as usize..h.norm.1 as usize).unwrap_or(&[])
+            {
                 if last == Some(span) {
                     continue;
                 }
@@ -184,12 +186,6 @@ impl SensitiveWordFilter {
                 return;
             }
             let consistent = text_matches_words(s);
-            // The text is then the words' pieces end to end, which normalize to the same
-            // characters: a text without candidates is a sentence without hits, found without
-            // collecting its pieces.
-            if consistent && !self.probe([(s.text.as_ref(), 0)], scratch) {
-                return;
-            }
             self.filter_words(loc, channel, s, report, scratch, consistent);
             if !consistent {
                 // The text does not follow the words (a glitchy input): filter it on its own
@@ -232,7 +228,7 @@ impl SensitiveWordFilter {
         if events {
             self.count(report, &hits);
         }
-        let edits = self.edits(&hits, &scratch.map);
+        let edits = self.edits(&hits, &scratch.chars);
         let new = self.rewrite(&pieces, 0, &edits, true);
         if let Some(new) = new {
             s.text = Cow::Owned(new);
@@ -252,11 +248,19 @@ impl SensitiveWordFilter {
         scratch: &mut Scratch,
         rebuild_text: bool,
     ) {
-        // A consistent sentence's text is its pieces end to end, and was probed (see
-        // `filter_sentence`).
+        // A text that follows the words is their pieces end to end, which normalize to the
+        // same characters: walked in one piece, it needs no offsets of the pieces, which most
+        // sentences (no candidate) then never collect.
+        if rebuild_text && !self.walk([(s.text.as_ref(), 0)], scratch) {
+            return;
+        }
         let pieces = Pieces::words(&s.words, std::mem::take(&mut scratch.starts))
             .with_whole(rebuild_text.then_some(s.text.as_ref()));
-        let (hits, allowed) = self.scan(&pieces, scratch);
+        if !rebuild_text && !self.walk(pieces.iter(), scratch) {
+            scratch.starts = pieces.into_starts();
+            return;
+        }
+        let (hits, allowed) = self.choose(&pieces, scratch);
         if allowed > 0 {
             report.count("allowed", allowed);
         }
@@ -294,7 +298,7 @@ impl SensitiveWordFilter {
             }
         }
         self.count(report, &hits);
-        let edits = self.edits(&hits, &scratch.map);
+        let edits = self.edits(&hits, &scratch.chars);
         // Only the pieces an edit overlaps can change (an empty piece never does).
         let mut rewritten: Vec<(usize, String)> = Vec::new();
         let mut next = 0;
@@ -475,7 +479,7 @@ impl SensitiveWordFilter {
             if hits.is_empty() {
                 return Cow::Borrowed(text);
             }
-            let edits = self.edits(&hits, &scratch.map);
+            let edits = self.edits(&hits, &scratch.chars);
             match self.rewrite(&pieces, 0, &edits, true) {
                 Some(new) => Cow::Owned(new),
                 None => Cow::Borrowed(text),
@@ -491,21 +495,31 @@ fn same_kind(a: Op, b: Op) -> bool {
     )
 }
 
-/// Whether the sentence's text is its words' text and punctuation, compared byte by byte in
-/// line (one call per word would cost more than the comparison of these short strings).
+/// Whether the sentence's text is its words' text and punctuation, end to end.
 fn text_matches_words(s: &Sentence<'_>) -> bool {
     let text = s.text.as_bytes();
     let mut at = 0;
     for w in &s.words {
         for part in [w.text.as_bytes(), w.punctuation.as_bytes()] {
-            let Some(rest) = text.get(at..at + part.len()) else {
-                return false;
-            };
-            if rest.iter().zip(part).any(|(a, b)| a != b) {
-                return false;
+            let end = at + part.len();
+            match text.get(at..end) {
+                Some(t) if same_bytes(t, part) => at = end,
+                _ => return false,
             }
-            at += part.len();
         }
     }
     at == text.len()
+}
+
+/// `a == b` for two slices of the same length. Most parts of a sentence are empty or one
+/// character: compared as fixed-size arrays, they need no call to `memcmp`, which would cost
+/// more than the comparison (this runs for every word of every sentence).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    match a.len() {
+        0 => true,
+        1 => a.first() == b.first(),
+        3 => a.first_chunk::<3>() == b.first_chunk::<3>(),
+        _ => a == b,
+    }
 }

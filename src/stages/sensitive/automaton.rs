@@ -110,7 +110,7 @@ pub(crate) struct CharAutomaton {
     out: Vec<u32>,
     /// Dense rows: the child for each character class, 0 for none.
     dense: Vec<u32>,
-    /// Byte length of each pattern.
+    /// Length of each pattern in characters (a search counts positions in characters).
     lens: Vec<u32>,
 }
 
@@ -191,7 +191,7 @@ impl AutomatonBuilder {
         match self.out[s as usize] {
             NONE if s != 0 => {
                 let id = self.lens.len() as u32;
-                self.lens.push(p.len() as u32);
+                self.lens.push(p.chars().count() as u32);
                 self.out[s as usize] = id;
                 (id, true)
             }
@@ -431,7 +431,8 @@ impl CharAutomaton {
         }
     }
 
-    /// Calls `f(pattern, start, end)` for each pattern ending in state `s`, at byte `end`.
+    /// Calls `f(pattern, start, end)` for each pattern ending in state `s`, at character `end`
+    /// (positions count characters).
     #[inline]
     pub(crate) fn outputs(&self, s: u32, end: usize, mut f: impl FnMut(u32, usize, usize)) {
         let mut m = self.states.get(s as usize).map_or(NONE, |st| st.report);
@@ -460,11 +461,13 @@ impl CharAutomaton {
     /// ordered by end.
     #[cfg(test)]
     pub(crate) fn for_each_overlapping(&self, text: &str, mut f: impl FnMut(u32, usize, usize)) {
+        // Byte offset of each character position.
+        let at: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
         let mut s = 0;
-        for (i, c) in text.char_indices() {
+        for (i, c) in text.chars().enumerate() {
             s = self.next(s, c);
             if s != 0 {
-                self.outputs(s, i + c.len_utf8(), &mut f);
+                self.outputs(s, i + 1, |p, a, b| f(p, at[a], at[b]));
             }
         }
     }
