@@ -88,15 +88,30 @@ impl SensitiveWordFilter {
         edits: &[Edit],
         tidy_spaces: bool,
     ) -> Option<String> {
-        let piece = pieces.piece(i)?;
-        let base = *pieces.starts.get(i)?;
+        let mut out = String::with_capacity(pieces.piece(i)?.len());
+        self.rewrite_into(pieces, i, edits, tidy_spaces, &mut out)
+            .then_some(out)
+    }
+
+    /// [`Self::rewrite`] into `out` (cleared first); whether the piece changes.
+    fn rewrite_into(
+        &self,
+        pieces: &Pieces<'_>,
+        i: usize,
+        edits: &[Edit],
+        tidy_spaces: bool,
+        out: &mut String,
+    ) -> bool {
+        out.clear();
+        let (Some(piece), Some(&base)) = (pieces.piece(i), pieces.starts.get(i)) else {
+            return false;
+        };
         let end = base + piece.len();
         let lo = edits.partition_point(|e| e.end <= base);
         let hi = edits.partition_point(|e| e.start < end);
         if lo >= hi {
-            return None;
+            return false;
         }
-        let mut out = String::with_capacity(piece.len());
         let mut cur = 0;
         for e in &edits[lo..hi] {
             let s = e.start.max(base) - base;
@@ -126,11 +141,11 @@ impl SensitiveWordFilter {
             };
             cur = t;
             if deleted && tidy_spaces {
-                cur = self.tidy(&mut out, piece, cur);
+                cur = self.tidy(out, piece, cur);
             }
         }
         out.push_str(piece.get(cur..).unwrap_or(""));
-        (out != *piece).then_some(out)
+        out != piece
     }
 
     /// Repairs text around a deletion in text without words, as word dropping does for words:
@@ -300,14 +315,15 @@ impl SensitiveWordFilter {
         self.count(report, &hits);
         let edits = self.edits(&hits, &scratch.chars);
         // Only the pieces an edit overlaps can change (an empty piece never does).
-        let mut rewritten: Vec<(usize, String)> = Vec::new();
+        let mut rewritten: Vec<(usize, Cow<'static, str>)> = Vec::new();
         let mut next = 0;
+        let buf = &mut scratch.piece;
         for e in &edits {
             let first = pieces.piece_at(e.start).max(next);
             let last = pieces.piece_at(e.end.saturating_sub(1));
             for i in first..=last {
-                if let Some(new) = self.rewrite(&pieces, i, &edits, false) {
-                    rewritten.push((i, new));
+                if self.rewrite_into(&pieces, i, &edits, false, buf) {
+                    rewritten.push((i, piece_text(buf)));
                 }
             }
             next = next.max(last + 1);
@@ -339,9 +355,9 @@ impl SensitiveWordFilter {
                         *d = true;
                     }
                 }
-                w.text = Cow::Owned(new);
+                w.text = new;
             } else {
-                w.punctuation = Cow::Owned(new);
+                w.punctuation = new;
             }
         }
         for (w, t) in s.words.iter_mut().zip(tags) {
@@ -437,13 +453,28 @@ impl SensitiveWordFilter {
             .detail(Value::Object(detail))
     }
 
-    /// Counts `hits`: `hits`, and one counter per action kind.
+    /// Counts `hits`: `hits`, and one counter per action kind, updated once per run of hits
+    /// of one kind (each update is a map lookup; a sentence's hits mostly share a kind).
     fn count(&self, report: &mut StageReport, hits: &[Found]) {
         report.count("hits", hits.len() as u64);
+        let mut run: Option<(&Action, u64)> = None;
         for h in hits {
-            if let Some(e) = self.entries.get(h.entry as usize) {
-                report.count(e.action.event_kind(), 1);
+            let Some(action) = self.entries.get(h.entry as usize).map(|e| &e.action) else {
+                continue;
+            };
+            match &mut run {
+                Some((a, n)) if std::mem::discriminant(*a) == std::mem::discriminant(action) => {
+                    *n += 1
+                }
+                _ => {
+                    if let Some((a, n)) = run.replace((action, 1)) {
+                        report.count(a.event_kind(), n);
+                    }
+                }
             }
+        }
+        if let Some((a, n)) = run {
+            report.count(a.event_kind(), n);
         }
     }
 
@@ -485,6 +516,18 @@ impl SensitiveWordFilter {
                 None => Cow::Borrowed(text),
             }
         })
+    }
+}
+
+/// Enough of the default mask for any word a mask covers whole: such a word (most often one
+/// Chinese character) borrows its new text from here instead of allocating it.
+const STARS: &str = "********************************";
+
+/// A rewritten piece as word text: borrowed from [`STARS`] when it is one, otherwise a copy.
+fn piece_text(piece: &str) -> Cow<'static, str> {
+    match STARS.get(..piece.len()) {
+        Some(stars) if stars == piece => Cow::Borrowed(stars),
+        _ => Cow::Owned(piece.to_owned()),
     }
 }
 

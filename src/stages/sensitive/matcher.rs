@@ -43,6 +43,8 @@ pub(crate) struct Scratch {
     raw: Vec<(u32, u32, u32)>,
     /// The offsets of a sentence's pieces (see [`Pieces::words`]).
     pub(crate) starts: Vec<usize>,
+    /// A rewritten piece.
+    pub(crate) piece: String,
 }
 
 /// A [`Sink`] that keeps the normalized characters with their source ranges and walks the
