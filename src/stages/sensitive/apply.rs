@@ -540,18 +540,28 @@ fn same_kind(a: Op, b: Op) -> bool {
 
 /// Whether the sentence's text is its words' text and punctuation, end to end.
 fn text_matches_words(s: &Sentence<'_>) -> bool {
-    let text = s.text.as_bytes();
-    let mut at = 0;
+    let mut rest = s.text.as_bytes();
     for w in &s.words {
-        for part in [w.text.as_bytes(), w.punctuation.as_bytes()] {
-            let end = at + part.len();
-            match text.get(at..end) {
-                Some(t) if same_bytes(t, part) => at = end,
-                _ => return false,
-            }
+        let Some(after) = strip(rest, w.text.as_bytes()) else {
+            return false;
+        };
+        rest = after;
+        // Most words have no punctuation.
+        if !w.punctuation.is_empty() {
+            let Some(after) = strip(rest, w.punctuation.as_bytes()) else {
+                return false;
+            };
+            rest = after;
         }
     }
-    at == text.len()
+    rest.is_empty()
+}
+
+/// `text` after `prefix`, if it starts with it.
+#[inline]
+fn strip<'t>(text: &'t [u8], prefix: &[u8]) -> Option<&'t [u8]> {
+    let (head, tail) = text.split_at_checked(prefix.len())?;
+    same_bytes(head, prefix).then_some(tail)
 }
 
 /// `a == b` for two slices of the same length. Most parts of a sentence are empty or one
