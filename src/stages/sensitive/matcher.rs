@@ -209,7 +209,8 @@ pub(crate) fn is_word_char(c: char, mask: char) -> bool {
     c == mask
         || c == '_'
         || matches!(c as u32, 0x300..=0x36F)
-        || (c.is_alphanumeric() && !Script::of(c).is_cjk())
+        // The script first: it decides CJK characters without `is_alphanumeric`'s table.
+        || (!Script::of(c).is_cjk() && c.is_alphanumeric())
 }
 
 impl SensitiveWordFilter {
