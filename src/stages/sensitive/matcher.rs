@@ -19,6 +19,8 @@ pub(crate) struct PatInfo {
     pub(crate) deny_mode: MatchMode,
     /// The allow entry's mode.
     pub(crate) allow: Option<MatchMode>,
+    /// Length in normalized characters.
+    pub(crate) len: u32,
 }
 
 /// A chosen deny match.
@@ -39,8 +41,8 @@ pub(crate) struct Scratch {
     pub(crate) chars: Vec<NormChar>,
     denies: Vec<Found>,
     allows: Vec<(u32, u32)>,
-    /// Candidates of the last walk: `(pattern, start, end)` in normalized characters.
-    raw: Vec<(u32, u32, u32)>,
+    /// Candidates of the last walk: `(pattern, end)`, the end in normalized characters.
+    raw: Vec<(u32, u32)>,
     /// The offsets of a sentence's pieces (see [`Pieces::words`]).
     pub(crate) starts: Vec<usize>,
     /// A rewritten piece.
@@ -54,7 +56,7 @@ struct Walk<'a> {
     ac: &'a CharAutomaton,
     state: u32,
     chars: &'a mut Vec<NormChar>,
-    raw: &'a mut Vec<(u32, u32, u32)>,
+    raw: &'a mut Vec<(u32, u32)>,
 }
 
 impl Sink for Walk<'_> {
@@ -65,10 +67,8 @@ impl Sink for Walk<'_> {
         self.chars.push(NormChar { c, src });
         self.state = self.ac.next(self.state, c);
         if self.state != 0 {
-            let raw = &mut *self.raw;
-            self.ac.outputs(self.state, self.chars.len(), |p, s, e| {
-                raw.push((p, s as u32, e as u32));
-            });
+            let (raw, end) = (&mut *self.raw, self.chars.len() as u32);
+            self.ac.outputs(self.state, |p| raw.push((p, end)));
         }
     }
 }
@@ -262,11 +262,12 @@ impl SensitiveWordFilter {
         let chars = chars.as_slice();
         denies.clear();
         allows.clear();
-        for &(pattern, s, e) in raw.iter() {
-            let (s, e) = (s as usize, e as usize);
+        for &(pattern, e) in raw.iter() {
             let Some(info) = self.pats.get(pattern as usize) else {
                 continue;
             };
+            let e = e as usize;
+            let s = e.saturating_sub(info.len as usize);
             if let Some(mode) = info.allow
                 && self.edges_ok(mode, chars, s, e, pieces)
             {

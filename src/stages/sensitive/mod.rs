@@ -438,6 +438,7 @@ impl SensitiveWordFilterBuilder {
                 deny: None,
                 deny_mode: MatchMode::Auto,
                 allow: None,
+                len: key.chars().count() as u32,
             });
         }
         Ok(id as usize)
