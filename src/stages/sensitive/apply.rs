@@ -47,8 +47,9 @@ impl SensitiveWordFilter {
             };
             let mut first = true;
             let mut last: Option<Span> = None;
-            for &NormChar { src: span, .. } in
-                chars.get(h.norm.0 as usize..h.norm.1 as usize).unwrap_or(&[])
+            for &NormChar { src: span, .. } in chars
+                .get(h.norm.0 as usize..h.norm.1 as usize)
+                .unwrap_or(&[])
             {
                 if last == Some(span) {
                     continue;

@@ -16,7 +16,10 @@
 //! sentences of the synthetic 1-hour result with a cold cache (a clone of the document
 //! between runs), matching alone took 130–196 µs per run with the 100k list and dense rows,
 //! 177–265 µs without (0.7% more instructions); building 100k entries costs 172M
-//! instructions, 0.6% more than before the pass. Stage-level figures are in the
+//! instructions, 0.6% more than before the pass. A third pass made listing the patterns that
+//! end at a position read one `[pattern, next]` entry per pattern instead of the pattern, its
+//! length and the failure state's record (positions now count characters; the lengths went to
+//! the filter's pattern info, which reads them anyway). Stage-level figures are in the
 //! [module docs](super).
 //!
 //! Measured against the crate (1.1.5, `MatchKind::Standard`, overlapping) behind a temporary
@@ -482,7 +485,11 @@ mod tests {
     /// Every occurrence of `pats` (the automaton's patterns) in `text`, as `(pattern, start,
     /// end)` in bytes.
     fn all<P: AsRef<str>>(a: &CharAutomaton, pats: &[P], text: &str) -> Vec<(u32, usize, usize)> {
-        let at: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let at: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
         let mut v = Vec::new();
         a.for_each_overlapping(text, |p, end| {
             let len = pats[p as usize].as_ref().chars().count();

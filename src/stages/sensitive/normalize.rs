@@ -292,13 +292,14 @@ mod tests {
         assert_eq!(normalize(none, "ＡB 赌 博"), "ＡB 赌 博");
     }
 
+    impl Sink for Vec<NormChar> {
+        fn put(&mut self, c: char, src: Span) {
+            self.push(NormChar { c, src });
+        }
+    }
+
     #[test]
     fn map_points_back_to_source() {
-        impl Sink for Vec<NormChar> {
-            fn put(&mut self, c: char, src: Span) {
-                self.push(NormChar { c, src });
-            }
-        }
         let mut n = Normalizer::new(ALL, Vec::new());
         n.push("İa", 0);
         n.push("ｶﾞ，", 3);
