@@ -49,12 +49,13 @@
 //! 1.80M / 2.40M for 1k / 10k / 100k, down from 1.84M / 1.87M / 2.71M with a second normalize
 //! pass per changed sentence. Criterion, the same run under a load average of 5: 0.15 / 0.16 /
 //! 0.35× the parse time (1.91 ms); the previous design measured 0.17 / 0.18 / 0.385× (parse
-//! 1.25 ms, load 2), and a best-of-400 probe put the 100k stage at 300–320 µs against 355–370
-//! µs before. The 100k list still misses its 0.3× target, and not for instructions (its
-//! 0.6M more than 1k's are a tenth of its extra time): in the probe, leaving out the events'
-//! `detail` maps (a `serde_json` map is a 640-byte tree node and five strings per event) took
-//! 100k from about 315 to 230 µs, mostly for their allocations, and matching alone is 15 µs
-//! slower than with 1k; the rest is cache misses in the larger tables.
+//! 1.25 ms, load 2). A probe timing the best of 400 runs, old and new build alternating under
+//! load: 100k 285–305 µs against 355–370 µs before, 1k 170–180 against 185–205. The 100k list
+//! still misses its 0.3× target: in that probe, leaving out the events' `detail` maps (a
+//! `serde_json` map is a 640-byte tree node and five strings per event) took 100k from about
+//! 315 to 230 µs, mostly for their allocations, while matching alone is only 15 µs slower than
+//! with 1k; the rest is the other work of the 77 more changed sentences and cache misses in
+//! the larger tables.
 //!
 //! # Example
 //!
