@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::matcher::{Found, Pieces, Scratch, with_scratch};
-use super::normalize::Span;
+use super::normalize::{NormChar, Span};
 use super::{Action, RemovedPunctuation, SensitiveWordFilter};
 use crate::Millis;
 use crate::model::{Location, Sentence};
@@ -33,7 +33,7 @@ struct Edit {
 impl SensitiveWordFilter {
     /// The edits of `hits`, in source order: one per run of matched source characters, so
     /// skipped separators inside a match stay untouched.
-    fn edits(&self, hits: &[Found], map: &[Span]) -> Vec<Edit> {
+    fn edits(&self, hits: &[Found], chars: &[NormChar]) -> Vec<Edit> {
         let mut out = Vec::new();
         for h in hits {
             let Some(entry) = self.entries.get(h.entry as usize) else {
@@ -47,7 +47,10 @@ impl SensitiveWordFilter {
             };
             let mut first = true;
             let mut last: Option<Span> = None;
-            for &span in map.get(h.norm.0 as usize..h.norm.1 as usize).unwrap_or(&[]) {
+            for &NormChar { src: span, .. } in chars
+                .get(h.norm.0 as usize..h.norm.1 as usize)
+                .unwrap_or(&[])
+            {
                 if last == Some(span) {
                     continue;
                 }
@@ -86,15 +89,30 @@ impl SensitiveWordFilter {
         edits: &[Edit],
         tidy_spaces: bool,
     ) -> Option<String> {
-        let piece = pieces.piece(i)?;
-        let base = *pieces.starts.get(i)?;
+        let mut out = String::with_capacity(pieces.piece(i)?.len());
+        self.rewrite_into(pieces, i, edits, tidy_spaces, &mut out)
+            .then_some(out)
+    }
+
+    /// [`Self::rewrite`] into `out` (cleared first); whether the piece changes.
+    fn rewrite_into(
+        &self,
+        pieces: &Pieces<'_>,
+        i: usize,
+        edits: &[Edit],
+        tidy_spaces: bool,
+        out: &mut String,
+    ) -> bool {
+        out.clear();
+        let (Some(piece), Some(&base)) = (pieces.piece(i), pieces.starts.get(i)) else {
+            return false;
+        };
         let end = base + piece.len();
         let lo = edits.partition_point(|e| e.end <= base);
         let hi = edits.partition_point(|e| e.start < end);
         if lo >= hi {
-            return None;
+            return false;
         }
-        let mut out = String::with_capacity(piece.len());
         let mut cur = 0;
         for e in &edits[lo..hi] {
             let s = e.start.max(base) - base;
@@ -124,11 +142,11 @@ impl SensitiveWordFilter {
             };
             cur = t;
             if deleted && tidy_spaces {
-                cur = self.tidy(&mut out, piece, cur);
+                cur = self.tidy(out, piece, cur);
             }
         }
         out.push_str(piece.get(cur..).unwrap_or(""));
-        (out != *piece).then_some(out)
+        out != piece
     }
 
     /// Repairs text around a deletion in text without words, as word dropping does for words:
@@ -184,12 +202,6 @@ impl SensitiveWordFilter {
                 return;
             }
             let consistent = text_matches_words(s);
-            // The text is then the words' pieces end to end, which normalize to the same
-            // characters: a text without candidates is a sentence without hits, found without
-            // collecting its pieces.
-            if consistent && !self.probe([(s.text.as_ref(), 0)], scratch) {
-                return;
-            }
             self.filter_words(loc, channel, s, report, scratch, consistent);
             if !consistent {
                 // The text does not follow the words (a glitchy input): filter it on its own
@@ -232,7 +244,7 @@ impl SensitiveWordFilter {
         if events {
             self.count(report, &hits);
         }
-        let edits = self.edits(&hits, &scratch.map);
+        let edits = self.edits(&hits, &scratch.chars);
         let new = self.rewrite(&pieces, 0, &edits, true);
         if let Some(new) = new {
             s.text = Cow::Owned(new);
@@ -252,11 +264,19 @@ impl SensitiveWordFilter {
         scratch: &mut Scratch,
         rebuild_text: bool,
     ) {
-        // A consistent sentence's text is its pieces end to end, and was probed (see
-        // `filter_sentence`).
+        // A text that follows the words is their pieces end to end, which normalize to the
+        // same characters: walked in one piece, it needs no offsets of the pieces, which most
+        // sentences (no candidate) then never collect.
+        if rebuild_text && !self.walk([(s.text.as_ref(), 0)], scratch) {
+            return;
+        }
         let pieces = Pieces::words(&s.words, std::mem::take(&mut scratch.starts))
             .with_whole(rebuild_text.then_some(s.text.as_ref()));
-        let (hits, allowed) = self.scan(&pieces, scratch);
+        if !rebuild_text && !self.walk(pieces.iter(), scratch) {
+            scratch.starts = pieces.into_starts();
+            return;
+        }
+        let (hits, allowed) = self.choose(&pieces, scratch);
         if allowed > 0 {
             report.count("allowed", allowed);
         }
@@ -294,16 +314,17 @@ impl SensitiveWordFilter {
             }
         }
         self.count(report, &hits);
-        let edits = self.edits(&hits, &scratch.map);
+        let edits = self.edits(&hits, &scratch.chars);
         // Only the pieces an edit overlaps can change (an empty piece never does).
-        let mut rewritten: Vec<(usize, String)> = Vec::new();
+        let mut rewritten: Vec<(usize, Cow<'static, str>)> = Vec::new();
         let mut next = 0;
+        let buf = &mut scratch.piece;
         for e in &edits {
             let first = pieces.piece_at(e.start).max(next);
             let last = pieces.piece_at(e.end.saturating_sub(1));
             for i in first..=last {
-                if let Some(new) = self.rewrite(&pieces, i, &edits, false) {
-                    rewritten.push((i, new));
+                if self.rewrite_into(&pieces, i, &edits, false, buf) {
+                    rewritten.push((i, piece_text(buf)));
                 }
             }
             next = next.max(last + 1);
@@ -335,9 +356,9 @@ impl SensitiveWordFilter {
                         *d = true;
                     }
                 }
-                w.text = Cow::Owned(new);
+                w.text = new;
             } else {
-                w.punctuation = Cow::Owned(new);
+                w.punctuation = new;
             }
         }
         for (w, t) in s.words.iter_mut().zip(tags) {
@@ -433,13 +454,28 @@ impl SensitiveWordFilter {
             .detail(Value::Object(detail))
     }
 
-    /// Counts `hits`: `hits`, and one counter per action kind.
+    /// Counts `hits`: `hits`, and one counter per action kind, updated once per run of hits
+    /// of one kind (each update is a map lookup; a sentence's hits mostly share a kind).
     fn count(&self, report: &mut StageReport, hits: &[Found]) {
         report.count("hits", hits.len() as u64);
+        let mut run: Option<(&Action, u64)> = None;
         for h in hits {
-            if let Some(e) = self.entries.get(h.entry as usize) {
-                report.count(e.action.event_kind(), 1);
+            let Some(action) = self.entries.get(h.entry as usize).map(|e| &e.action) else {
+                continue;
+            };
+            match &mut run {
+                Some((a, n)) if std::mem::discriminant(*a) == std::mem::discriminant(action) => {
+                    *n += 1
+                }
+                _ => {
+                    if let Some((a, n)) = run.replace((action, 1)) {
+                        report.count(a.event_kind(), n);
+                    }
+                }
             }
+        }
+        if let Some((a, n)) = run {
+            report.count(a.event_kind(), n);
         }
     }
 
@@ -475,12 +511,24 @@ impl SensitiveWordFilter {
             if hits.is_empty() {
                 return Cow::Borrowed(text);
             }
-            let edits = self.edits(&hits, &scratch.map);
+            let edits = self.edits(&hits, &scratch.chars);
             match self.rewrite(&pieces, 0, &edits, true) {
                 Some(new) => Cow::Owned(new),
                 None => Cow::Borrowed(text),
             }
         })
+    }
+}
+
+/// Enough of the default mask for any word a mask covers whole: such a word (most often one
+/// Chinese character) borrows its new text from here instead of allocating it.
+const STARS: &str = "********************************";
+
+/// A rewritten piece as word text: borrowed from [`STARS`] when it is one, otherwise a copy.
+fn piece_text(piece: &str) -> Cow<'static, str> {
+    match STARS.get(..piece.len()) {
+        Some(stars) if stars == piece => Cow::Borrowed(stars),
+        _ => Cow::Owned(piece.to_owned()),
     }
 }
 
@@ -491,21 +539,41 @@ fn same_kind(a: Op, b: Op) -> bool {
     )
 }
 
-/// Whether the sentence's text is its words' text and punctuation, compared byte by byte in
-/// line (one call per word would cost more than the comparison of these short strings).
+/// Whether the sentence's text is its words' text and punctuation, end to end.
 fn text_matches_words(s: &Sentence<'_>) -> bool {
-    let text = s.text.as_bytes();
-    let mut at = 0;
+    let mut rest = s.text.as_bytes();
     for w in &s.words {
-        for part in [w.text.as_bytes(), w.punctuation.as_bytes()] {
-            let Some(rest) = text.get(at..at + part.len()) else {
+        let Some(after) = strip(rest, w.text.as_bytes()) else {
+            return false;
+        };
+        rest = after;
+        // Most words have no punctuation.
+        if !w.punctuation.is_empty() {
+            let Some(after) = strip(rest, w.punctuation.as_bytes()) else {
                 return false;
             };
-            if rest.iter().zip(part).any(|(a, b)| a != b) {
-                return false;
-            }
-            at += part.len();
+            rest = after;
         }
     }
-    at == text.len()
+    rest.is_empty()
+}
+
+/// `text` after `prefix`, if it starts with it.
+#[inline]
+fn strip<'t>(text: &'t [u8], prefix: &[u8]) -> Option<&'t [u8]> {
+    let (head, tail) = text.split_at_checked(prefix.len())?;
+    same_bytes(head, prefix).then_some(tail)
+}
+
+/// `a == b` for two slices of the same length. Most parts of a sentence are empty or one
+/// character: compared as fixed-size arrays, they need no call to `memcmp`, which would cost
+/// more than the comparison (this runs for every word of every sentence).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    match a.len() {
+        0 => true,
+        1 => a.first() == b.first(),
+        3 => a.first_chunk::<3>() == b.first_chunk::<3>(),
+        _ => a == b,
+    }
 }

@@ -16,7 +16,10 @@
 //! sentences of the synthetic 1-hour result with a cold cache (a clone of the document
 //! between runs), matching alone took 130–196 µs per run with the 100k list and dense rows,
 //! 177–265 µs without (0.7% more instructions); building 100k entries costs 172M
-//! instructions, 0.6% more than before the pass. Stage-level figures are in the
+//! instructions, 0.6% more than before the pass. A third pass made listing the patterns that
+//! end at a position read one `[pattern, next]` entry per pattern instead of the pattern, its
+//! length and the failure state's record (positions now count characters; the lengths went to
+//! the filter's pattern info, which reads them anyway). Stage-level figures are in the
 //! [module docs](super).
 //!
 //! Measured against the crate (1.1.5, `MatchKind::Standard`, overlapping) behind a temporary
@@ -106,12 +109,12 @@ pub(crate) struct CharAutomaton {
     states: Vec<State>,
     /// The character leading into each state.
     label: Vec<u32>,
-    /// The pattern ending at each state, or [`NONE`].
-    out: Vec<u32>,
+    /// Per state: the pattern ending there (or [`NONE`]), and the next state on its failure
+    /// chain where a pattern ends (or [`NONE`]): listing the patterns that end at a position
+    /// reads one entry per pattern.
+    out: Vec<[u32; 2]>,
     /// Dense rows: the child for each character class, 0 for none.
     dense: Vec<u32>,
-    /// Byte length of each pattern.
-    lens: Vec<u32>,
 }
 
 /// What a search reads about one state.
@@ -134,7 +137,8 @@ pub(crate) struct AutomatonBuilder {
     out: Vec<u32>,
     parent: Vec<u32>,
     via: Vec<char>,
-    lens: Vec<u32>,
+    /// Number of distinct patterns.
+    patterns: u32,
 }
 
 impl AutomatonBuilder {
@@ -157,7 +161,7 @@ impl AutomatonBuilder {
                 v.push('\0');
                 v
             },
-            lens: Vec::new(),
+            patterns: 0,
         }
     }
 
@@ -190,8 +194,8 @@ impl AutomatonBuilder {
         }
         match self.out[s as usize] {
             NONE if s != 0 => {
-                let id = self.lens.len() as u32;
-                self.lens.push(p.len() as u32);
+                let id = self.patterns;
+                self.patterns += 1;
                 self.out[s as usize] = id;
                 (id, true)
             }
@@ -208,7 +212,7 @@ impl AutomatonBuilder {
             out,
             parent,
             via,
-            lens,
+            patterns: _,
         } = self;
         // Only the trie's shape is needed from here on.
         drop(trans);
@@ -282,7 +286,7 @@ impl AutomatonBuilder {
                 dense: NONE,
             })
             .collect();
-        let new_out: Vec<u32> = order.iter().map(|&o| out[o as usize]).collect();
+        let new_out: Vec<[u32; 2]> = order.iter().map(|&o| [out[o as usize], NONE]).collect();
         drop(order);
         drop(new_of);
         let mut a = CharAutomaton {
@@ -291,7 +295,6 @@ impl AutomatonBuilder {
             label,
             out: new_out,
             dense: Vec::new(),
-            lens,
         };
         // Breadth-first numbering: a state's failure link points to a shallower state, which
         // is then already done.
@@ -314,7 +317,13 @@ impl AutomatonBuilder {
             let report = a.states[target as usize].report;
             let st = &mut a.states[s];
             st.fail = target;
-            st.report = if a.out[s] != NONE { s as u32 } else { report };
+            st.report = match a.out.get_mut(s) {
+                Some([id, next]) if *id != NONE => {
+                    *next = report;
+                    s as u32
+                }
+                _ => report,
+            };
         }
         a.build_dense(classes as usize);
         a
@@ -431,20 +440,14 @@ impl CharAutomaton {
         }
     }
 
-    /// Calls `f(pattern, start, end)` for each pattern ending in state `s`, at byte `end`.
+    /// Calls `f(pattern)` for each pattern ending in state `s`.
     #[inline]
-    pub(crate) fn outputs(&self, s: u32, end: usize, mut f: impl FnMut(u32, usize, usize)) {
+    pub(crate) fn outputs(&self, s: u32, mut f: impl FnMut(u32)) {
         let mut m = self.states.get(s as usize).map_or(NONE, |st| st.report);
-        while let Some(st) = self.states.get(m as usize) {
-            let id = self.out.get(m as usize).copied().unwrap_or(NONE);
-            if let Some(&len) = self.lens.get(id as usize) {
-                f(id, end.saturating_sub(len as usize), end);
-            }
-            m = self
-                .states
-                .get(st.fail as usize)
-                .filter(|_| st.fail != m)
-                .map_or(NONE, |fs| fs.report);
+        // Each link leads to a shallower state, so the chain ends.
+        while let Some(&[id, next]) = self.out.get(m as usize) {
+            f(id);
+            m = next;
         }
     }
 
@@ -452,19 +455,19 @@ impl CharAutomaton {
     #[cfg(test)]
     pub(crate) fn is_match(&self, text: &str) -> bool {
         let mut found = false;
-        self.for_each_overlapping(text, |_, _, _| found = true);
+        self.for_each_overlapping(text, |_, _| found = true);
         found
     }
 
-    /// Calls `f(pattern, start, end)` for every occurrence of every pattern (byte offsets),
-    /// ordered by end.
+    /// Calls `f(pattern, end)` for every occurrence of every pattern, `end` counting
+    /// characters, ordered by end.
     #[cfg(test)]
-    pub(crate) fn for_each_overlapping(&self, text: &str, mut f: impl FnMut(u32, usize, usize)) {
+    pub(crate) fn for_each_overlapping(&self, text: &str, mut f: impl FnMut(u32, usize)) {
         let mut s = 0;
-        for (i, c) in text.char_indices() {
+        for (i, c) in text.chars().enumerate() {
             s = self.next(s, c);
             if s != 0 {
-                self.outputs(s, i + c.len_utf8(), &mut f);
+                self.outputs(s, |p| f(p, i + 1));
             }
         }
     }
@@ -479,19 +482,30 @@ impl CharAutomaton {
 mod tests {
     use super::*;
 
-    fn all(a: &CharAutomaton, text: &str) -> Vec<(u32, usize, usize)> {
+    /// Every occurrence of `pats` (the automaton's patterns) in `text`, as `(pattern, start,
+    /// end)` in bytes.
+    fn all<P: AsRef<str>>(a: &CharAutomaton, pats: &[P], text: &str) -> Vec<(u32, usize, usize)> {
+        let at: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
         let mut v = Vec::new();
-        a.for_each_overlapping(text, |p, s, e| v.push((p, s, e)));
+        a.for_each_overlapping(text, |p, end| {
+            let len = pats[p as usize].as_ref().chars().count();
+            v.push((p, at[end - len], at[end]));
+        });
         v.sort();
         v
     }
 
     #[test]
     fn overlapping_matches() {
-        let a = CharAutomaton::new(&["he", "she", "his", "hers", "测试", "试一", "𠀀x", "x"]);
-        assert_eq!(all(&a, "ushers"), [(0, 2, 4), (1, 1, 4), (3, 2, 6)]);
-        assert_eq!(all(&a, "测试一"), [(4, 0, 6), (5, 3, 9)]);
-        assert_eq!(all(&a, "a𠀀x"), [(6, 1, 6), (7, 5, 6)]);
+        let pats = ["he", "she", "his", "hers", "测试", "试一", "𠀀x", "x"];
+        let a = CharAutomaton::new(&pats);
+        assert_eq!(all(&a, &pats, "ushers"), [(0, 2, 4), (1, 1, 4), (3, 2, 6)]);
+        assert_eq!(all(&a, &pats, "测试一"), [(4, 0, 6), (5, 3, 9)]);
+        assert_eq!(all(&a, &pats, "a𠀀x"), [(6, 1, 6), (7, 5, 6)]);
         assert!(a.is_match("测试") && !a.is_match("测一试"));
         let empty = CharAutomaton::new::<&str>(&[]);
         assert!(!empty.is_match("abc"));
@@ -527,7 +541,7 @@ mod tests {
     }
 
     /// Every overlapping match of `a` over `texts` is the `aho-corasick` crate's.
-    fn assert_agrees<P: AsRef<[u8]>>(a: &CharAutomaton, pats: &[P], texts: &[&str]) {
+    fn assert_agrees<P: AsRef<str> + AsRef<[u8]>>(a: &CharAutomaton, pats: &[P], texts: &[&str]) {
         let ac = aho_corasick::AhoCorasick::new(pats).unwrap();
         for text in texts {
             let mut want: Vec<_> = ac
@@ -535,7 +549,7 @@ mod tests {
                 .map(|m| (m.pattern().as_u32(), m.start(), m.end()))
                 .collect();
             want.sort();
-            assert_eq!(all(a, text), want, "{text}");
+            assert_eq!(all(a, pats, text), want, "{text}");
         }
     }
 

@@ -1,10 +1,10 @@
-//! Finding hits in a sentence: normalize, search every candidate, check boundaries, let allow
-//! matches win, then pick leftmost-longest.
+//! Finding hits in a sentence: normalize and search every candidate in one pass, check
+//! boundaries, let allow matches win, then pick leftmost-longest.
 
 use std::cell::RefCell;
 
 use super::automaton::CharAutomaton;
-use super::normalize::{Collect, Normalizer, Sink, Span};
+use super::normalize::{NormChar, Normalizer, Sink, Span};
 use super::{MatchMode, SensitiveWordFilter};
 use crate::model::Word;
 use crate::text::Script;
@@ -19,6 +19,8 @@ pub(crate) struct PatInfo {
     pub(crate) deny_mode: MatchMode,
     /// The allow entry's mode.
     pub(crate) allow: Option<MatchMode>,
+    /// Length in normalized characters.
+    pub(crate) len: u32,
 }
 
 /// A chosen deny match.
@@ -26,7 +28,7 @@ pub(crate) struct PatInfo {
 pub(crate) struct Found {
     /// Index into `SensitiveWordFilter::entries`.
     pub(crate) entry: u32,
-    /// Byte range in the normalized text.
+    /// Character range in the normalized text.
     pub(crate) norm: (u32, u32),
     /// Byte range in the source (the concatenated pieces).
     pub(crate) src: (u32, u32),
@@ -35,36 +37,38 @@ pub(crate) struct Found {
 /// Buffers reused across sentences on one thread.
 #[derive(Default)]
 pub(crate) struct Scratch {
-    pub(crate) norm: String,
-    pub(crate) map: Vec<Span>,
+    /// The normalized text of the last walk, with its position map.
+    pub(crate) chars: Vec<NormChar>,
     denies: Vec<Found>,
     allows: Vec<(u32, u32)>,
-    /// Candidates of the first pass: `(pattern, start, end)` in normalized bytes.
-    raw: Vec<(u32, u32, u32)>,
+    /// Candidates of the last walk: `(pattern, end)`, the end in normalized characters.
+    raw: Vec<(u32, u32)>,
     /// The offsets of a sentence's pieces (see [`Pieces::words`]).
     pub(crate) starts: Vec<usize>,
+    /// A rewritten piece.
+    pub(crate) piece: String,
 }
 
-/// A [`Sink`] that walks the automaton and records every pattern occurrence.
-struct Probe<'a> {
+/// A [`Sink`] that keeps the normalized characters with their source ranges and walks the
+/// automaton over them, recording every pattern occurrence: one pass gives the candidates and
+/// what it takes to check and place them.
+struct Walk<'a> {
     ac: &'a CharAutomaton,
     state: u32,
-    pos: usize,
-    raw: &'a mut Vec<(u32, u32, u32)>,
+    chars: &'a mut Vec<NormChar>,
+    raw: &'a mut Vec<(u32, u32)>,
 }
 
-impl Sink for Probe<'_> {
+impl Sink for Walk<'_> {
     // Always: it runs for every character of every sentence, and not inlining it into the
-    // normalizer's loop cost a third of the first pass (call and spills).
+    // normalizer's loop cost a third of the walk (call and spills).
     #[inline(always)]
-    fn put(&mut self, c: char, _span: Span) {
+    fn put(&mut self, c: char, src: Span) {
+        self.chars.push(NormChar { c, src });
         self.state = self.ac.next(self.state, c);
-        self.pos += c.len_utf8();
         if self.state != 0 {
-            let raw = &mut *self.raw;
-            self.ac.outputs(self.state, self.pos, |p, s, e| {
-                raw.push((p, s as u32, e as u32));
-            });
+            let (raw, end) = (&mut *self.raw, self.chars.len() as u32);
+            self.ac.outputs(self.state, |p| raw.push((p, end)));
         }
     }
 }
@@ -88,8 +92,7 @@ pub(crate) struct Pieces<'p> {
     pub(crate) starts: Vec<usize>,
     /// Whether the pieces alternate word text and punctuation (enables ASR-word boundaries).
     pub(crate) words: bool,
-    /// The pieces end to end, when known (a sentence whose text follows its words) and
-    /// already probed (see [`SensitiveWordFilter::scan`]).
+    /// The pieces end to end, when known (a sentence whose text follows its words).
     pub(crate) whole: Option<&'p str>,
 }
 
@@ -206,26 +209,27 @@ pub(crate) fn is_word_char(c: char, mask: char) -> bool {
     c == mask
         || c == '_'
         || matches!(c as u32, 0x300..=0x36F)
-        || (c.is_alphanumeric() && !Script::of(c).is_cjk())
+        // The script first: it decides CJK characters without `is_alphanumeric`'s table.
+        || (!Script::of(c).is_cjk() && c.is_alphanumeric())
 }
 
 impl SensitiveWordFilter {
-    /// First pass: walks the automaton over the normalized characters of `pieces` (source
-    /// text and its byte offset) without building the text or the position map, recording
-    /// every candidate in `scratch`. Returns whether there is one; most sentences have none
-    /// and stop here.
-    pub(crate) fn probe<'p>(
+    /// Normalizes `pieces` (source text and its byte offset) into `scratch.chars` and walks
+    /// the automaton over them, recording every candidate. Returns whether there is one; most
+    /// sentences have none and stop here.
+    pub(crate) fn walk<'p>(
         &self,
         pieces: impl IntoIterator<Item = (&'p str, usize)>,
         scratch: &mut Scratch,
     ) -> bool {
+        scratch.chars.clear();
         scratch.raw.clear();
         let mut n = Normalizer::new(
             self.folds,
-            Probe {
+            Walk {
                 ac: &self.ac,
                 state: 0,
-                pos: 0,
+                chars: &mut scratch.chars,
                 raw: &mut scratch.raw,
             },
         );
@@ -236,85 +240,58 @@ impl SensitiveWordFilter {
         !scratch.raw.is_empty()
     }
 
-    /// Normalizes `pieces` into `scratch` and returns the chosen hits, leftmost-longest, with
-    /// the number of deny candidates an allow match suppressed. `scratch.map` is valid when
-    /// hits are returned.
-    ///
-    /// When the pieces' concatenation is known ([`Pieces::whole`]), it normalizes to the same
-    /// characters and map as the pieces, in one call instead of one per piece, and
-    /// [`Self::probe`] has already run over it.
+    /// [`Self::walk`] over `pieces`, then [`Self::choose`].
     pub(crate) fn scan(&self, pieces: &Pieces<'_>, scratch: &mut Scratch) -> (Vec<Found>, u64) {
-        let whole = pieces.whole;
-        let found = if whole.is_some() {
-            !scratch.raw.is_empty()
-        } else {
-            self.probe(pieces.iter(), scratch)
-        };
-        if !found {
+        if !self.walk(pieces.iter(), scratch) {
             return (Vec::new(), 0);
         }
-        // Second pass: the normalized text and its map, to check and place the candidates,
-        // up to the character after the last one (for the boundary check).
-        let end = scratch.raw.iter().map(|r| r.2 as usize).max().unwrap_or(0);
-        let mut n = Normalizer::new(
-            self.folds,
-            Collect::new(&mut scratch.norm, Some(&mut scratch.map)).up_to(end),
-        );
-        match whole {
-            Some(text) => n.push(text, 0),
-            None => {
-                for (p, s) in pieces.iter() {
-                    n.push(p, s);
-                }
-            }
-        }
-        n.finish();
+        self.choose(pieces, scratch)
+    }
 
+    /// The hits among the candidates of the last [`Self::walk`] (over `pieces`, or over their
+    /// concatenation, which normalizes to the same characters and positions), leftmost-longest,
+    /// with the number of deny candidates an allow match suppressed.
+    pub(crate) fn choose(&self, pieces: &Pieces<'_>, scratch: &mut Scratch) -> (Vec<Found>, u64) {
         let Scratch {
-            norm,
-            map,
+            chars,
             denies,
             allows,
             raw,
             ..
         } = scratch;
-        let (norm, map) = (norm.as_str(), map.as_slice());
+        let chars = chars.as_slice();
         denies.clear();
         allows.clear();
-        for &(pattern, s, e) in raw.iter() {
-            let (s, e) = (s as usize, e as usize);
+        for &(pattern, e) in raw.iter() {
             let Some(info) = self.pats.get(pattern as usize) else {
                 continue;
             };
+            let e = e as usize;
+            let s = e.saturating_sub(info.len as usize);
             if let Some(mode) = info.allow
-                && self.edges_ok(mode, norm, map, s, e, pieces)
+                && self.edges_ok(mode, chars, s, e, pieces)
             {
                 allows.push((s as u32, e as u32));
             }
             if let Some(entry) = info.deny
-                && self.edges_ok(info.deny_mode, norm, map, s, e, pieces)
-                && let (Some(a), Some(b)) = (map.get(s), map.get(e.saturating_sub(1)))
+                && self.edges_ok(info.deny_mode, chars, s, e, pieces)
+                && let (Some(a), Some(b)) = (chars.get(s), chars.get(e.wrapping_sub(1)))
             {
                 denies.push(Found {
                     entry,
                     norm: (s as u32, e as u32),
-                    src: (a.0, b.1),
+                    src: (a.src.0, b.src.1),
                 });
             }
         }
-        let before = scratch.denies.len();
-        let allows = &scratch.allows;
-        scratch
-            .denies
-            .retain(|d| !allows.iter().any(|a| a.0 <= d.norm.0 && a.1 >= d.norm.1));
-        let allowed = (before - scratch.denies.len()) as u64;
+        let before = denies.len();
+        denies.retain(|d| !allows.iter().any(|a| a.0 <= d.norm.0 && a.1 >= d.norm.1));
+        let allowed = (before - denies.len()) as u64;
         // Leftmost first, longest first at the same start, then greedily non-overlapping in
         // source terms (two normalized characters can come from one source character).
-        scratch
-            .denies
-            .sort_unstable_by_key(|d| (d.norm.0, std::cmp::Reverse(d.norm.1)));
+        denies.sort_unstable_by_key(|d| (d.norm.0, std::cmp::Reverse(d.norm.1)));
         let mut out: Vec<Found> = Vec::new();
-        for d in &scratch.denies {
+        for d in denies.iter() {
             if out.last().is_none_or(|l| d.src.0 >= l.src.1) {
                 out.push(*d);
             }
@@ -322,12 +299,11 @@ impl SensitiveWordFilter {
         (out, allowed)
     }
 
-    /// Whether a match `[s, e)` of normalized text respects `mode`'s boundaries.
+    /// Whether a match `[s, e)` of normalized characters respects `mode`'s boundaries.
     fn edges_ok(
         &self,
         mode: MatchMode,
-        norm: &str,
-        map: &[Span],
+        chars: &[NormChar],
         s: usize,
         e: usize,
         pieces: &Pieces<'_>,
@@ -335,15 +311,11 @@ impl SensitiveWordFilter {
         if mode == MatchMode::Embedded {
             return true;
         }
-        let (Some(matched), Some(before), Some(after)) =
-            (norm.get(s..e), norm.get(..s), norm.get(e..))
-        else {
+        let (Some(first), Some(last)) = (chars.get(s), chars.get(e.wrapping_sub(1))) else {
             return false;
         };
-        let (Some(first), Some(last)) = (matched.chars().next(), matched.chars().next_back())
-        else {
-            return false;
-        };
+        let before = s.checked_sub(1).and_then(|i| chars.get(i)).map(|n| n.c);
+        let after = chars.get(e).map(|n| n.c);
         let edge_ok = |c: char, neighbour: Option<char>, start: bool| {
             let word = is_word_char(c, self.mask);
             if !mode.checks(start, word) {
@@ -353,16 +325,11 @@ impl SensitiveWordFilter {
                 return neighbour.is_none_or(|n| !is_word_char(n, self.mask));
             }
             if pieces.words && Script::of(c).is_cjk() {
-                let off = if start {
-                    map.get(s).map(|m| m.0)
-                } else {
-                    map.get(e - 1).map(|m| m.1)
-                };
-                return off.is_some_and(|o| pieces.at_word_edge(o as usize, start));
+                let off = if start { first.src.0 } else { last.src.1 };
+                return pieces.at_word_edge(off as usize, start);
             }
             true
         };
-        edge_ok(first, before.chars().next_back(), true)
-            && edge_ok(last, after.chars().next(), false)
+        edge_ok(first.c, before, true) && edge_ok(last.c, after, false)
     }
 }

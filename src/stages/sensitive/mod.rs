@@ -35,25 +35,28 @@
 //!
 //! # Performance
 //!
-//! A sentence whose text follows its words is first probed on its text in one piece: the
-//! automaton walks the normalized characters without building them (CJK ideographs and ASCII
-//! take a fast path), and a sentence without candidates is done, nothing allocated. Only
-//! sentences with candidates normalize again with a position map (up to the last candidate),
-//! read their words as pieces in place, and rewrite just the pieces a hit overlaps; their new
-//! text is the old text under the same edits unless a word is dropped.
+//! Each sentence is walked once: its text, when it follows its words (checked first), else its
+//! words' pieces, is normalized into a reused per-thread list of characters with their source
+//! ranges while the automaton runs over them (CJK ideographs and ASCII take a fast path). A
+//! sentence without candidates is done there, nothing allocated; one with candidates checks
+//! and places them on that same list, reads its words as pieces in place, and rewrites just the
+//! pieces a hit overlaps (a fully masked word borrows a static `*…*`); its new text is the old
+//! text under the same edits unless a word is dropped.
 //!
 //! `benches/sensitive.rs` (synthetic 1-hour result, 295 sentences, 14k characters; 28 / 32 /
 //! 125 hits in 27 / 31 / 104 changed sentences with 1k / 10k / 100k entries), sequential,
-//! release, on 2 cores: the stage took 0.17 / 0.20 / 0.385× the parse time (1.15 ms) on a quiet
-//! machine, and 0.16 / 0.16 / 0.33× (parse 1.53 ms) under a load average of 3 after building
-//! report details without `json!`, counting a sentence's hits once and extending the position
-//! map once per character; building 100k entries took 131–196 ms under load. Callgrind, per
-//! run of the stage (a parse is 24.2M instructions): 1.84M / 1.87M / 2.71M for 1k / 10k / 100k
-//! (2.83M for 100k before those changes). The 100k list still misses its 0.3× target on a quiet
-//! machine: each changed sentence costs about 11k instructions (the second pass with the
-//! position map 3.8k, report events 1.5k per hit, rewritten pieces and new text 1.8k), and
-//! its wall time grows faster than its instructions (about 2× the 10k time for 1.45× the
-//! instructions; the before/after ratios above come from differently loaded runs).
+//! release, 2 cores. Callgrind, per run of the stage (a parse is 24.2M instructions): 1.78M /
+//! 1.80M / 2.40M for 1k / 10k / 100k, down from 1.84M / 1.87M / 2.71M with a second normalize
+//! pass per changed sentence. Criterion, load average 2: 0.17 / 0.18 / 0.36× the parse time
+//! (1.16 ms; 0.16 / 0.17 / 0.36× with `RAYON_NUM_THREADS=1`), against 0.17 / 0.18 / 0.38×
+//! before; building 100k entries 60 ms. A probe timing the best of 400 runs, old and new build
+//! alternating under load: 100k 285–305 µs against 355–370 µs before, 1k 170–180 against
+//! 185–205. The 100k list
+//! still misses its 0.3× target: in that probe, leaving out the events' `detail` maps (a
+//! `serde_json` map is a 640-byte tree node and five strings per event) took 100k from about
+//! 315 to 230 µs, mostly for their allocations, while matching alone is only 15 µs slower than
+//! with 1k; the rest is the other work of the 77 more changed sentences and cache misses in
+//! the larger tables.
 //!
 //! # Example
 //!
@@ -438,6 +441,7 @@ impl SensitiveWordFilterBuilder {
                 deny: None,
                 deny_mode: MatchMode::Auto,
                 allow: None,
+                len: key.chars().count() as u32,
             });
         }
         Ok(id as usize)

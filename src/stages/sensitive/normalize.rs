@@ -2,8 +2,9 @@
 //!
 //! Text and patterns go through the same chain (width folding, Unicode lowercase, optional
 //! skipping of separators between CJK characters), so a pattern matches every spelling that
-//! normalizes like it. For text, each normalized byte records the source byte range it came
-//! from, which maps a match in normalized text back to the characters it covers.
+//! normalizes like it. For text, each normalized character records the source byte range it
+//! came from ([`NormChar`]), which maps a match in normalized text back to the characters it
+//! covers.
 
 use crate::text::Script;
 
@@ -18,64 +19,32 @@ pub(crate) struct Folds {
     pub(crate) skip_in_cjk: bool,
 }
 
-/// Source byte range `[start, end)` of one normalized byte.
+/// Source byte range `[start, end)` of one normalized character.
 pub(crate) type Span = (u32, u32);
+
+/// One normalized character and the source range it came from: a list of them is the
+/// normalized text and its position map at once, indexed by character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NormChar {
+    pub(crate) c: char,
+    pub(crate) src: Span,
+}
 
 /// Where normalized characters go.
 pub(crate) trait Sink {
     /// Takes one normalized character and the source range it came from.
     fn put(&mut self, c: char, span: Span);
-
-    /// Whether the sink needs no more characters (the normalizer then stops reading).
-    fn done(&self) -> bool {
-        false
-    }
 }
 
-/// Collects normalized text, and a [`Span`] per normalized byte when `map` is given.
+/// Collects normalized text (for patterns, which need no position map).
 pub(crate) struct Collect<'s> {
     out: &'s mut String,
-    map: Option<&'s mut Vec<Span>>,
-    /// Done once the text is longer than this many bytes.
-    limit: usize,
-}
-
-impl<'s> Collect<'s> {
-    /// Clears `out` and `map` and collects into them.
-    pub(crate) fn new(out: &'s mut String, mut map: Option<&'s mut Vec<Span>>) -> Self {
-        out.clear();
-        if let Some(m) = map.as_deref_mut() {
-            m.clear();
-        }
-        Collect {
-            out,
-            map,
-            limit: usize::MAX,
-        }
-    }
-
-    /// Stops collecting once the text is longer than `limit` bytes: characters are added
-    /// whole and never taken back, so the text and map up to there, and the character
-    /// starting at `limit`, are final.
-    pub(crate) fn up_to(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
-    }
 }
 
 impl Sink for Collect<'_> {
     #[inline]
-    fn put(&mut self, c: char, span: Span) {
+    fn put(&mut self, c: char, _span: Span) {
         self.out.push(c);
-        if let Some(map) = self.map.as_deref_mut() {
-            // One reservation per character rather than a check per byte.
-            map.extend(std::iter::repeat_n(span, c.len_utf8()));
-        }
-    }
-
-    #[inline]
-    fn done(&self) -> bool {
-        self.out.len() > self.limit
     }
 }
 
@@ -105,9 +74,6 @@ impl<S: Sink> Normalizer<S> {
     /// Appends `piece`, whose first byte is at source offset `base`.
     pub(crate) fn push(&mut self, piece: &str, base: usize) {
         for (i, raw) in piece.char_indices() {
-            if self.sink.done() {
-                return;
-            }
             let span = ((base + i) as u32, (base + i + raw.len_utf8()) as u32);
             // Fast path for the bulk of Chinese text: unified ideographs have no case or width
             // variant and are never skipped.
@@ -224,7 +190,8 @@ impl<S: Sink> Normalizer<S> {
 
 /// Normalizes a pattern on its own into `out`.
 pub(crate) fn normalize_into(folds: Folds, text: &str, out: &mut String) {
-    let mut n = Normalizer::new(folds, Collect::new(out, None));
+    out.clear();
+    let mut n = Normalizer::new(folds, Collect { out });
     n.push(text, 0);
     n.finish();
 }
@@ -325,23 +292,24 @@ mod tests {
         assert_eq!(normalize(none, "ＡB 赌 博"), "ＡB 赌 博");
     }
 
+    impl Sink for Vec<NormChar> {
+        fn put(&mut self, c: char, src: Span) {
+            self.push(NormChar { c, src });
+        }
+    }
+
     #[test]
     fn map_points_back_to_source() {
-        let mut out = String::new();
-        let mut map = Vec::new();
-        let mut n = Normalizer::new(ALL, Collect::new(&mut out, Some(&mut map)));
+        let mut n = Normalizer::new(ALL, Vec::new());
         n.push("İa", 0);
         n.push("ｶﾞ，", 3);
         n.push("博", 12);
-        n.finish();
-        assert_eq!(out, "i\u{307}aガ博");
-        assert_eq!(map.len(), out.len());
-        // `İ` (2 bytes) became `i` + U+0307 (1 + 2 bytes), all mapped to source 0..2.
-        assert_eq!(&map[..3], &[(0, 2); 3]);
-        assert_eq!(map[3], (2, 3));
-        // `ｶﾞ` composed into one character covering both source characters.
-        assert_eq!(map[4], (3, 9));
-        // The skipped `，` left no trace; `博` maps to its own bytes.
-        assert_eq!(map[7], (12, 15));
+        let chars = n.finish();
+        let text: String = chars.iter().map(|n| n.c).collect();
+        assert_eq!(text, "i\u{307}aガ博");
+        let spans: Vec<Span> = chars.iter().map(|n| n.src).collect();
+        // `İ` became `i` + U+0307, both mapped to source 0..2; `ｶﾞ` composed into one
+        // character covering both source characters; the skipped `，` left no trace.
+        assert_eq!(spans, [(0, 2), (0, 2), (2, 3), (3, 9), (12, 15)]);
     }
 }
