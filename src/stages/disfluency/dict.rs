@@ -143,6 +143,8 @@ pub(super) struct Dict {
     pub(super) entries: Vec<Entry>,
     pub(super) compounds: Trie,
     pub(super) max_compound: usize,
+    /// The most units of a filler entry: how far a candidate reaches.
+    pub(super) max_filler: usize,
     pub(super) keep_repeats: HashSet<String, FxBuild>,
     pub(super) stutter_words: HashSet<String, FxBuild>,
     pub(super) stutter_chars_2: HashSet<char, FxBuild>,
@@ -326,6 +328,7 @@ impl Dict {
             entries: Vec::new(),
             compounds: Trie::new(),
             max_compound: 0,
+            max_filler: 0,
             keep_repeats: HashSet::default(),
             stutter_words: HashSet::default(),
             stutter_chars_2: HashSet::default(),
@@ -385,6 +388,7 @@ impl Dict {
                 if let Some(c) = units.first().and_then(|u| u.chars().next()) {
                     d.mark_first(c);
                 }
+                d.max_filler = d.max_filler.max(units.len());
                 d.fillers.insert(&units, id);
             }
             for c in l.compounds {

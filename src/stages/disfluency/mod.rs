@@ -173,11 +173,6 @@ impl Tier {
     }
 }
 
-thread_local! {
-    /// Scratch space of the prefilter.
-    static BUFFERS_KEYS: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
 /// What a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -556,16 +551,10 @@ impl DisfluencyRemover {
 
     /// Plans one sentence (words, or its text when it has none).
     fn plan_sentence(&self, s: &Sentence<'_>) -> Option<(Plan, bool)> {
-        let prefilter = self.prefilter();
+        let fast = self.prefilter();
         if s.words.is_empty() {
             let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
-            return plan::plan(&self.dict, &toks, self.settings, !prefilter).map(|p| (p, false));
-        }
-        // Most sentences have nothing: decide that before building token views.
-        let skip = prefilter
-            && BUFFERS_KEYS.with(|k| !plan::may_match(&self.dict, &s.words, &mut k.borrow_mut()));
-        if skip {
-            return None;
+            return plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, false));
         }
         let toks: Vec<Tok<'_>> = s
             .words
@@ -577,7 +566,7 @@ impl DisfluencyRemover {
                 end: w.end_time,
             })
             .collect();
-        plan::plan(&self.dict, &toks, self.settings, true).map(|p| (p, true))
+        plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, true))
     }
 
     fn sentence(
