@@ -149,6 +149,9 @@ pub(super) struct Dict {
     pub(super) stutter_words: HashSet<String, FxBuild>,
     pub(super) stutter_chars_2: HashSet<char, FxBuild>,
     pub(super) stutter_chars_3: HashSet<char, FxBuild>,
+    /// The last characters of the stutter words: a repeated phrase ending in another
+    /// character is not one.
+    pub(super) stutter_ends: HashSet<char, FxBuild>,
     pub(super) loop_safe_chars: HashSet<char, FxBuild>,
 }
 
@@ -333,6 +336,7 @@ impl Dict {
             stutter_words: HashSet::default(),
             stutter_chars_2: HashSet::default(),
             stutter_chars_3: HashSet::default(),
+            stutter_ends: HashSet::default(),
             loop_safe_chars: HashSet::default(),
         };
         for &lang in languages {
@@ -402,6 +406,7 @@ impl Dict {
             }
             for k in l.stutter_words {
                 d.stutter_words.insert((*k).to_string());
+                d.stutter_ends.extend(k.chars().next_back());
             }
             d.stutter_chars_2.extend(l.stutter_chars_2.chars());
             d.stutter_chars_3.extend(l.stutter_chars_3.chars());

@@ -261,8 +261,8 @@ thread_local! {
 struct Found {
     /// A token may start a list entry of a tier in use (its first character's bit is set).
     used: bool,
-    /// Lexical tokens repeat (`A A`, `A B A B`, `A B C A B C`, by hash) or one is a
-    /// fragment (`w-`).
+    /// Lexical tokens repeat (`A A`, `A B A B`, `A B C A B C`, by hash) in a way the
+    /// planner may take as a stutter or a loop (see [`Windows`]), or one is a fragment (`w-`).
     repeat: bool,
     /// Some punctuation opens a quotation.
     quote: bool,
@@ -282,22 +282,57 @@ impl Found {
 struct Recent {
     ring: [u64; 8],
     seen: usize,
+    /// The length of the run of equal hashes that ends with the newest.
+    run: usize,
+}
+
+/// The repeat windows a lexical token ends (see [`repetitions`]).
+#[derive(Clone, Copy)]
+struct Windows {
+    /// The length of the run of equal tokens it ends (1 when the token before differs).
+    run: usize,
+    /// It ends `A B A B` or `A B C A B C`.
+    phrase: bool,
 }
 
 impl Recent {
-    /// Adds a lexical token's hash; true when it ends a run, `A B A B` or `A B C A B C`: the
-    /// windows [`repetitions`] compares.
+    /// Adds a lexical token's hash and says which windows it ends.
     #[inline]
-    fn push(&mut self, x: u64) -> bool {
+    fn push(&mut self, x: u64) -> Windows {
         let n = self.seen;
         let back = |k: usize| self.ring[n.wrapping_sub(k) & 7];
-        // Each window needs `x` equal to one of the last three: test that first.
-        let repeat = (n >= 1 && back(1) == x)
-            || (n >= 3 && back(2) == x && back(3) == back(1))
+        self.run = if n >= 1 && back(1) == x {
+            self.run + 1
+        } else {
+            1
+        };
+        // Each phrase needs `x` equal to the second or third last: test that first.
+        let phrase = (n >= 3 && back(2) == x && back(3) == back(1))
             || (n >= 5 && back(3) == x && back(4) == back(1) && back(5) == back(2));
         self.ring[n & 7] = x;
         self.seen = n + 1;
-        repeat
+        Windows {
+            run: self.run,
+            phrase,
+        }
+    }
+}
+
+impl Windows {
+    /// Whether [`repetitions`] may find something here, for any token: a run or a phrase.
+    fn any(self) -> bool {
+        self.run >= 2 || self.phrase
+    }
+
+    /// The same for a token that is the Han character `c`, with the planner's rules (see
+    /// [`is_stutter`]): a loop, a stutter of a listed character, or a phrase ending like a
+    /// stutter word. The planner sees the same runs or shorter ones (split by terminal
+    /// punctuation), so nothing it finds is missed.
+    fn han(self, dict: &Dict, c: char) -> bool {
+        self.run >= 4
+            || (self.run >= 2 && dict.stutter_chars_2.contains(&c))
+            || (self.run >= 3 && dict.stutter_chars_3.contains(&c))
+            || (self.phrase && dict.stutter_ends.contains(&c))
     }
 }
 
@@ -367,7 +402,10 @@ impl<'a, 't> Ctx<'a, 't> {
                     if dict.may_start(c) {
                         cx.note_start(cx.units.len() - 1, c);
                     }
-                    cx.found.repeat |= recent.push(hash);
+                    let w = recent.push(hash);
+                    if w.any() {
+                        cx.found.repeat |= w.han(dict, c);
+                    }
                 }
                 _ => cx.scan_other(i, &mut recent),
             }
@@ -452,15 +490,20 @@ impl<'a, 't> Ctx<'a, 't> {
             }
             return;
         }
+        // A start when the first unit starts an entry: the bit of its first character, then
+        // the trie (a Latin word is one unit, and most of those starting with a listed letter
+        // start no entry).
         let first = self
             .units
             .get(first_unit)
             .and_then(|u| self.keys.get(u.key.start as usize..u.key.end as usize))
-            .and_then(|k| k.chars().next());
-        if let Some(c) = first.filter(|&c| self.dict.may_start(c)) {
-            self.note_start(first_unit, c);
+            .and_then(|k| Some((k, k.chars().next()?)));
+        if let Some((unit, c)) = first {
+            if self.dict.may_start(c) && self.dict.fillers.step(Trie::ROOT, unit).is_some() {
+                self.note_start(first_unit, c);
+            }
         }
-        self.found.repeat |= recent.push(hash) || fragment;
+        self.found.repeat |= recent.push(hash).any() || fragment;
     }
 
     fn into_buffers(self, scratch: Scratch) -> Buffers {
@@ -988,11 +1031,10 @@ fn repetitions(
     }
     // Fragments: `w- went`.
     for k in 0..seq.len() - 1 {
-        let key = cx.tok_key(seq[k]);
         if done[k] || cx.info[seq[k]].class != Class::Word || barrier[k] {
             continue;
         }
-        if let Some(stem) = key.strip_suffix('-') {
+        if let Some(stem) = cx.tok_key(seq[k]).strip_suffix('-') {
             if !stem.is_empty() && cx.tok_key(seq[k + 1]).starts_with(stem) {
                 push(hits, k, k + 1, Kind::Repetition, true);
             }
