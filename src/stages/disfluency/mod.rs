@@ -553,7 +553,7 @@ impl DisfluencyRemover {
     fn plan_sentence(&self, s: &Sentence<'_>) -> Option<(Plan, bool)> {
         let fast = self.prefilter();
         if s.words.is_empty() {
-            let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
+            let toks = plan::tokenize(&s.text);
             return plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, false));
         }
         let toks: Vec<Tok<'_>> = s
@@ -562,8 +562,6 @@ impl DisfluencyRemover {
             .map(|w| Tok {
                 text: &w.text,
                 punct: &w.punctuation,
-                begin: w.begin_time,
-                end: w.end_time,
             })
             .collect();
         plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, true))
@@ -584,8 +582,10 @@ impl DisfluencyRemover {
         let text_only = if has_words {
             Vec::new()
         } else {
-            plan::tokenize(&s.text, s.begin_time, s.end_time)
+            plan::tokenize(&s.text)
         };
+        // Tokens of the text carry the sentence's times.
+        let sentence_times = (s.begin_time, s.end_time);
         // The trimmed text of tokens `first..=last`, built once.
         let span = |words: &[Word<'_>], first: usize, last: usize| -> (String, Millis, Millis) {
             let mut t = String::new();
@@ -602,7 +602,7 @@ impl DisfluencyRemover {
                     t.push_str(tok.text);
                     t.push_str(tok.punct);
                 }
-                (ts[0].begin, ts[ts.len() - 1].end)
+                sentence_times
             };
             // Trimmed in place: most spans have nothing to trim.
             t.truncate(t.trim_end().len());
@@ -709,7 +709,7 @@ impl DisfluencyRemover {
             // to compare it with the words first.
             s.text = Cow::Owned(crate::text::concat_words(&s.words));
         } else {
-            let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
+            let toks = plan::tokenize(&s.text);
             let mut out = String::with_capacity(s.text.len());
             for (i, t) in toks.iter().enumerate() {
                 if plan.keep[i] {

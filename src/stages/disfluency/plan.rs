@@ -3,7 +3,6 @@
 
 use super::dict::{Dict, Position, Trie, is_char_unit, normalize_into, script};
 use super::{Kind, Language, Level, Tier};
-use crate::Millis;
 use crate::text::Script;
 
 /// One token: a word, or a piece of a sentence's text.
@@ -11,8 +10,6 @@ use crate::text::Script;
 pub(super) struct Tok<'t> {
     pub(super) text: &'t str,
     pub(super) punct: &'t str,
-    pub(super) begin: Millis,
-    pub(super) end: Millis,
 }
 
 /// One thing found: tokens `first..=last`.
@@ -144,6 +141,32 @@ const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '】', '》',
 const OPENERS: &[char] = &[
     '“', '‘', '「', '『', '（', '(', '【', '《', '"', '\'', '[', '〈',
 ];
+
+/// What a token's punctuation does, in one pass.
+#[derive(Clone, Copy, Default)]
+struct Marks {
+    /// It ends the clause: something is left after [`trim`].
+    breaks: bool,
+    /// It has terminal punctuation (`strength` 2).
+    terminal: bool,
+    /// It opens a quotation or bracket.
+    opener: bool,
+}
+
+impl Marks {
+    #[inline]
+    fn of(p: &str) -> Marks {
+        let mut m = Marks {
+            breaks: !p.is_empty() && !trim(p).is_empty(),
+            ..Marks::default()
+        };
+        for c in p.chars() {
+            m.terminal |= TERMINAL.contains(&c);
+            m.opener |= OPENERS.contains(&c);
+        }
+        m
+    }
+}
 
 /// 0 none, 1 weak, 2 terminal.
 fn strength(p: &str) -> u8 {
@@ -384,8 +407,10 @@ impl<'a, 't> Ctx<'a, 't> {
         let mut recent = Recent::default();
         for (i, t) in toks.iter().enumerate() {
             match one_han(t.text) {
-                Some(c) if t.punct.is_empty() => {
+                Some(c) => {
                     let hash = pack3(t.text);
+                    let marks = Marks::of(t.punct);
+                    cx.found.quote |= marks.opener;
                     cx.units.push(Unit {
                         tok: i,
                         key: OWN_HAN,
@@ -396,8 +421,8 @@ impl<'a, 't> Ctx<'a, 't> {
                         class: Class::Chars,
                         hash,
                         key: OWN_HAN,
-                        break_after: false,
-                        terminal_after: false,
+                        break_after: marks.breaks,
+                        terminal_after: marks.terminal,
                     });
                     if dict.may_start(c) {
                         cx.note_start(cx.units.len() - 1, c);
@@ -466,10 +491,12 @@ impl<'a, 't> Ctx<'a, 't> {
             }),
             Class::Punct => {}
         }
-        let marks = if class == Class::Punct { t.text } else { p };
-        if !marks.is_empty() && marks.chars().any(|c| OPENERS.contains(&c)) {
-            self.found.quote = true;
-        }
+        let marks = Marks::of(p);
+        self.found.quote |= if class == Class::Punct {
+            Marks::of(t.text).opener
+        } else {
+            marks.opener
+        };
         let key_text = &self.keys[start..];
         let hash = key_hash(key_text);
         let fragment = class == Class::Word && key_text.ends_with('-');
@@ -477,8 +504,8 @@ impl<'a, 't> Ctx<'a, 't> {
             class,
             hash,
             key,
-            break_after: !p.is_empty() && !trim(p).is_empty(),
-            terminal_after: !p.is_empty() && strength(p) == 2,
+            break_after: marks.breaks,
+            terminal_after: marks.terminal,
         });
         if class == Class::Punct {
             // A punctuation token ends the clause of the token before it.
@@ -1216,16 +1243,11 @@ fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: &str) {
 
 /// Splits a sentence's text into tokens: one per Chinese or Japanese character, one per run of
 /// other letters (with its trailing spaces), punctuation after a token as its punctuation.
-pub(super) fn tokenize(text: &str, begin: Millis, end: Millis) -> Vec<Tok<'_>> {
+pub(super) fn tokenize(text: &str) -> Vec<Tok<'_>> {
     let mut out: Vec<Tok<'_>> = Vec::new();
     let bytes = text.len();
     let mut i = 0;
-    let tok = |text, punct| Tok {
-        text,
-        punct,
-        begin,
-        end,
-    };
+    let tok = |text, punct| Tok { text, punct };
     while i < bytes {
         let rest = &text[i..];
         let Some(c) = rest.chars().next() else { break };
@@ -1381,6 +1403,36 @@ mod tests {
                 assert_eq!(script(s.chars().next().unwrap()), Script::Han);
                 assert_eq!(classify(s), Class::Chars);
             }
+        }
+    }
+
+    #[test]
+    fn marks_match_their_definitions() {
+        for p in [
+            "",
+            " ",
+            "，",
+            "。",
+            "、",
+            ", ",
+            ". ",
+            "?",
+            "！”",
+            "“",
+            "\u{b}",
+            "\u{3000}",
+            "\u{3000}\u{b}",
+            "…",
+            "「",
+            "'",
+            "\"",
+            "-",
+            " ; ",
+        ] {
+            let m = Marks::of(p);
+            assert_eq!(m.breaks, !trim(p).is_empty(), "{p:?}");
+            assert_eq!(m.terminal, strength(p) == 2, "{p:?}");
+            assert_eq!(m.opener, p.contains(OPENERS), "{p:?}");
         }
     }
 }

@@ -4,7 +4,7 @@ use crate::{Pipeline, Transcript, Word};
 /// A document of one sentence whose words are the tokens of `text` (one Chinese character per
 /// word, English words with their trailing space, as paraformer-v2 writes them), 100 ms each.
 fn doc_with_words(text: &str) -> Transcription<'static> {
-    let toks = plan::tokenize(text, Millis(0), Millis(0));
+    let toks = plan::tokenize(text);
     let words: Vec<Word<'static>> = toks
         .iter()
         .enumerate()
