@@ -263,7 +263,16 @@ struct Scratch {
     ends: Vec<bool>,
     gone: Vec<bool>,
     marks: Vec<bool>,
+    repeats: Repeats,
+}
+
+/// Working vectors of [`repetitions`].
+#[derive(Default)]
+struct Repeats {
+    /// The lexical tokens left after the fillers.
     seq: Vec<usize>,
+    /// The places in `seq` followed by a removed filler.
+    gaps: Vec<usize>,
     barrier: Vec<bool>,
     done: Vec<bool>,
     hashes: Vec<u64>,
@@ -735,10 +744,7 @@ fn plan_ctx(
         ends,
         gone,
         marks: g,
-        seq,
-        barrier,
-        done,
-        hashes,
+        repeats,
     } = scratch;
     cx.candidates(fast, cands, relevant);
     cands.retain(|&(_, _, e)| enabled(dict.entries[e as usize].tier, settings));
@@ -794,7 +800,7 @@ fn plan_ctx(
     // 2. Repetitions and loops among the other lexical tokens: without a removed filler these
     // are the scan's tokens, so its repeat test rules them out.
     if !fast || cx.found.repeat || !hits.is_empty() {
-        repetitions(cx, gone, &mut hits, seq, barrier, done, hashes);
+        repetitions(cx, gone, fast, &mut hits, repeats);
     }
     if hits.is_empty() {
         return None;
@@ -948,21 +954,55 @@ fn may_repeat(cx: &Ctx<'_, '_>, seq: &[usize], hashes: &mut Vec<u64>) -> bool {
     false
 }
 
-fn repetitions(
-    cx: &Ctx<'_, '_>,
-    gone: &[bool],
-    hits: &mut Vec<Hit>,
-    seq: &mut Vec<usize>,
-    barrier: &mut Vec<bool>,
-    done: &mut Vec<bool>,
-    hashes: &mut Vec<u64>,
-) {
+/// Whether a window of [`may_repeat`] in `seq` crosses one of the `gaps` a removed filler
+/// left: a run or a repeated phrase through it, by hash.
+fn crosses_gap(cx: &Ctx<'_, '_>, seq: &[usize], gaps: &[usize]) -> bool {
+    let h = |k: usize| cx.info[seq[k]].hash;
+    let n = seq.len();
+    gaps.iter().any(|&g| {
+        (g + 1 < n && h(g) == h(g + 1))
+            || (g.saturating_sub(4)..=g).any(|k| {
+                (k + 3 < n && h(k) == h(k + 2) && h(k + 1) == h(k + 3))
+                    || (k + 5 < n
+                        && h(k) == h(k + 3)
+                        && h(k + 1) == h(k + 4)
+                        && h(k + 2) == h(k + 5))
+            })
+    })
+}
+
+/// Finds repetitions and loops among the lexical tokens not `gone`. With `fast`, when the
+/// scan saw no repeat in the input, only windows through the gaps the fillers left can hold
+/// one: without such a window there is nothing to search.
+fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], fast: bool, hits: &mut Vec<Hit>, r: &mut Repeats) {
+    let Repeats {
+        seq,
+        gaps,
+        barrier,
+        done,
+        hashes,
+    } = r;
     seq.clear();
-    seq.extend((0..cx.toks.len()).filter(|&i| cx.is_lexical(i) && !gone[i]));
+    gaps.clear();
+    let mut gap = false;
+    for i in (0..cx.toks.len()).filter(|&i| cx.is_lexical(i)) {
+        if gone[i] {
+            gap = true;
+            continue;
+        }
+        if gap && !seq.is_empty() {
+            gaps.push(seq.len() - 1);
+        }
+        gap = false;
+        seq.push(i);
+    }
     if seq.len() < 2 {
         return;
     }
     let seq = &*seq;
+    if fast && !cx.found.repeat && !crosses_gap(cx, seq, gaps) {
+        return;
+    }
     if !may_repeat(cx, seq, hashes) {
         return;
     }
