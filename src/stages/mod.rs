@@ -358,14 +358,23 @@ impl ReportEvent {
     }
 }
 
-/// Below this many sentences per task, per-sentence parallelism costs more than it saves.
-const MIN_SENTENCES_PER_TASK: usize = 256;
+/// A parallel task gets at least this many words: below it, handing work to another thread costs
+/// more than the work (about 30 sentences of a meeting, a few hundred microseconds of a stage).
+const MIN_WORDS_PER_TASK: usize = 1024;
+
+/// How much work a sentence is, in words: a sentence without word entries counts as one.
+fn weight(sentence: &Sentence<'_>) -> usize {
+    sentence.words.len().max(1)
+}
 
 /// Runs `f` on every sentence of every transcript, in parallel when `parallel` is true, and
 /// rebuilds each transcript's text afterwards (a no-op where nothing changed).
 ///
-/// Events are merged in document order, so the report and the document are exactly those of a
-/// sequential run. For word-local stages; stages that look at neighbours stay sequential.
+/// A transcript goes parallel from two tasks' worth of words on, split into runs of
+/// consecutive sentences of at least [`MIN_WORDS_PER_TASK`] words each: counting words rather
+/// than sentences, since an hour of meeting is only about 300 long sentences. Events are merged
+/// in document order, so the report and the document are exactly those of a sequential run.
+/// For word-local stages; stages that look at neighbours stay sequential.
 pub fn for_each_sentence<F>(
     doc: &mut Transcription<'_>,
     stage: &mut StageReport,
@@ -375,20 +384,21 @@ pub fn for_each_sentence<F>(
     F: Fn(Location, &mut Sentence<'_>, &mut StageReport) + Sync,
 {
     for (ti, t) in doc.transcripts.iter_mut().enumerate() {
-        if parallel && t.sentences.len() >= 2 * MIN_SENTENCES_PER_TASK {
+        let words: usize = match parallel {
+            true => t.sentences.iter().map(weight).sum(),
+            false => 0,
+        };
+        if words >= 2 * MIN_WORDS_PER_TASK {
             let name = stage.stage.clone();
-            let parts: Vec<StageReport> = t
-                .sentences
-                .par_iter_mut()
-                .enumerate()
-                .with_min_len(MIN_SENTENCES_PER_TASK)
-                .fold(
-                    || StageReport::new(&name),
-                    |mut r, (si, s)| {
-                        f(Location::sentence(ti, si), s, &mut r);
-                        r
-                    },
-                )
+            let parts: Vec<StageReport> = tasks(&mut t.sentences)
+                .into_par_iter()
+                .map(|(first, run)| {
+                    let mut r = StageReport::new(&name);
+                    for (k, s) in run.iter_mut().enumerate() {
+                        f(Location::sentence(ti, first + k), s, &mut r);
+                    }
+                    r
+                })
                 .collect();
             for part in parts {
                 stage.merge(part);
@@ -400,6 +410,28 @@ pub fn for_each_sentence<F>(
         }
         t.rebuild_text();
     }
+}
+
+/// Splits `sentences` into runs of consecutive sentences of at least [`MIN_WORDS_PER_TASK`]
+/// words (the last run takes what is left), each with the index of its first sentence.
+fn tasks<'s, 'a>(mut sentences: &'s mut [Sentence<'a>]) -> Vec<(usize, &'s mut [Sentence<'a>])> {
+    let mut runs = Vec::new();
+    let mut first = 0;
+    while !sentences.is_empty() {
+        let mut words = 0;
+        let len = sentences
+            .iter()
+            .position(|s| {
+                words += weight(s);
+                words >= MIN_WORDS_PER_TASK
+            })
+            .map_or(sentences.len(), |last| last + 1);
+        let (run, rest) = std::mem::take(&mut sentences).split_at_mut(len);
+        runs.push((first, run));
+        first += len;
+        sentences = rest;
+    }
+    runs
 }
 
 #[cfg(test)]
@@ -415,7 +447,8 @@ mod tests {
 
     #[test]
     fn parallel_sentences_equal_sequential() {
-        let sentences: Vec<String> = (0..2000)
+        // Enough word-less sentences (a word each) for several tasks.
+        let sentences: Vec<String> = (0..5 * MIN_WORDS_PER_TASK)
             .map(|i| format!(r#"{{"begin_time":{i},"end_time":{},"text":"s{i}"}}"#, i + 1))
             .collect();
         let json = format!(
@@ -435,5 +468,34 @@ mod tests {
             (doc.to_json(), rep)
         };
         assert_eq!(run(true), run(false));
+    }
+
+    #[test]
+    fn tasks_cover_every_sentence_in_order() {
+        // Sentences of 0..=99 words: every run but the last reaches the minimum, and would not
+        // without its last sentence.
+        let mut sentences: Vec<Sentence<'static>> = (0..400u64)
+            .map(|i| {
+                let words = (0..i * 37 % 100)
+                    .map(|k| crate::Word::new(Millis(k), Millis(k + 1), "w", ""))
+                    .collect();
+                Sentence::new(words).with_id(i)
+            })
+            .collect();
+        let runs = tasks(&mut sentences);
+        assert!(runs.len() > 2);
+        let mut next = 0;
+        for (k, (first, run)) in runs.iter().enumerate() {
+            assert_eq!(*first, next);
+            assert_eq!(run[0].sentence_id, Some(next as u64));
+            next += run.len();
+            let words: usize = run.iter().map(weight).sum();
+            let without_last = words - weight(&run[run.len() - 1]);
+            if k + 1 < runs.len() {
+                assert!(words >= MIN_WORDS_PER_TASK && without_last < MIN_WORDS_PER_TASK);
+            }
+        }
+        assert_eq!(next, 400);
+        assert!(tasks(&mut []).is_empty());
     }
 }

@@ -211,7 +211,7 @@ proptest! {
 
     #[test]
     fn parallel_equals_sequential(docs in prop::collection::vec(strategy::transcription(), 1..3), entries in entries()) {
-        // Enough sentences for the parallel path to split.
+        // Enough words for the parallel path to split.
         let mut big = docs[0].clone();
         for d in &docs[1..] {
             if let (Some(t), Some(u)) = (big.transcripts.first_mut(), d.transcripts.first()) {
@@ -220,7 +220,11 @@ proptest! {
         }
         if let Some(t) = big.transcripts.first_mut() {
             let copy = t.sentences.clone();
-            while !copy.is_empty() && t.sentences.len() < 600 {
+            // Tasks are split by word count (a word-less sentence counts as one).
+            let words = |t: &asrpost::Transcript<'_>| -> usize {
+                t.sentences.iter().map(|s| s.words.len().max(1)).sum()
+            };
+            while !copy.is_empty() && words(t) < 4096 {
                 t.sentences.extend(copy.iter().cloned());
             }
             t.rebuild_text();

@@ -751,8 +751,6 @@ impl Stage for DisfluencyRemover {
         let channels: Vec<u32> = doc.transcripts.iter().map(|t| t.channel_id).collect();
         let stage = report.stage(self.name());
         let first_event = stage.events.len();
-        // Sequential below 512 sentences (an hour of talk has about 300): tasks of 32 were
-        // 1.6× faster on two idle cores but 1.2× slower on two busy ones.
         for_each_sentence(doc, stage, self.parallel, |loc, s, r| {
             let channel = channels.get(loc.transcript).copied().unwrap_or(0);
             self.sentence(loc, channel, s, r);
