@@ -143,10 +143,15 @@ pub(super) struct Dict {
     pub(super) entries: Vec<Entry>,
     pub(super) compounds: Trie,
     pub(super) max_compound: usize,
+    /// The most units of a filler entry: how far a candidate reaches.
+    pub(super) max_filler: usize,
     pub(super) keep_repeats: HashSet<String, FxBuild>,
     pub(super) stutter_words: HashSet<String, FxBuild>,
     pub(super) stutter_chars_2: HashSet<char, FxBuild>,
     pub(super) stutter_chars_3: HashSet<char, FxBuild>,
+    /// The last characters of the stutter words: a repeated phrase ending in another
+    /// character is not one.
+    pub(super) stutter_ends: HashSet<char, FxBuild>,
     pub(super) loop_safe_chars: HashSet<char, FxBuild>,
 }
 
@@ -326,10 +331,12 @@ impl Dict {
             entries: Vec::new(),
             compounds: Trie::new(),
             max_compound: 0,
+            max_filler: 0,
             keep_repeats: HashSet::default(),
             stutter_words: HashSet::default(),
             stutter_chars_2: HashSet::default(),
             stutter_chars_3: HashSet::default(),
+            stutter_ends: HashSet::default(),
             loop_safe_chars: HashSet::default(),
         };
         for &lang in languages {
@@ -385,6 +392,7 @@ impl Dict {
                 if let Some(c) = units.first().and_then(|u| u.chars().next()) {
                     d.mark_first(c);
                 }
+                d.max_filler = d.max_filler.max(units.len());
                 d.fillers.insert(&units, id);
             }
             for c in l.compounds {
@@ -398,6 +406,7 @@ impl Dict {
             }
             for k in l.stutter_words {
                 d.stutter_words.insert((*k).to_string());
+                d.stutter_ends.extend(k.chars().next_back());
             }
             d.stutter_chars_2.extend(l.stutter_chars_2.chars());
             d.stutter_chars_3.extend(l.stutter_chars_3.chars());

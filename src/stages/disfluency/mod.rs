@@ -46,17 +46,25 @@
 //! # Speed
 //!
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words), the
-//! stage runs about 7.3 M instructions in [`Level::Light`] (7.5 M full, 8.1 M tag) against
-//! 23.9 M for parsing the result (callgrind, one thread; 7.1 M with the sound prefilter), down
-//! from 12.0 M; criterion puts it
-//! at 0.61× the parse time in light, 0.54× full and 0.66× tag (one run, two loaded cores,
-//! sequential at that size; the wall-clock ratio is worse than the instruction ratio). Most
-//! sentences there are long and half hold a finding, so a per-sentence "nothing to do" test
-//! saves little: the cost is the planning of sentences that do have one. The hot path: a
-//! one-pass prefilter (sound: it passes every sentence the planner would change or tag, which
-//! tests check by running without it) on loose hashes of the words; one-character Han words (how Paraformer writes
-//! Chinese) skip trimming, classifying and normalizing; trie children keyed by packed units;
-//! and a hash-only test that skips the repetition search where no two tokens repeat.
+//! stage runs about 5.6 M instructions in [`Level::Light`] (6.1 M full, 6.6 M tag) against
+//! 23.9 M for parsing the result (callgrind, one thread), down from 6.9 M (7.2 M, 7.8 M);
+//! criterion put it at 0.5× to 0.9× the parse time from run to run (one thread, two heavily
+//! loaded cores: too noisy to rank variants, so compare them by instructions). The wall-clock
+//! ratio is worse than the instruction ratio (0.24×). Most sentences there are long and half
+//! hold a finding, so the cost is the planning of sentences that do have one.
+//!
+//! The hot path is one scan per sentence: each token is classified, keyed and hashed once (a
+//! token that is one Han character, how Paraformer writes Chinese, by a few lookups, with its
+//! own text as key), and the scan notes where the planner has to look: token starts whose
+//! first character starts a list entry (a bit set over the Basic Multilingual Plane, then the
+//! trie for a Latin word), repeats that the planner's stutter rules may take, and quotation
+//! marks. A sentence with nothing is done. The others are planned with those shortcuts:
+//! fillers are tried only at the starts that matter (a start of an entry of a tier not in use
+//! only where its candidate could hide one that is), the repetition search runs only where the
+//! scan saw a repeat or a removed filler joins two tokens, and the quotation check only with
+//! quotation marks. Tests run the stage without the shortcuts and compare. What is left is
+//! linear in the sentence with small constants, plus the report: each finding is an event
+//! with a `serde_json` detail map (about a tenth of the time).
 //!
 //! # Example
 //!
@@ -171,11 +179,6 @@ impl Tier {
             )),
         }
     }
-}
-
-thread_local! {
-    /// Scratch space of the prefilter.
-    static BUFFERS_KEYS: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// What a finding is.
@@ -476,8 +479,9 @@ pub struct DisfluencyRemover {
     parallel: bool,
     languages: Vec<Language>,
     dict: Dict,
-    /// Whether sentences go through the prefilter; tests turn it off to check that skipping a
-    /// sentence never changes the output.
+    /// Whether the planner takes the scan's shortcuts (see the module docs), skipping
+    /// sentences with nothing among them; tests turn them off to check that they never change
+    /// the output.
     #[cfg(test)]
     prefilter: bool,
 }
@@ -537,7 +541,7 @@ impl DisfluencyRemover {
         self.mode
     }
 
-    /// The stage without the prefilter: every sentence goes to the planner.
+    /// The stage without the scan's shortcuts: every sentence goes through the full planner.
     #[cfg(test)]
     pub(crate) fn without_prefilter(mut self) -> Self {
         self.prefilter = false;
@@ -556,16 +560,10 @@ impl DisfluencyRemover {
 
     /// Plans one sentence (words, or its text when it has none).
     fn plan_sentence(&self, s: &Sentence<'_>) -> Option<(Plan, bool)> {
-        let prefilter = self.prefilter();
+        let fast = self.prefilter();
         if s.words.is_empty() {
-            let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
-            return plan::plan(&self.dict, &toks, self.settings, !prefilter).map(|p| (p, false));
-        }
-        // Most sentences have nothing: decide that before building token views.
-        let skip = prefilter
-            && BUFFERS_KEYS.with(|k| !plan::may_match(&self.dict, &s.words, &mut k.borrow_mut()));
-        if skip {
-            return None;
+            let toks = plan::tokenize(&s.text);
+            return plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, false));
         }
         let toks: Vec<Tok<'_>> = s
             .words
@@ -573,11 +571,9 @@ impl DisfluencyRemover {
             .map(|w| Tok {
                 text: &w.text,
                 punct: &w.punctuation,
-                begin: w.begin_time,
-                end: w.end_time,
             })
             .collect();
-        plan::plan(&self.dict, &toks, self.settings, true).map(|p| (p, true))
+        plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, true))
     }
 
     fn sentence(
@@ -595,8 +591,10 @@ impl DisfluencyRemover {
         let text_only = if has_words {
             Vec::new()
         } else {
-            plan::tokenize(&s.text, s.begin_time, s.end_time)
+            plan::tokenize(&s.text)
         };
+        // Tokens of the text carry the sentence's times.
+        let sentence_times = (s.begin_time, s.end_time);
         // The trimmed text of tokens `first..=last`, built once.
         let span = |words: &[Word<'_>], first: usize, last: usize| -> (String, Millis, Millis) {
             let mut t = String::new();
@@ -613,7 +611,7 @@ impl DisfluencyRemover {
                     t.push_str(tok.text);
                     t.push_str(tok.punct);
                 }
-                (ts[0].begin, ts[ts.len() - 1].end)
+                sentence_times
             };
             // Trimmed in place: most spans have nothing to trim.
             t.truncate(t.trim_end().len());
@@ -720,7 +718,7 @@ impl DisfluencyRemover {
             // to compare it with the words first.
             s.text = Cow::Owned(crate::text::concat_words(&s.words));
         } else {
-            let toks = plan::tokenize(&s.text, s.begin_time, s.end_time);
+            let toks = plan::tokenize(&s.text);
             let mut out = String::with_capacity(s.text.len());
             for (i, t) in toks.iter().enumerate() {
                 if plan.keep[i] {

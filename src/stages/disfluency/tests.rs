@@ -4,7 +4,7 @@ use crate::{Pipeline, Transcript, Word};
 /// A document of one sentence whose words are the tokens of `text` (one Chinese character per
 /// word, English words with their trailing space, as paraformer-v2 writes them), 100 ms each.
 fn doc_with_words(text: &str) -> Transcription<'static> {
-    let toks = plan::tokenize(text, Millis(0), Millis(0));
+    let toks = plan::tokenize(text);
     let words: Vec<Word<'static>> = toks
         .iter()
         .enumerate()
@@ -402,7 +402,7 @@ fn parallel_equals_sequential() {
 }
 
 /// The four configurations the soundness tests compare: tag and remove, light and full, all
-/// languages, each with and without the prefilter.
+/// languages, each with and without the scan's shortcuts (the prefilter).
 fn prefilter_pairs() -> Vec<(String, DisfluencyRemover, DisfluencyRemover)> {
     let mut out = Vec::new();
     for mode in [Mode::Tag, Mode::Remove] {
@@ -427,7 +427,7 @@ fn prefilter_pairs() -> Vec<(String, DisfluencyRemover, DisfluencyRemover)> {
 }
 
 /// Skipping a sentence never changes the output: the document and report are the same with
-/// and without the prefilter.
+/// and without the scan's shortcuts.
 fn assert_prefilter_sound(
     pairs: &[(String, DisfluencyRemover, DisfluencyRemover)],
     doc: &Transcription<'_>,
