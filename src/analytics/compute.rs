@@ -25,7 +25,7 @@ use super::{
     Analysis, Bar, ConversationStats, DurationSource, Interruption, Latency, NonTalk, PartyMode,
     PartyStats, SCHEMA_VERSION, Span, Stats, Timeline, TimelineInterruption,
 };
-use crate::{Report, Transcription};
+use crate::{Detail, Report, Transcription};
 
 use super::options::AnalyticsOptions;
 
@@ -701,7 +701,7 @@ pub(crate) fn label(key: Key) -> String {
 }
 
 /// Tags of a sensitive-word event: `detail.tags` (strings), `detail.tag`, or `untagged`.
-fn tags(detail: Option<&serde_json::Value>) -> Vec<String> {
+fn tags(detail: Option<&Detail>) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(d) = detail {
         if let Some(list) = d.get("tags").and_then(|t| t.as_array()) {

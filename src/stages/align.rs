@@ -49,7 +49,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Location, Sentence, Transcript, Transcription, Word};
-use crate::stages::{Report, ReportEvent, Stage, StageReport};
+use crate::stages::{Detail, Report, ReportEvent, Stage, StageReport};
 use crate::{Millis, MillisDelta};
 
 /// A linear clock correction: maps a time of the recognized audio to the time of the audio the
@@ -301,7 +301,7 @@ impl TimestampAligner {
                         st,
                         ReportEvent::new("sentence-fitted-to-words", loc)
                             .time(s.begin_time, s.end_time)
-                            .detail(serde_json::json!({"begin": old_b, "end": old_e})),
+                            .detail(Detail::new().with("begin", old_b.0).with("end", old_e.0)),
                     );
                 }
             }
@@ -319,7 +319,7 @@ impl TimestampAligner {
                     st,
                     ReportEvent::new("sentence-overlap", Location::sentence(ti, si))
                         .time(c.begin_time, c.end_time)
-                        .detail(serde_json::json!({"cut": cut})),
+                        .detail(Detail::new().with("cut", cut.0)),
                 );
             }
         }
@@ -349,7 +349,7 @@ fn clamp_sentence(s: &mut Sentence<'_>, d: Millis, loc: Location, st: &mut Stage
         st,
         ReportEvent::new("past-duration", loc)
             .time(s.begin_time, s.end_time)
-            .detail(serde_json::json!({"duration": d, "words": words})),
+            .detail(Detail::new().with("duration", d.0).with("words", words)),
     );
     s.begin_time = s.begin_time.min(d);
     s.end_time = s.end_time.min(d);
@@ -503,7 +503,7 @@ fn repair_words(s: &mut Sentence<'_>, ti: usize, si: usize, st: &mut StageReport
                         st,
                         ReportEvent::new("word-overlap", Location::word(ti, si, p))
                             .time(words[p].begin_time, words[p].end_time)
-                            .detail(serde_json::json!({"next_begin": words[i].begin_time})),
+                            .detail(Detail::new().with("next_begin", words[i].begin_time.0)),
                     );
                     words[p].end_time = words[i].begin_time;
                 }

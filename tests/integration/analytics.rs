@@ -5,7 +5,9 @@ use asrpost::analytics::{
     AnalyticsOptions, DurationSource, Interruption, Latency, PartyMode, PartyRow, Span, Stats,
     SvgOptions,
 };
-use asrpost::{Location, Millis, Report, ReportEvent, Sentence, Transcript, Transcription, Word};
+use asrpost::{
+    Detail, Location, Millis, Report, ReportEvent, Sentence, Transcript, Transcription, Word,
+};
 
 /// A word from `(text, punctuation, begin, end)`.
 fn w(text: &str, punct: &str, begin: u64, end: u64) -> Word<'static> {
@@ -368,11 +370,11 @@ fn sensitive_hits_come_from_the_report() {
     let stage = report.stage("sensitive");
     stage.event(
         ReportEvent::new("masked", Location::word(1, 2, 1))
-            .detail(serde_json::json!({"tags": ["profanity", "insult"]})),
+            .detail(Detail::new().with("tags", serde_json::json!(["profanity", "insult"]))),
     );
     stage.event(
         ReportEvent::new("masked", Location::sentence(0, 4))
-            .detail(serde_json::json!({"tag": "pii"})),
+            .detail(Detail::new().with("tag", "pii")),
     );
     stage.event(ReportEvent::new("masked", Location::sentence(0, 5)));
     // Out of range: ignored.

@@ -104,7 +104,7 @@ use serde_json::json;
 
 use crate::error::{Error, Result};
 use crate::model::{Location, Sentence, Transcription, Word};
-use crate::stages::{ReportEvent, Stage, StageReport, for_each_sentence};
+use crate::stages::{Detail, ReportEvent, Stage, StageReport, for_each_sentence};
 use crate::text::Script;
 use crate::{Millis, Report};
 
@@ -632,20 +632,19 @@ impl DisfluencyRemover {
                 "flagged"
             };
             let language = h.language.map(Language::code);
-            let mut detail = serde_json::Map::new();
-            detail.insert("kind".into(), h.kind.name().into());
+            let mut detail = Detail::new().with("kind", h.kind.name());
             let entry = if self.mode == Mode::Tag {
                 h.entry.clone()
             } else {
                 std::mem::take(&mut h.entry)
             };
-            detail.insert("entry".into(), entry.into());
-            detail.insert("language".into(), language.into());
-            detail.insert("channel".into(), channel.into());
-            detail.insert("speaker".into(), s.speaker_id.into());
+            detail.insert("entry", entry);
+            detail.insert("language", language);
+            detail.insert("channel", channel);
+            detail.insert("speaker", s.speaker_id);
             if !has_words {
                 // Tokenized from the text: the times are the sentence's.
-                detail.insert("approximate_time".into(), true.into());
+                detail.insert("approximate_time", true);
             }
             let ev_text = if self.mode == Mode::Tag && !has_words {
                 text.clone()
@@ -655,7 +654,7 @@ impl DisfluencyRemover {
             let mut ev = ReportEvent::new(kind, loc)
                 .time(begin, end)
                 .text(ev_text)
-                .detail(serde_json::Value::Object(detail));
+                .detail(detail);
             if has_words {
                 ev = ev.words(h.first, h.last + 1);
             }
@@ -694,7 +693,11 @@ impl DisfluencyRemover {
                 ReportEvent::new("sentence-dropped", loc)
                     .time(s.begin_time, s.end_time)
                     .text(s.text.to_string())
-                    .detail(json!({"channel": channel, "speaker": s.speaker_id})),
+                    .detail(
+                        Detail::new()
+                            .with("channel", channel)
+                            .with("speaker", s.speaker_id),
+                    ),
             );
             report.count("dropped-sentences", 1);
             return;
@@ -786,13 +789,13 @@ impl Stage for DisfluencyRemover {
             if e.kind == "sentence-dropped" {
                 continue;
             }
-            let Some(serde_json::Value::Object(d)) = &e.detail else {
+            let Some(d) = &e.detail else {
                 continue;
             };
             // One pass over the few fields rather than a search per field.
             let (mut channel, mut speaker, mut kind, mut entry) = (0, None, None, None);
-            for (k, v) in d {
-                match k.as_str() {
+            for (k, v) in d.iter() {
+                match k {
                     "channel" => channel = v.as_u64().unwrap_or(0) as u32,
                     "speaker" => speaker = v.as_i64(),
                     "kind" => kind = v.as_str(),
@@ -824,7 +827,10 @@ impl Stage for DisfluencyRemover {
             } else {
                 st.total as f64 * 60_000.0 / st.talk_ms as f64
             };
-            let detail = serde_json::to_value(&st).unwrap_or_default();
+            let detail = match serde_json::to_value(&st) {
+                Ok(serde_json::Value::Object(map)) => Detail::from(map),
+                _ => Detail::new(),
+            };
             let ti = channels.iter().position(|&c| c == channel).unwrap_or(0);
             stage.event(
                 ReportEvent::new("speaker-summary", Location::transcript(ti)).detail(detail),
