@@ -30,9 +30,9 @@
 //!   (about 13 million instructions, 1,260 per word: the cue search a third, tokens and atoms
 //!   a third, line breaking, text, timing and writing the rest). The layout keeps each
 //!   line's reading length from its tokens' widths, so timing and the re-balancer do not
-//!   count characters again. In documents of 4,096 words or more, tokens are measured and
-//!   grouped into atoms in parallel, and blocks (which do not depend on each other) are cut
-//!   into cues and lines in parallel; the cues are the same on any number of threads.
+//!   count characters again. The layout runs on one thread: laying out blocks in parallel
+//!   (they do not depend on each other) measured 10–15% slower on two idle cores, the work
+//!   being bound by memory rather than by arithmetic.
 //!
 //! ```
 //! use asrpost::Transcription;
@@ -50,8 +50,6 @@
 //! # Ok::<(), asrpost::Error>(())
 //! ```
 
-use rayon::prelude::*;
-
 use crate::text::{Script, is_wide};
 use crate::{FrameRate, Millis, Transcription};
 
@@ -61,14 +59,6 @@ mod speed;
 
 /// Times past this are clamped, so that no arithmetic on them can overflow.
 const TIME_LIMIT: u64 = 1 << 50;
-
-/// Documents with at least this many words are laid out in parallel: below it, handing the
-/// work to other threads costs more than it saves.
-const PARALLEL_WORDS: usize = 4096;
-
-/// The fewest blocks (or cues) a parallel task lays out. Small tasks keep a thread that is
-/// not scheduled (a busy machine) from holding up the others for long.
-const PARALLEL_BLOCKS: usize = 4;
 
 /// A subtitle language, for presets, conjunctions and the dual-speaker dash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -1158,32 +1148,18 @@ impl<'b> Layout<'b> {
     }
 
     fn run(&self, doc: &Transcription<'_>) -> Vec<Cue> {
-        // Word-local work (measuring tokens, grouping them into atoms) and the layout of
-        // blocks, which do not depend on each other, go parallel in a large document.
-        let threads = rayon::current_num_threads();
-        let parallel = doc.word_count() >= PARALLEL_WORDS && threads > 1;
-        let (mut tokens, names) = tokens(doc, self.preset, !parallel);
+        let (tokens, names) = tokens(doc, self.preset);
         if tokens.is_empty() {
             return Vec::new();
-        }
-        // Parallel tasks of at least this many tokens, several per thread (see
-        // `PARALLEL_BLOCKS`).
-        let chunk = (tokens.len() / (8 * threads)).max(PARALLEL_WORDS / 8);
-        if parallel {
-            tokens
-                .par_chunks_mut(chunk)
-                .for_each(|part| part.iter_mut().for_each(|t| t.measure(self.preset)));
         }
         let span_begin = tokens.iter().map(|t| t.begin).min().unwrap_or_default();
         let mut span_end = tokens.iter().map(|t| t.end).max().unwrap_or_default();
         if let Some(d) = doc.duration() {
             span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
         }
-        let (atoms, speaker_starts) = match parallel {
-            true => self.atoms_parallel(&tokens, chunk),
-            false => self.atoms(&tokens, 0..tokens.len()),
-        };
-        let mut jobs = Vec::new();
+        let (atoms, speaker_starts) = self.atoms(&tokens);
+        let mut drafts = Vec::new();
+        let mut scratch = Scratch::default();
         let mut prev_speaker = None;
         for block in blocks(&atoms, &speaker_starts, self.split_pause) {
             let speaker = tokens[atoms[block.start].first].speaker;
@@ -1195,58 +1171,21 @@ impl<'b> Layout<'b> {
                 (Some(name), true) => self.label_width(name),
                 _ => 0,
             };
-            jobs.push((block, speaker, label_w));
-        }
-        let segment = |scratch: &mut Scratch,
-                       drafts: &mut Vec<Draft>,
-                       job: &(std::ops::Range<usize>, usize, u32)| {
-            let (block, speaker, label_w) = job;
-            self.segment(&atoms, block.clone(), *speaker, *label_w, scratch, drafts);
-        };
-        let mut drafts = Vec::new();
-        if parallel {
-            let parts: Vec<Vec<Draft>> = jobs
-                .par_iter()
-                .with_min_len(PARALLEL_BLOCKS)
-                .map_init(Scratch::default, |scratch, job| {
-                    let mut drafts = Vec::new();
-                    segment(scratch, &mut drafts, job);
-                    drafts
-                })
-                .collect();
-            drafts = parts.into_iter().flatten().collect();
-        } else {
-            let mut scratch = Scratch::default();
-            for job in &jobs {
-                segment(&mut scratch, &mut drafts, job);
-            }
+            self.segment(&atoms, block, speaker, label_w, &mut scratch, &mut drafts);
         }
         if self.labels == SpeakerLabels::Dashes && self.max_lines >= 2 {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
         }
-        let assemble = |scratch: &mut LineScratch, d: &Draft| {
-            self.assemble(&tokens, &atoms, &names, d, scratch)
-        };
-        let assembled: Vec<Option<Cue>> = if parallel {
-            drafts
-                .par_iter()
-                .with_min_len(PARALLEL_BLOCKS)
-                .map_init(LineScratch::default, assemble)
-                .collect()
-        } else {
-            // One set of buffers for the line breaking of every cue.
-            let mut scratch = LineScratch::default();
-            drafts.iter().map(|d| assemble(&mut scratch, d)).collect()
-        };
+        // One set of buffers for the line breaking of every cue.
+        let mut scratch = LineScratch::default();
         let mut cues: Vec<Cue> = Vec::with_capacity(drafts.len());
         let mut owners = Vec::with_capacity(drafts.len());
-        for (k, cue) in assembled.into_iter().enumerate() {
-            if let Some(cue) = cue {
+        for (k, d) in drafts.iter().enumerate() {
+            if let Some(cue) = self.assemble(&tokens, &atoms, &names, d, &mut scratch) {
                 cues.push(cue);
                 owners.push(k);
             }
         }
-        let mut scratch = LineScratch::default();
         let span = (span_begin, span_end.max(span_begin + Millis(1)));
         let speech = match self.rebalance {
             true => speed::Speech::record(&cues, owners),
@@ -1270,17 +1209,11 @@ impl<'b> Layout<'b> {
     /// Groups tokens into atoms and scores the break after each.
     /// Also returns the atoms where another speaker starts, in order, so that [`blocks`] need
     /// not go back to the tokens.
-    /// Of the tokens `range` (whose ends must be places where a line may break), as for all
-    /// of them.
-    fn atoms(
-        &self,
-        tokens: &[Token<'_>],
-        range: std::ops::Range<usize>,
-    ) -> (Vec<Atom>, Vec<usize>) {
-        let mut atoms: Vec<Atom> = Vec::with_capacity(range.len());
+    fn atoms(&self, tokens: &[Token<'_>]) -> (Vec<Atom>, Vec<usize>) {
+        let mut atoms: Vec<Atom> = Vec::with_capacity(tokens.len());
         let mut speaker_starts = Vec::new();
-        let mut start = range.start;
-        for i in range {
+        let mut start = 0;
+        for i in 0..tokens.len() {
             let next = tokens.get(i + 1);
             let new_speaker = next.is_some_and(|n| n.speaker != tokens[i].speaker);
             let hard = next.is_none() || new_speaker;
@@ -1293,37 +1226,6 @@ impl<'b> Layout<'b> {
             if new_speaker {
                 speaker_starts.push(atoms.len());
             }
-        }
-        (atoms, speaker_starts)
-    }
-
-    /// [`Layout::atoms`] of all tokens, in parallel over runs of about `chunk` tokens. Runs
-    /// end where a line may break, so no atom crosses from one to the next and the atoms are
-    /// the same as in one pass.
-    fn atoms_parallel(&self, tokens: &[Token<'_>], chunk: usize) -> (Vec<Atom>, Vec<usize>) {
-        let n = tokens.len();
-        let mut ends = vec![0];
-        let mut at = chunk;
-        while at < n {
-            let (a, b) = (&tokens[at - 1], &tokens[at]);
-            if a.speaker != b.speaker || can_break(a, b) {
-                ends.push(at);
-                at += chunk;
-            } else {
-                at += 1;
-            }
-        }
-        ends.push(n);
-        let parts: Vec<(Vec<Atom>, Vec<usize>)> = ends
-            .par_windows(2)
-            .map(|w| self.atoms(tokens, w[0]..w[1]))
-            .collect();
-        let mut atoms = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
-        let mut speaker_starts = Vec::new();
-        for (part, starts) in parts {
-            // Atom numbers of a part count from its first atom.
-            speaker_starts.extend(starts.into_iter().map(|k| k + atoms.len()));
-            atoms.extend(part);
         }
         (atoms, speaker_starts)
     }
@@ -2062,7 +1964,6 @@ fn trimmed_width(toks: &[Token<'_>]) -> u32 {
 fn tokens<'d>(
     doc: &'d Transcription<'_>,
     preset: &Preset,
-    measure: bool,
 ) -> (Vec<Token<'d>>, Vec<Option<String>>) {
     let channels = doc.transcripts.len() > 1;
     let mut names: Vec<Option<String>> = Vec::new();
@@ -2103,12 +2004,9 @@ fn tokens<'d>(
         if let Some(t) = tokens[first..].last_mut() {
             t.sentence_end = true;
         }
-        // Measured while the sentence's tokens are still in the cache, unless the caller
-        // measures them all in parallel.
-        if measure {
-            for t in &mut tokens[first..] {
-                t.measure(preset);
-            }
+        // Measured while the sentence's tokens are still in the cache.
+        for t in &mut tokens[first..] {
+            t.measure(preset);
         }
     }
     (tokens, names)

@@ -494,7 +494,9 @@ pub fn for_each_sentence<F>(
     F: Fn(Location, &mut Sentence<'_>, &mut StageReport) + Sync,
 {
     for (ti, t) in doc.transcripts.iter_mut().enumerate() {
-        let words: usize = match parallel {
+        // One thread (`RAYON_NUM_THREADS=1`, a pool of one) gains nothing from tasks: the work
+        // would only move to the pool's thread, away from the caches that hold the document.
+        let words: usize = match parallel && rayon::current_num_threads() > 1 {
             true => t.sentences.iter().map(weight).sum(),
             false => 0,
         };
