@@ -583,6 +583,22 @@ mod tests {
     }
 
     #[test]
+    fn detail_writes_as_a_map_would() {
+        // Names out of order, one set twice: the JSON is that of a `serde_json` map.
+        let mut d = Detail::new().with("tag", "pii").with("channel", 1);
+        d.insert("entry", "测试").insert("channel", 0);
+        let map = serde_json::json!({"channel": 0, "entry": "测试", "tag": "pii"});
+        assert_eq!(serde_json::to_string(&d).unwrap(), map.to_string());
+        assert_eq!(d.len(), 3);
+        assert_eq!(d["channel"], 0);
+        assert!(d["missing"].is_null());
+        let serde_json::Value::Object(map) = map else {
+            unreachable!()
+        };
+        assert_eq!(Detail::from(map), d);
+    }
+
+    #[test]
     fn tasks_cover_every_sentence_in_order() {
         // Sentences of 0..=99 words: every run but the last reaches the minimum, and would not
         // without its last sentence.
