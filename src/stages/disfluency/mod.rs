@@ -48,10 +48,10 @@
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words), the
 //! stage runs about 5.6 M instructions in [`Level::Light`] (6.1 M full, 6.6 M tag) against
 //! 23.9 M for parsing the result (callgrind, one thread), down from 6.9 M (7.2 M, 7.8 M);
-//! criterion put it at 0.5× to 0.9× the parse time from run to run (one thread, two heavily
-//! loaded cores: too noisy to rank variants, so compare them by instructions). The wall-clock
-//! ratio is worse than the instruction ratio (0.24×). Most sentences there are long and half
-//! hold a finding, so the cost is the planning of sentences that do have one.
+//! criterion on two idle cores puts it at 0.43× the parse time in light, 0.48× full and 0.57×
+//! tag on one thread (0.38×, 0.40×, 0.52× on two), down from 0.59×, 0.61×, 0.65×: the
+//! wall-clock ratio is worse than the instruction ratio (0.24×). Most sentences there are long
+//! and half hold a finding, so the cost is the planning of sentences that do have one.
 //!
 //! The hot path is one scan per sentence: each token is classified, keyed and hashed once (a
 //! token that is one Han character, how Paraformer writes Chinese, by a few lookups, with its

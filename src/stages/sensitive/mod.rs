@@ -47,16 +47,14 @@
 //! 125 hits in 27 / 31 / 104 changed sentences with 1k / 10k / 100k entries), sequential,
 //! release, 2 cores. Callgrind, per run of the stage (a parse is 24.2M instructions): 1.78M /
 //! 1.80M / 2.40M for 1k / 10k / 100k, down from 1.84M / 1.87M / 2.71M with a second normalize
-//! pass per changed sentence. Criterion, load average 2: 0.17 / 0.18 / 0.36× the parse time
-//! (1.16 ms; 0.16 / 0.17 / 0.36× with `RAYON_NUM_THREADS=1`), against 0.17 / 0.18 / 0.38×
-//! before; building 100k entries 60 ms. A probe timing the best of 400 runs, old and new build
-//! alternating under load: 100k 285–305 µs against 355–370 µs before, 1k 170–180 against
-//! 185–205. The 100k list
-//! still misses its 0.3× target: in that probe, leaving out the events' `detail` maps (a
-//! `serde_json` map is a 640-byte tree node and five strings per event) took 100k from about
-//! 315 to 230 µs, mostly for their allocations, while matching alone is only 15 µs slower than
-//! with 1k; the rest is the other work of the 77 more changed sentences and cache misses in
-//! the larger tables.
+//! pass per changed sentence, and 2.36M for 100k once report details stopped being
+//! `serde_json` maps ([`Detail`](crate::stages::Detail): one vector, no copied names, where a
+//! map was a 640-byte tree node and five strings per event). Criterion on two idle cores, four
+//! runs: 0.14–0.17 / 0.16–0.17 / 0.26–0.29× the parse time (1.16–1.27 ms) for 1k / 10k /
+//! 100k, against 0.17 / 0.18 / 0.38× before this pass; building 100k entries 60–65 ms. Of the
+//! 100k list's extra time over 1k, matching is a small part: most is the other work of its 77
+//! more changed sentences (events, rewritten words, new texts) and cache misses in the larger
+//! tables.
 //!
 //! # Example
 //!
