@@ -26,7 +26,7 @@
 //!   whole stretch, no cut helps: those cues stay too fast and [`qc`](super::qc) reports them
 //!   ([`CueBuilder::rebalance`]).
 //! * **Performance.** Laying out and writing the synthetic one-hour meeting as SRT (10.5k
-//!   words, `benches/export.rs`) takes 0.85–0.9× the time of parsing its JSON on one thread
+//!   words, `benches/export.rs`) takes 0.82–0.91× the time of parsing its JSON on one thread
 //!   (about 13 million instructions, 1,260 per word: the cue search a third, tokens and atoms
 //!   a third, line breaking, text, timing and writing the rest). The layout keeps each
 //!   line's reading length from its tokens' widths, so timing and the re-balancer do not
