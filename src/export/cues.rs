@@ -2285,6 +2285,8 @@ mod tests {
             (&["  a b  ", "\tc"][..], 4, 8),
             (&["e\u{301}\u{200B}x\u{FE0F}，"][..], 4, 6),
             (&["カタカナ Go"][..], 11, 14),
+            // Half-width katakana counts half (its voicing mark is a character of its own).
+            (&["ｶﾀｶﾅ ｺﾞ"][..], 7, 14),
             (&[][..], 0, 0),
         ] {
             assert_eq!(zh.reading_length(lines.iter().copied()), cjk, "{lines:?}");

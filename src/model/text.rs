@@ -95,7 +95,9 @@ pub fn is_wide(c: char) -> bool {
     let u = c as u32;
     // The range test first: it is cheap and settles CJK punctuation, the common case.
     matches!(u, 0x4E00..=0x9FFF | 0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF)
-        || Script::of(c).is_cjk()
+        // Half-width katakana, Hangul jamo and forms (U+FF61–FFDC, FFE8–FFEE) are CJK but
+        // drawn half-width.
+        || (Script::of(c).is_cjk() && !matches!(u, 0xFF61..=0xFFDC | 0xFFE8..=0xFFEE))
 }
 
 /// The concatenation of `text + punctuation` of each word: the sentence text identity.
@@ -216,5 +218,8 @@ mod tests {
             assert_eq!(Script::of(c), s, "{c}");
         }
         assert!(is_wide('你') && is_wide('，') && !is_wide('a'));
+        // Katakana and Hangul, full and half-width.
+        assert!(is_wide('ア') && is_wide('한') && !is_wide('ｱ'));
+        assert!(!is_wide('ﾞ') && !is_wide('ﾡ') && !is_wide('｡'));
     }
 }
