@@ -974,6 +974,24 @@ impl<'d> Token<'d> {
 
     /// Fills in the widths and edge facts, in one pass over the text.
     fn measure(&mut self, preset: &Preset) {
+        // The usual token of Chinese text, one character of the main Han block and no
+        // punctuation, is settled on its bytes: two half characters wide, visible, none of the
+        // edge facts but the conjunction start (see `edges`).
+        if let ([b0 @ 0xE4..=0xE9, b1, b2], "") = (self.text.as_bytes(), self.punct) {
+            let c =
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            if let Some(c) = char::from_u32(c).filter(|&c| is_main_han(c)) {
+                self.width = 2;
+                self.lead = 0;
+                self.trail = 0;
+                self.edges = if may_start_conjunction(c) {
+                    edge::CONJUNCTION
+                } else {
+                    0
+                };
+                return;
+            }
+        }
         let (mut width, mut lead, mut trail) = (0, 0, 0);
         let mut visible = false;
         let (mut first, mut last) = (None, None);
