@@ -1381,7 +1381,8 @@ impl<'b> Layout<'b> {
             let mut lines = 1usize;
             let mut line_sum = first_width;
             let mut total = first_width;
-            let mut inner_sentences = 0;
+            // 15 for each sentence end inside the cue.
+            let mut inner = 0;
             let mut word_breaks = false;
             // The cheapest plain break so far and where it is (`i32::MAX`: none yet; no cost
             // comes near it).
@@ -1397,7 +1398,7 @@ impl<'b> Layout<'b> {
                 }
                 let last = j + 1 == n;
                 let mut cost = penalty::CUE + if last { 0 } else { at.pen };
-                cost += inner_sentences * 15;
+                cost += inner;
                 if width < third {
                     cost += (((third - width) * fill_mul) >> 16) as i32;
                 }
@@ -1406,7 +1407,9 @@ impl<'b> Layout<'b> {
                 }
                 // Only good breaks (and the block end) become states directly; of the plain
                 // ones, only the cheapest per start does, which keeps the search small.
-                let state = at.class < penalty::WORD || last;
+                // `|`, not `||`: whether the atom ends in punctuation depends on the text, and a
+                // branch on it would often be mispredicted.
+                let state = (at.class < penalty::WORD) | last;
                 // The line estimate only adds to the cost: when the cost so far already
                 // cannot win, it need not be worked out.
                 let viable = if state {
@@ -1445,7 +1448,7 @@ impl<'b> Layout<'b> {
                     word_breaks = true;
                 }
                 if at.class == penalty::SENTENCE {
-                    inner_sentences += 1;
+                    inner += 15;
                 }
                 j += 1;
                 if j == n {
