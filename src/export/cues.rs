@@ -1677,19 +1677,25 @@ impl<'b> Layout<'b> {
             return;
         }
         if lines == 2 {
-            // The common case: one break, chosen in one pass.
+            // The common case: one break. The first line grows with the break `q` and the
+            // second shrinks, so the breaks that leave both short enough are from where
+            // greedy fill ended the first line back to where the second gets too wide: only
+            // those are scored, from the last. `<=` keeps the earliest of equal costs.
             let mut best = (i32::MAX, 0);
-            for q in 1..n {
+            let mut q = out[0].end;
+            while q > 0 {
                 let (w1, w2) = (width(0, q), width(q, n));
-                if w1 > self.maxw || w2 > self.maxw {
-                    continue;
+                if w2 > self.maxw {
+                    break;
                 }
                 let c = a[q - 1].pen
                     + (w1.abs_diff(w2) * 20 / self.maxw.max(1)) as i32
                     + if w1 > w2 { 5 } else { 0 };
-                if c < best.0 {
+                // A label may make even the shortest first line too wide.
+                if w1 <= self.maxw && c <= best.0 {
                     best = (c, q);
                 }
+                q -= 1;
             }
             if best.0 < i32::MAX {
                 out.clear();
