@@ -790,6 +790,42 @@ const CONJUNCTIONS: &[&str] = &[
     "그러면",
     "또는",
 ];
+/// How many tokens after a token a conjunction check may look at: the three a conjunction may
+/// span after it.
+const LOOKAHEAD: usize = 4;
+
+/// Two characters as one number, for [`HAN_CONJUNCTIONS`].
+const fn han_pair(a: u32, b: u32) -> u64 {
+    ((a as u64) << 32) | b as u64
+}
+
+/// The conjunctions of [`CONJUNCTIONS`] whose first byte may start a character of the main
+/// Han block (0xE4 to 0xE9): each must be two such characters (checked when compiling), as
+/// [`han_pair`]s, the rest of the table zero (no pair of Han characters is zero).
+const HAN_CONJUNCTIONS: [u64; CONJUNCTIONS.len()] = {
+    const fn han(b: &[u8], k: usize) -> u32 {
+        let c = ((b[k] as u32 & 0x0F) << 12)
+            | ((b[k + 1] as u32 & 0x3F) << 6)
+            | (b[k + 2] as u32 & 0x3F);
+        assert!(
+            b[k] >= 0xE4 && b[k] <= 0xE9 && c >= 0x4E00,
+            "a Chinese conjunction is two Han characters"
+        );
+        c
+    }
+    let mut table = [0u64; CONJUNCTIONS.len()];
+    let mut i = 0;
+    while i < CONJUNCTIONS.len() {
+        let b = CONJUNCTIONS[i].as_bytes();
+        if b[0] >= 0xE4 && b[0] <= 0xE9 {
+            assert!(b.len() == 6, "a Chinese conjunction is two Han characters");
+            table[i] = han_pair(han(b, 0), han(b, 3));
+        }
+        i += 1;
+    }
+    table
+};
+
 /// English words a break may come before.
 const ENGLISH_CONJUNCTIONS: &[&str] = &[
     "and", "but", "or", "so", "because", "however", "although", "though", "while", "if", "when",
@@ -1166,20 +1202,18 @@ impl<'b> Layout<'b> {
     }
 
     fn run(&self, doc: &Transcription<'_>) -> Vec<Cue> {
-        let (tokens, names) = tokens(doc, self.preset);
+        let (tokens, names, (span_begin, mut span_end)) = tokens(doc, self.preset);
         if tokens.is_empty() {
             return Vec::new();
         }
-        let span_begin = tokens.iter().map(|t| t.begin).min().unwrap_or_default();
-        let mut span_end = tokens.iter().map(|t| t.end).max().unwrap_or_default();
         if let Some(d) = doc.duration() {
             span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
         }
-        let (atoms, speaker_starts) = self.atoms(&tokens);
+        let (atoms, blocks) = self.atoms(&tokens);
         let mut drafts = Vec::new();
         let mut scratch = Scratch::default();
         let mut prev_speaker = None;
-        for block in blocks(&atoms, &speaker_starts, self.split_pause) {
+        for block in blocks {
             let speaker = tokens[atoms[block.start].first].speaker;
             let label = self.labels == SpeakerLabels::Names
                 && names[speaker].is_some()
@@ -1224,28 +1258,59 @@ impl<'b> Layout<'b> {
         cues
     }
 
-    /// Groups tokens into atoms and scores the break after each.
-    /// Also returns the atoms where another speaker starts, in order, so that [`blocks`] need
-    /// not go back to the tokens.
-    fn atoms(&self, tokens: &[Token<'_>]) -> (Vec<Atom>, Vec<usize>) {
+    /// Groups tokens into atoms and scores the break after each, and finds the blocks: the
+    /// ranges of atoms that no cue may cross, ended by a speaker change, a long pause or a
+    /// step back in time. One pass over the tokens does both.
+    fn atoms(&self, tokens: &[Token<'_>]) -> (Vec<Atom>, Vec<std::ops::Range<usize>>) {
         let mut atoms: Vec<Atom> = Vec::with_capacity(tokens.len());
-        let mut speaker_starts = Vec::new();
-        let mut start = 0;
-        for i in 0..tokens.len() {
+        let mut blocks = Vec::new();
+        // The first token of the atom being grown, the first atom of the present block, and
+        // whether the next atom starts another speaker's words.
+        let (mut start, mut block, mut new_speaker) = (0, 0, false);
+        for (i, t) in tokens.iter().enumerate() {
             let next = tokens.get(i + 1);
-            let new_speaker = next.is_some_and(|n| n.speaker != tokens[i].speaker);
-            let hard = next.is_none() || new_speaker;
-            let open = !hard && next.is_some_and(|n| !can_break(&tokens[i], n));
-            if open {
+            let speaker_change = next.is_some_and(|n| n.speaker != t.speaker);
+            if next.is_some_and(|n| !speaker_change && !can_break(t, n)) {
                 continue;
             }
-            self.push_atoms(tokens, start, i + 1, &mut atoms);
-            start = i + 1;
-            if new_speaker {
-                speaker_starts.push(atoms.len());
+            let from = atoms.len();
+            if start == i {
+                // The usual atom: one token.
+                let pen = match next {
+                    Some(_) => self.break_penalty(tokens, i + 1),
+                    None => (0, 0),
+                };
+                atoms.push(Atom {
+                    first: i,
+                    end: i + 1,
+                    begin: t.begin,
+                    finish: t.end,
+                    width: t.width,
+                    lead: t.lead,
+                    trail: t.trail,
+                    pen: pen.0,
+                    class: pen.1,
+                });
+            } else {
+                self.push_atoms(tokens, start, i + 1, &mut atoms);
             }
+            for k in from.max(1)..atoms.len() {
+                let (a, b) = (&atoms[k - 1], &atoms[k]);
+                let ends = (k == from && new_speaker)
+                    || b.begin.saturating_sub(a.finish) >= self.split_pause
+                    || b.begin < a.begin;
+                if ends {
+                    blocks.push(block..k);
+                    block = k;
+                }
+            }
+            start = i + 1;
+            new_speaker = speaker_change;
         }
-        (atoms, speaker_starts)
+        if block < atoms.len() {
+            blocks.push(block..atoms.len());
+        }
+        (atoms, blocks)
     }
 
     /// Pushes the atom of tokens `a..b`, split at token boundaries (a forced break) where it
@@ -1837,6 +1902,31 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
     if !t.is(edge::CONJUNCTION) {
         return false;
     }
+    if let [b0 @ 0xE4..=0xE9, b1, b2, ..] = *t.text.as_bytes() {
+        let first =
+            (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+        if first >= 0x4E00 {
+            // The text starts with a character of the main Han block: only a Chinese
+            // conjunction, two such characters, may match ([`HAN_CONJUNCTIONS`]). The second
+            // character is the one after it in the text or, for a one-character word with no
+            // punctuation, the start of the next word's text, as the join below finds it.
+            let second = match t.text.get(3..) {
+                Some(rest) if !rest.is_empty() => rest.chars().next(),
+                _ if !t.punct.is_empty() => None,
+                _ => {
+                    let mut found = None;
+                    for next in tokens[at + 1..].iter().take(LOOKAHEAD - 1) {
+                        found = next.text.chars().next();
+                        if found.is_some() || !next.punct.is_empty() {
+                            break;
+                        }
+                    }
+                    found
+                }
+            };
+            return second.is_some_and(|c| HAN_CONJUNCTIONS.contains(&han_pair(first, c as u32)));
+        }
+    }
     let mut text = t.text.trim_start();
     if t.is(edge::ASCII_START) {
         // An English conjunction is a whole word: the leading run of letters and digits.
@@ -1866,7 +1956,7 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
             }
         };
         push(text);
-        for next in tokens[at + 1..].iter().take(3) {
+        for next in tokens[at + 1..].iter().take(LOOKAHEAD - 1) {
             push(next.text);
             if !next.punct.is_empty() {
                 break;
@@ -1881,30 +1971,6 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
             && text.is_char_boundary(c.len())
             && text[..c.len()].eq_ignore_ascii_case(c)
     })
-}
-
-/// Ranges of atoms that no cue may cross: speaker changes and long pauses.
-/// `speaker_starts` are the atoms where another speaker starts, in order.
-fn blocks(
-    atoms: &[Atom],
-    speaker_starts: &[usize],
-    split_pause: Millis,
-) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut speaker_starts = speaker_starts.iter().copied().peekable();
-    for i in 1..atoms.len() {
-        let (a, b) = (&atoms[i - 1], &atoms[i]);
-        let speaker_change = speaker_starts.next_if_eq(&i).is_some();
-        if speaker_change || b.begin.saturating_sub(a.finish) >= split_pause || b.begin < a.begin {
-            out.push(start..i);
-            start = i;
-        }
-    }
-    if start < atoms.len() {
-        out.push(start..atoms.len());
-    }
-    out
 }
 
 /// A line's text from its atoms: words and punctuation joined, control characters as spaces,
@@ -1986,16 +2052,17 @@ fn trimmed_width(toks: &[Token<'_>]) -> u32 {
     total.saturating_sub(lead.saturating_add(trail))
 }
 
-/// Every sentence's tokens in time order, measured if `measure`, and the speaker names they
-/// refer to.
+/// Every sentence's tokens in time order, measured, the speaker names they refer to, and the
+/// earliest begin and latest end of a token.
 fn tokens<'d>(
     doc: &'d Transcription<'_>,
     preset: &Preset,
-) -> (Vec<Token<'d>>, Vec<Option<String>>) {
+) -> (Vec<Token<'d>>, Vec<Option<String>>, (Millis, Millis)) {
     let channels = doc.transcripts.len() > 1;
     let mut names: Vec<Option<String>> = Vec::new();
     let mut keys: Vec<(u32, Option<i64>)> = Vec::new();
     let mut tokens = Vec::with_capacity(doc.word_count());
+    let mut span = (Millis(u64::MAX), Millis::ZERO);
     for (channel, s) in sentences_by_time(doc) {
         let key = (if channels { channel } else { 0 }, s.speaker_id);
         let speaker = match keys.iter().position(|k| *k == key) {
@@ -2034,9 +2101,11 @@ fn tokens<'d>(
         // Measured while the sentence's tokens are still in the cache.
         for t in &mut tokens[first..] {
             t.measure(preset);
+            span.0 = span.0.min(t.begin);
+            span.1 = span.1.max(t.end);
         }
     }
-    (tokens, names)
+    (tokens, names, span)
 }
 
 /// Tokens for a sentence without words: Latin words and numbers with their spaces, single CJK
