@@ -1452,9 +1452,18 @@ impl<'b> Layout<'b> {
             // The cheapest plain break so far and where it is (`i32::MAX`: none yet; no cost
             // comes near it).
             let mut fallback = (i32::MAX, 0);
-            let mut j = i;
-            loop {
-                let at = &a[j];
+            for (j, at) in (i..).zip(&a[i..]) {
+                if j > i {
+                    // Atom `j` joins the cue: on the last line if it fits there, else on a
+                    // new one.
+                    if line_sum + at.width - at.trail > maxw {
+                        lines += 1;
+                        line_sum = at.width - at.lead;
+                    } else {
+                        line_sum += at.width;
+                    }
+                    total += at.width;
+                }
                 // A cue of white space only has no width.
                 let width = total.saturating_sub(at.trail);
                 let dur = at.finish.saturating_sub(begin);
@@ -1515,18 +1524,6 @@ impl<'b> Layout<'b> {
                 if at.class == penalty::SENTENCE {
                     inner += 15;
                 }
-                j += 1;
-                if j == n {
-                    break;
-                }
-                let next = &a[j];
-                if line_sum + next.width - next.trail > maxw {
-                    lines += 1;
-                    line_sum = next.width - next.lead;
-                } else {
-                    line_sum += next.width;
-                }
-                total += next.width;
             }
             let (cost, j) = fallback;
             if cost < i32::MAX {
