@@ -1726,14 +1726,26 @@ impl<'b> Layout<'b> {
             return;
         }
         // Greedy fill: the fewest lines possible. It stays the answer when nothing better fits.
+        // A line from `start` ends before the first atom `q` that would make it too wide; the
+        // width grows with the line, so `q` is found by binary search.
         let mut start = 0;
-        for q in 1..n {
-            if width(start, q + 1) > self.maxw {
-                out.push(start..q);
-                start = q;
+        loop {
+            let (mut lo, mut hi) = (start + 1, n);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if width(start, mid + 1) > self.maxw {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
             }
+            if lo >= n {
+                out.push(start..n);
+                break;
+            }
+            out.push(start..lo);
+            start = lo;
         }
-        out.push(start..n);
         let lines = out.len();
         if lines > self.max_lines || lines < 2 {
             return;
