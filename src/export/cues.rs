@@ -1381,6 +1381,7 @@ impl<'b> Layout<'b> {
 
     /// How good a break between `a` and `b` is: the penalty, and the penalty before the
     /// pause bonus.
+    #[inline]
     fn break_penalty(&self, tokens: &[Token<'_>], next: usize) -> (i32, i32) {
         let (a, b) = (&tokens[next - 1], &tokens[next]);
         let base = if a.sentence_end || a.is(edge::SENTENCE) {
@@ -1904,13 +1905,17 @@ fn may_start_conjunction(c: char) -> bool {
 /// Whether the text from token `at` on starts with a conjunction; a Chinese conjunction may span
 /// several one-character tokens.
 fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
-    let Some(t) = tokens.get(at) else {
-        return false;
-    };
-    // Most words start with a character no conjunction starts with.
-    if !t.is(edge::CONJUNCTION) {
-        return false;
-    }
+    // Most words start with a character no conjunction starts with: that is answered inline,
+    // the rest out of line, so that scoring a break stays small enough to inline.
+    tokens
+        .get(at)
+        .is_some_and(|t| t.is(edge::CONJUNCTION) && conjunction_starts(tokens, t, at))
+}
+
+/// [`starts_with_conjunction`] for a token `t` (at `at`) whose first visible character may
+/// start a conjunction.
+#[inline(never)]
+fn conjunction_starts(tokens: &[Token<'_>], t: &Token<'_>, at: usize) -> bool {
     if let [b0 @ 0xE4..=0xE9, b1, b2, ..] = *t.text.as_bytes() {
         let first =
             (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
