@@ -1273,14 +1273,13 @@ impl<'b> Layout<'b> {
             if next.is_some_and(|n| !speaker_change && !can_break(t, n)) {
                 continue;
             }
-            let from = atoms.len();
             if start == i {
                 // The usual atom: one token.
                 let pen = match next {
                     Some(_) => self.break_penalty(tokens, i + 1),
                     None => (0, 0),
                 };
-                atoms.push(Atom {
+                let atom = Atom {
                     first: i,
                     end: i + 1,
                     begin: t.begin,
@@ -1290,18 +1289,23 @@ impl<'b> Layout<'b> {
                     trail: t.trail,
                     pen: pen.0,
                     class: pen.1,
-                });
+                };
+                if atoms
+                    .last()
+                    .is_some_and(|prev| new_speaker || self.splits(prev, &atom))
+                {
+                    blocks.push(block..atoms.len());
+                    block = atoms.len();
+                }
+                atoms.push(atom);
             } else {
+                let from = atoms.len();
                 self.push_atoms(tokens, start, i + 1, &mut atoms);
-            }
-            for k in from.max(1)..atoms.len() {
-                let (a, b) = (&atoms[k - 1], &atoms[k]);
-                let ends = (k == from && new_speaker)
-                    || b.begin.saturating_sub(a.finish) >= self.split_pause
-                    || b.begin < a.begin;
-                if ends {
-                    blocks.push(block..k);
-                    block = k;
+                for k in from.max(1)..atoms.len() {
+                    if (k == from && new_speaker) || self.splits(&atoms[k - 1], &atoms[k]) {
+                        blocks.push(block..k);
+                        block = k;
+                    }
                 }
             }
             start = i + 1;
@@ -1311,6 +1315,11 @@ impl<'b> Layout<'b> {
             blocks.push(block..atoms.len());
         }
         (atoms, blocks)
+    }
+
+    /// Whether a long pause or a step back in time between atoms `a` and `b` ends a block.
+    fn splits(&self, a: &Atom, b: &Atom) -> bool {
+        b.begin.saturating_sub(a.finish) >= self.split_pause || b.begin < a.begin
     }
 
     /// Pushes the atom of tokens `a..b`, split at token boundaries (a forced break) where it
@@ -1715,9 +1724,10 @@ impl<'b> Layout<'b> {
         let n = a.len();
         prefix.clear();
         prefix.push(0u32);
-        for at in a {
-            prefix.push(prefix[prefix.len() - 1] + at.width);
-        }
+        prefix.extend(a.iter().scan(0, |w, at| {
+            *w += at.width;
+            Some(*w)
+        }));
         let width = |p: usize, q: usize| -> u32 {
             (prefix[q] - prefix[p]).saturating_sub(a[p].lead + a[q - 1].trail)
                 + if p == 0 { label_w } else { 0 }
