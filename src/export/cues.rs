@@ -1016,11 +1016,12 @@ impl<'d> Token<'d> {
         if let ([b0 @ 0xE4..=0xE9, b1, b2], "") = (self.text.as_bytes(), self.punct) {
             let c =
                 (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-            if let Some(c) = char::from_u32(c).filter(|&c| is_main_han(c)) {
+            // A lead byte up to 0xE9 keeps the character at most U+9FFF.
+            if c >= 0x4E00 {
                 self.width = 2;
                 self.lead = 0;
                 self.trail = 0;
-                self.edges = if may_start_conjunction(c) {
+                self.edges = if han_may_start_conjunction(c) {
                     edge::CONJUNCTION
                 } else {
                     0
@@ -1902,14 +1903,18 @@ const CONJUNCTION_HAN: [u64; 0x5200 / 64] = {
 
 /// Whether a conjunction may start with `c`.
 fn may_start_conjunction(c: char) -> bool {
-    let u = c as usize;
-    if let Some(&bits) = u
-        .checked_sub(0x4E00)
-        .and_then(|k| CONJUNCTION_HAN.get(k / 64))
-    {
-        return bits >> ((u - 0x4E00) % 64) & 1 == 1;
+    if is_main_han(c) {
+        return han_may_start_conjunction(c as u32);
     }
     c.is_ascii_alphabetic() || CONJUNCTION_STARTS.contains(&c)
+}
+
+/// [`may_start_conjunction`] for a character `u` of the main Han block.
+fn han_may_start_conjunction(u: u32) -> bool {
+    let k = (u as usize).wrapping_sub(0x4E00);
+    CONJUNCTION_HAN
+        .get(k / 64)
+        .is_some_and(|bits| bits >> (k % 64) & 1 == 1)
 }
 
 /// Whether the text from token `at` on starts with a conjunction; a Chinese conjunction may span
