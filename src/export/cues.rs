@@ -1464,23 +1464,26 @@ impl<'b> Layout<'b> {
             // comes near it).
             let mut fallback = (i32::MAX, 0);
             for (j, at) in (i..).zip(&a[i..]) {
+                let dur = at.finish.saturating_sub(begin);
                 if j > i {
                     // Atom `j` joins the cue: on the last line if it fits there, else on a
-                    // new one.
+                    // new one, if the cue may have one more.
                     if line_sum + at.width - at.trail > maxw {
                         lines += 1;
+                        if lines > max_lines {
+                            break;
+                        }
                         line_sum = at.width - at.lead;
                     } else {
                         line_sum += at.width;
+                    }
+                    if dur > max_duration {
+                        break;
                     }
                     total += at.width;
                 }
                 // A cue of white space only has no width.
                 let width = total.saturating_sub(at.trail);
-                let dur = at.finish.saturating_sub(begin);
-                if j > i && (lines > max_lines || dur > max_duration) {
-                    break;
-                }
                 let last = j + 1 == n;
                 let mut cost = penalty::CUE + if last { 0 } else { at.pen };
                 cost += inner;
