@@ -1530,13 +1530,16 @@ impl<'b> Layout<'b> {
                         fallback = (cost, j);
                     }
                 }
-                if at.class < penalty::WORD {
-                    good.push((width, at.pen));
-                } else if at.class == penalty::WORD {
-                    word_breaks = true;
-                }
-                if at.class == penalty::SENTENCE {
-                    inner += 15;
+                // Most atoms end in a break inside a Chinese word or a forced one: one test.
+                if at.class <= penalty::WORD {
+                    if at.class == penalty::WORD {
+                        word_breaks = true;
+                    } else {
+                        good.push((width, at.pen));
+                        if at.class == penalty::SENTENCE {
+                            inner += 15;
+                        }
+                    }
                 }
             }
             let (cost, j) = fallback;
