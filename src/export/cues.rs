@@ -832,6 +832,42 @@ const ENGLISH_CONJUNCTIONS: &[&str] = &[
     "then", "yet", "which", "that", "who", "where", "since", "unless",
 ];
 
+/// A word of at most eight ASCII bytes, lowercased, as one number (zero bytes after it).
+const fn english_key(word: &[u8]) -> u64 {
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < word.len() && i < 8 {
+        key |= (word[i].to_ascii_lowercase() as u64) << (8 * i);
+        i += 1;
+    }
+    key
+}
+
+/// [`ENGLISH_CONJUNCTIONS`] as [`english_key`]s: each is at most eight lowercase letters
+/// (checked when compiling), so a word matches one, ignoring case, when their keys are equal.
+const ENGLISH_KEYS: [u64; ENGLISH_CONJUNCTIONS.len()] = {
+    let mut keys = [0u64; ENGLISH_CONJUNCTIONS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        let word = ENGLISH_CONJUNCTIONS[i].as_bytes();
+        assert!(
+            !word.is_empty() && word.len() <= 8,
+            "an English conjunction has 1 to 8 letters"
+        );
+        let mut k = 0;
+        while k < word.len() {
+            assert!(
+                word[k].is_ascii_lowercase(),
+                "English conjunctions are lowercase"
+            );
+            k += 1;
+        }
+        keys[i] = english_key(word);
+        i += 1;
+    }
+    keys
+};
+
 impl CueBuilder {
     /// A builder with `preset`'s rules.
     pub fn new(preset: Preset) -> CueBuilder {
@@ -1969,9 +2005,7 @@ fn conjunction_starts(tokens: &[Token<'_>], t: &Token<'_>, at: usize) -> bool {
             .bytes()
             .position(|b| !b.is_ascii_alphanumeric())
             .map_or(text, |end| &text[..end]);
-        return ENGLISH_CONJUNCTIONS
-            .iter()
-            .any(|c| c.len() == word.len() && word.eq_ignore_ascii_case(c));
+        return word.len() <= 8 && ENGLISH_KEYS.contains(&english_key(word.as_bytes()));
     }
     // No conjunction is longer than this many bytes, so a prefix of the joined text decides.
     const JOIN: usize = 16;
