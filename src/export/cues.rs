@@ -1021,6 +1021,8 @@ mod edge {
     pub(super) const CONJUNCTION: u16 = 1 << 11;
     /// No character is visible: the token is empty, or white space and control characters.
     pub(super) const BLANK: u16 = 1 << 12;
+    /// Some character is a control character (the line's text replaces it with a space).
+    pub(super) const CONTROL: u16 = 1 << 13;
 }
 
 impl<'d> Token<'d> {
@@ -1069,6 +1071,7 @@ impl<'d> Token<'d> {
         let mut visible = false;
         let (mut first, mut last) = (None, None);
         let (mut first_visible, mut last_visible) = (None, None);
+        let mut control = false;
         for part in [self.text, self.punct] {
             for c in part.chars() {
                 // The main Han block, most characters of Chinese text, is settled first.
@@ -1084,6 +1087,8 @@ impl<'d> Token<'d> {
                 };
                 width += u;
                 if blank {
+                    // White space is more common than control characters: ask only here.
+                    control |= c.is_control();
                     if visible {
                         trail += u;
                     } else {
@@ -1113,6 +1118,9 @@ impl<'d> Token<'d> {
         self.edges = edges(first, last, first_visible, last_visible);
         if !visible {
             self.edges |= edge::BLANK;
+        }
+        if control {
+            self.edges |= edge::CONTROL;
         }
     }
 }
@@ -2076,8 +2084,7 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut S
     };
     join(buf, &mut words, false);
     // The rare line with a control character is joined again with them replaced.
-    const CONTROL: [bool; 256] = with_control_bytes(&[]);
-    let cleaned = super::has_byte_in(buf, &CONTROL) && buf.chars().any(char::is_control);
+    let cleaned = toks.iter().any(|t| t.is(edge::CONTROL));
     if cleaned {
         join(buf, &mut words, true);
     }
