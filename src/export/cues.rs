@@ -1202,15 +1202,13 @@ struct Scratch {
     cuts: Vec<usize>,
 }
 
-/// Buffers the line breaking and [`line_text`] reuse from cue to cue.
+/// Buffers the line breaking reuses from cue to cue.
 #[derive(Default)]
 struct LineScratch {
     /// Widths of the atoms before each one.
     prefix: Vec<u32>,
     /// The lines, as ranges of atoms.
     ranges: Vec<std::ops::Range<usize>>,
-    /// A line's text before trimming.
-    text: String,
 }
 
 /// A cue before its text is assembled: a range of atoms of one block.
@@ -1712,7 +1710,7 @@ impl<'b> Layout<'b> {
                 let dash = self.preset.language.dash();
                 for (r, sp) in [(&d.atoms, d.speaker), (r2, *sp2)] {
                     let a = add(r);
-                    let mut line = line_text(tokens, a, self.words, &mut scratch.text);
+                    let mut line = line_text(tokens, a, self.words);
                     if line.text.is_empty() {
                         continue;
                     }
@@ -1736,7 +1734,7 @@ impl<'b> Layout<'b> {
                 };
                 self.break_lines(a, label_w, &mut scratch.prefix, &mut scratch.ranges);
                 for r in scratch.ranges.iter() {
-                    let line = line_text(tokens, &a[r.clone()], self.words, &mut scratch.text);
+                    let line = line_text(tokens, &a[r.clone()], self.words);
                     if !line.text.is_empty() {
                         lines.push(line);
                     }
@@ -2051,49 +2049,52 @@ fn conjunction_starts(tokens: &[Token<'_>], t: &Token<'_>, at: usize) -> bool {
 }
 
 /// A line's text from its atoms: words and punctuation joined, control characters as spaces,
-/// trimmed; with each word's place and times when `with_words`. `buf` is a buffer to reuse:
-/// the text is joined there and copied out trimmed, in a string of the right size.
-fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut String) -> CueLine {
+/// trimmed; with each word's place and times when `with_words`.
+fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool) -> CueLine {
     let (first, end) = match (atoms.first(), atoms.last()) {
         (Some(a), Some(b)) => (a.first, b.end),
         _ => (0, 0),
     };
     let toks = &tokens[first..end];
+    // One pass over the tokens for the text's size, its width and whether any control
+    // character is to be replaced.
+    let (bytes, width, edges) = toks.iter().fold((0, 0u32, 0), |(n, w, e), t| {
+        (
+            n + t.text.len() + t.punct.len(),
+            w.saturating_add(t.width),
+            e | t.edges,
+        )
+    });
+    let clean = edges & edge::CONTROL != 0;
     let mut words = Vec::with_capacity(if with_words { toks.len() } else { 0 });
-    // Joins the tokens into `buf`, control characters as spaces when `clean`.
-    let join = |buf: &mut String, words: &mut Vec<CueWord>, clean: bool| {
-        buf.clear();
-        words.clear();
-        for t in toks {
-            if with_words {
-                words.push(CueWord {
-                    offset: buf.len(),
-                    begin: t.begin,
-                    end: t.end,
-                });
-            }
-            // Most words have no punctuation: skip the empty part.
-            for part in [t.text, t.punct].into_iter().filter(|p| !p.is_empty()) {
-                if clean {
-                    buf.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
-                } else {
-                    buf.push_str(part);
-                }
+    // Joined straight into a string of its size (a replaced control character is not longer
+    // than its space), then trimmed in place.
+    let mut text = String::with_capacity(bytes);
+    for t in toks {
+        if with_words {
+            words.push(CueWord {
+                offset: text.len(),
+                begin: t.begin,
+                end: t.end,
+            });
+        }
+        // Most words have no punctuation: skip the empty part.
+        for part in [t.text, t.punct].into_iter().filter(|p| !p.is_empty()) {
+            if clean {
+                text.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
+            } else {
+                text.push_str(part);
             }
         }
-    };
-    join(buf, &mut words, false);
-    // The rare line with a control character is joined again with them replaced.
-    let cleaned = toks.iter().any(|t| t.is(edge::CONTROL));
-    if cleaned {
-        join(buf, &mut words, true);
     }
-    let keep = buf.trim_end().len();
-    let lead = keep - buf[..keep].trim_start().len();
-    let text = buf[lead..keep].to_string();
+    text.truncate(text.trim_end().len());
+    let lead = text.len() - text.trim_start().len();
+    if lead > 0 {
+        text.drain(..lead);
+    }
     // Without control characters, the text trimmed is the tokens' characters less the white
     // space at the ends, and every character counts in the reading length as in the width.
-    let reading = (!cleaned).then(|| trimmed_width(toks));
+    let reading = (!clean).then(|| trimmed_width(toks, width));
     for w in &mut words {
         w.offset = w.offset.saturating_sub(lead).min(text.len());
     }
@@ -2107,11 +2108,10 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool, buf: &mut S
     }
 }
 
-/// The width of `toks` joined, less the white space at both ends, in half characters: the
-/// reading length of the line they make ([`Preset::reading_length`]) when none of them holds a
-/// control character.
-fn trimmed_width(toks: &[Token<'_>]) -> u32 {
-    let total = toks.iter().fold(0u32, |n, t| n.saturating_add(t.width));
+/// The width of `toks` joined (`total`), less the white space at both ends, in half
+/// characters: the reading length of the line they make ([`Preset::reading_length`]) when none
+/// of them holds a control character.
+fn trimmed_width(toks: &[Token<'_>], total: u32) -> u32 {
     // White space at an end may span tokens that are only white space.
     let edge = |toks: &mut dyn Iterator<Item = &Token<'_>>, side: fn(&Token<'_>) -> u32| {
         let mut w = 0u32;
