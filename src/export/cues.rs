@@ -1048,23 +1048,36 @@ impl<'d> Token<'d> {
 
     /// Fills in the widths and edge facts, in one pass over the text.
     fn measure(&mut self, preset: &Preset) {
-        // The usual token of Chinese text, one character of the main Han block and no
-        // punctuation, is settled on its bytes: two half characters wide, visible, none of the
-        // edge facts but the conjunction start (see `edges`).
-        if let ([b0 @ 0xE4..=0xE9, b1, b2], "") = (self.text.as_bytes(), self.punct) {
-            let c =
+        // The usual token of Chinese text is one character of the main Han block, found on
+        // its bytes: two half characters wide and visible. With no punctuation, none of the
+        // edge facts but the conjunction start applies (see `edges`); with one visible
+        // punctuation mark, that mark is the last character.
+        if let [b0 @ 0xE4..=0xE9, b1, b2] = *self.text.as_bytes() {
+            let u =
                 (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
             // A lead byte up to 0xE9 keeps the character at most U+9FFF.
-            if c >= 0x4E00 {
-                self.width = 2;
-                self.lead = 0;
-                self.trail = 0;
-                self.edges = if han_may_start_conjunction(c) {
-                    edge::CONJUNCTION
-                } else {
-                    0
-                };
-                return;
+            if u >= 0x4E00 {
+                if self.punct.is_empty() {
+                    self.width = 2;
+                    self.lead = 0;
+                    self.trail = 0;
+                    self.edges = if han_may_start_conjunction(u) {
+                        edge::CONJUNCTION
+                    } else {
+                        0
+                    };
+                    return;
+                }
+                let mut punct = self.punct.chars();
+                if let (Some(c), Some(p), None) = (char::from_u32(u), punct.next(), punct.next()) {
+                    if !(p.is_whitespace() || p.is_control()) {
+                        self.width = 2 + preset.char_units(p);
+                        self.lead = 0;
+                        self.trail = 0;
+                        self.edges = edges(Some(c), Some(p), Some(c), Some(p));
+                        return;
+                    }
+                }
             }
         }
         let (mut width, mut lead, mut trail) = (0, 0, 0);
