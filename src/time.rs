@@ -99,8 +99,10 @@ impl Millis {
     pub(crate) fn push_clock(self, sep: char, out: &mut String) {
         let (h, m, s, ms) = self.parts();
         if let (true, Ok(sep)) = (h < 100, u8::try_from(sep)) {
-            // The common case in one write.
-            let d = |n: u64| b'0' + (n % 10) as u8;
+            // The common case in one write. Every field is below 1000 here: its digits are
+            // worked out in 32-bit arithmetic, cheaper than 64-bit division.
+            let d = |n: u32| b'0' + (n % 10) as u8;
+            let (h, m, s, ms) = (h as u32, m as u32, s as u32, ms as u32);
             let buf = [
                 d(h / 10),
                 d(h),
