@@ -28,7 +28,7 @@
 //! * **Performance.** Laying out and writing the synthetic one-hour meeting as SRT (10.5k
 //!   words, `benches/export.rs`) takes about 0.75× the time of parsing its JSON on one thread
 //!   (criterion and the `subtitle_profile` example, two cores under load average 1.5–3; 0.86×
-//!   before the short paths below). That is about 10.7 million instructions, 1,015 per word:
+//!   before the short paths below). That is about 10.6 million instructions, 1,010 per word:
 //!   the cue search about 27%, tokens and atoms about a quarter, line breaking and line text
 //!   about 12%, allocation (each cue's lines, texts and speaker name) about 10%, timing,
 //!   re-balancing and writing the rest. The wall time follows the instruction count, not the
