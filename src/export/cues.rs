@@ -26,21 +26,21 @@
 //!   whole stretch, no cut helps: those cues stay too fast and [`qc`](super::qc) reports them
 //!   ([`CueBuilder::rebalance`]).
 //! * **Performance.** Laying out and writing the synthetic one-hour meeting as SRT (10.5k
-//!   words, `benches/export.rs`) takes about 0.75× the time of parsing its JSON on one thread
-//!   (criterion and the `subtitle_profile` example, two cores under load average 1.5–3; 0.86×
-//!   before the short paths below). That is about 10.6 million instructions, 1,010 per word:
-//!   the cue search about 27%, tokens and atoms about a quarter, line breaking and line text
-//!   about 12%, allocation (each cue's lines, texts and speaker name) about 10%, timing,
-//!   re-balancing and writing the rest. The wall time follows the instruction count, not the
-//!   memory traffic: building tokens, atoms and cues block by block in one pass cut level-1
-//!   cache misses by 40% and was no faster, so tokens, atoms (with the blocks) and cues keep
-//!   their own passes. The common cases have short paths: a one-character Han token is measured
-//!   on its bytes, conjunctions are looked up as numbers in tables built when compiling,
-//!   two-line breaks are scored only where both lines fit, and greedy fill finds line ends by
-//!   binary search. The layout keeps each line's reading length from its tokens' widths, so
-//!   timing and the re-balancer do not count characters again. It runs on one thread: laying
-//!   out blocks in parallel (they do not depend on each other) measured 10–15% slower on two
-//!   idle cores.
+//!   words, `benches/export.rs`) takes 0.76–0.83× the time of parsing its JSON on one thread
+//!   (criterion and the `subtitle_profile` example on two cores under load average 1.7–3.6,
+//!   where the version before the short paths below measured 0.84–0.88×). That is about 10.6
+//!   million instructions, 1,010 per word: the cue search about 27%, tokens and atoms about a
+//!   quarter, line breaking and line text about 12%, allocation (each cue's lines, texts and
+//!   speaker name) about 10%, timing, re-balancing and writing the rest. The wall time follows
+//!   the instruction count, not the memory traffic: building tokens, atoms and cues block by
+//!   block in one pass cut level-1 cache misses by 40% and was no faster, so tokens, atoms
+//!   (with the blocks) and cues keep their own passes. The common cases have short paths: a
+//!   one-character Han token is measured on its bytes, conjunctions are looked up as numbers in
+//!   tables built when compiling, two-line breaks are scored only where both lines fit, and
+//!   greedy fill finds line ends by binary search. The layout keeps each line's reading length
+//!   from its tokens' widths, so timing and the re-balancer do not count characters again. It
+//!   runs on one thread: laying out blocks in parallel (they do not depend on each other)
+//!   measured 10–15% slower on two idle cores.
 //!
 //! ```
 //! use asrpost::Transcription;
