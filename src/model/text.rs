@@ -109,7 +109,10 @@ pub fn concat_words(words: &[Word<'_>]) -> String {
     let mut out = String::with_capacity(len);
     for w in words {
         out.push_str(&w.text);
-        out.push_str(&w.punctuation);
+        // Most words have no punctuation: skip the copy's call.
+        if !w.punctuation.is_empty() {
+            out.push_str(&w.punctuation);
+        }
     }
     out
 }

@@ -384,6 +384,13 @@ impl Detail {
         Detail::default()
     }
 
+    /// No details, with room for `n` fields (a stage that sets many per event allocates once).
+    pub fn with_capacity(n: usize) -> Detail {
+        Detail {
+            fields: Vec::with_capacity(n),
+        }
+    }
+
     /// With `name` set to `value` (replacing an earlier value of the same name).
     pub fn with(
         mut self,
@@ -402,6 +409,11 @@ impl Detail {
     ) -> &mut Self {
         let name = name.into();
         let value = value.into();
+        // Fields set in the order of their names (as stages mostly do) go at the end.
+        if self.fields.last().is_none_or(|(n, _)| *n < name) {
+            self.fields.push((name, value));
+            return self;
+        }
         match self.fields.binary_search_by(|(n, _)| n.as_ref().cmp(&name)) {
             Ok(k) => self.fields[k].1 = value,
             Err(k) => self.fields.insert(k, (name, value)),

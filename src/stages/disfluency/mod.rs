@@ -199,6 +199,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order of their declaration (`kind as usize` is the index).
+    const ALL: [Kind; 5] = [
+        Kind::Hesitation,
+        Kind::Backchannel,
+        Kind::Marker,
+        Kind::Repetition,
+        Kind::Loop,
+    ];
+
     /// The name used in reports and enrichment: `hesitation`, `backchannel`, `marker`,
     /// `repetition`, `loop`.
     pub fn name(self) -> &'static str {
@@ -597,21 +606,18 @@ impl DisfluencyRemover {
         let sentence_times = (s.begin_time, s.end_time);
         // The trimmed text of tokens `first..=last`, built once.
         let span = |words: &[Word<'_>], first: usize, last: usize| -> (String, Millis, Millis) {
-            let mut t = String::new();
-            let (begin, end) = if has_words {
+            let (mut t, begin, end) = if has_words {
                 let ws = &words[first..=last];
-                for w in ws {
-                    t.push_str(&w.text);
-                    t.push_str(&w.punctuation);
-                }
-                (ws[0].begin_time, ws[ws.len() - 1].end_time)
+                let t = crate::text::concat_words(ws);
+                (t, ws[0].begin_time, ws[ws.len() - 1].end_time)
             } else {
                 let ts = &text_only[first..=last];
+                let mut t = String::new();
                 for tok in ts {
                     t.push_str(tok.text);
                     t.push_str(tok.punct);
                 }
-                sentence_times
+                (t, sentence_times.0, sentence_times.1)
             };
             // Trimmed in place: most spans have nothing to trim.
             t.truncate(t.trim_end().len());
@@ -620,6 +626,10 @@ impl DisfluencyRemover {
             (t, begin, end)
         };
         let mut tags = Vec::new();
+        // Counted here and added to the report once per sentence (a counter is looked up by
+        // name).
+        let mut by_kind = [0u64; Kind::ALL.len()];
+        let (mut removed_words, mut tagged_words) = (0, 0);
         let hits = std::mem::take(&mut plan.hits);
         for mut h in hits {
             let (mut text, begin, end) = span(&s.words, h.first, h.last);
@@ -632,20 +642,23 @@ impl DisfluencyRemover {
                 "flagged"
             };
             let language = h.language.map(Language::code);
-            let mut detail = Detail::new().with("kind", h.kind.name());
             let entry = if self.mode == Mode::Tag {
                 h.entry.clone()
             } else {
                 std::mem::take(&mut h.entry)
             };
-            detail.insert("entry", entry);
-            detail.insert("language", language);
-            detail.insert("channel", channel);
-            detail.insert("speaker", s.speaker_id);
+            // In the order of the names, so each field goes at the end.
+            let mut detail = Detail::with_capacity(6);
             if !has_words {
                 // Tokenized from the text: the times are the sentence's.
                 detail.insert("approximate_time", true);
             }
+            detail
+                .insert("channel", channel)
+                .insert("entry", entry)
+                .insert("kind", h.kind.name())
+                .insert("language", language)
+                .insert("speaker", s.speaker_id);
             let ev_text = if self.mode == Mode::Tag && !has_words {
                 text.clone()
             } else {
@@ -659,12 +672,12 @@ impl DisfluencyRemover {
                 ev = ev.words(h.first, h.last + 1);
             }
             report.event(ev);
-            report.count(h.kind.name(), 1);
+            by_kind[h.kind as usize] += 1;
             if removed {
-                report.count("removed-words", (h.last - h.first + 1) as u64);
+                removed_words += (h.last - h.first + 1) as u64;
             }
             if self.mode == Mode::Tag {
-                report.count("tagged-words", (h.last - h.first + 1) as u64);
+                tagged_words += (h.last - h.first + 1) as u64;
                 let tag = json!({
                     "kind": h.kind.name(),
                     "entry": h.entry,
@@ -681,6 +694,17 @@ impl DisfluencyRemover {
                     tags.push(t);
                 }
             }
+        }
+        for (kind, n) in Kind::ALL.into_iter().zip(by_kind) {
+            if n > 0 {
+                report.count(kind.name(), n);
+            }
+        }
+        if removed_words > 0 {
+            report.count("removed-words", removed_words);
+        }
+        if tagged_words > 0 {
+            report.count("tagged-words", tagged_words);
         }
         if !tags.is_empty() {
             let _ = s.enrich("disfluency", serde_json::Value::Array(tags));
@@ -706,13 +730,11 @@ impl DisfluencyRemover {
             let Plan {
                 keep, text, punct, ..
             } = plan;
-            for ((w, t), p) in s.words.iter_mut().zip(text).zip(punct) {
-                if let Some(t) = t {
-                    w.text = Cow::Owned(t);
-                }
-                if let Some(p) = p {
-                    w.punctuation = Cow::Owned(p);
-                }
+            for (i, t) in text {
+                s.words[i].text = Cow::Owned(t);
+            }
+            for (i, p) in punct {
+                s.words[i].punctuation = Cow::Owned(p);
             }
             let mut k = keep.into_iter();
             s.words.retain(|_| k.next().unwrap_or(true));
@@ -725,8 +747,8 @@ impl DisfluencyRemover {
             let mut out = String::with_capacity(s.text.len());
             for (i, t) in toks.iter().enumerate() {
                 if plan.keep[i] {
-                    out.push_str(plan.text[i].as_deref().unwrap_or(t.text));
-                    out.push_str(plan.punct[i].as_deref().unwrap_or(t.punct));
+                    out.push_str(plan.text.get(i).unwrap_or(t.text));
+                    out.push_str(plan.punct.get(i).unwrap_or(t.punct));
                 }
             }
             s.text = Cow::Owned(out);

@@ -24,13 +24,46 @@ pub(super) struct Hit {
     pub(super) removable: bool,
 }
 
+/// New texts (or punctuation) of a few tokens, by token index: the repair changes only tokens
+/// next to a removal, so a short list costs less than a slot per token.
+#[derive(Debug, Default)]
+pub(super) struct Changes(Vec<(usize, String)>);
+
+impl Changes {
+    /// The new value of token `i`, if it changed.
+    pub(super) fn get(&self, i: usize) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == i)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets the new value of token `i`.
+    fn set(&mut self, i: usize, value: String) {
+        match self.0.iter_mut().find(|(k, _)| *k == i) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((i, value)),
+        }
+    }
+}
+
+impl IntoIterator for Changes {
+    type Item = (usize, String);
+    type IntoIter = std::vec::IntoIter<(usize, String)>;
+
+    /// The changed tokens and their new values.
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// What to do with a sentence.
 #[derive(Debug, Default)]
 pub(super) struct Plan {
     pub(super) hits: Vec<Hit>,
     pub(super) keep: Vec<bool>,
-    pub(super) text: Vec<Option<String>>,
-    pub(super) punct: Vec<Option<String>>,
+    pub(super) text: Changes,
+    pub(super) punct: Changes,
     /// No lexical token is left.
     pub(super) emptied: bool,
 }
@@ -64,7 +97,8 @@ struct Info {
 
 /// The number tokens are compared by: up to seven bytes packed with their length, so that
 /// equal numbers mean equal texts (most words: a Chinese character is three bytes), and a hash
-/// with the top byte set for longer texts, which then need comparing as text.
+/// with the top byte set for longer texts, which then need comparing as text. Never 0 for a
+/// non-empty text (the length byte or the top byte is set).
 #[inline]
 fn key_hash(text: &str) -> u64 {
     match super::dict::pack(text) {
@@ -309,11 +343,11 @@ impl Found {
     }
 }
 
-/// The hashes of the last lexical tokens of the scan, in a ring.
+/// The hashes of the last five lexical tokens of the scan, newest first (0 before the first:
+/// no token hashes to 0, see [`key_hash`]), kept in registers rather than a ring.
 #[derive(Default)]
 struct Recent {
-    ring: [u64; 8],
-    seen: usize,
+    back: [u64; 5],
     /// The length of the run of equal hashes that ends with the newest.
     run: usize,
 }
@@ -331,18 +365,12 @@ impl Recent {
     /// Adds a lexical token's hash and says which windows it ends.
     #[inline]
     fn push(&mut self, x: u64) -> Windows {
-        let n = self.seen;
-        let back = |k: usize| self.ring[n.wrapping_sub(k) & 7];
-        self.run = if n >= 1 && back(1) == x {
-            self.run + 1
-        } else {
-            1
-        };
-        // Each phrase needs `x` equal to the second or third last: test that first.
-        let phrase = (n >= 3 && back(2) == x && back(3) == back(1))
-            || (n >= 5 && back(3) == x && back(4) == back(1) && back(5) == back(2));
-        self.ring[n & 7] = x;
-        self.seen = n + 1;
+        let [b1, b2, b3, b4, b5] = self.back;
+        self.run = if b1 == x { self.run + 1 } else { 1 };
+        // Each phrase needs `x` equal to the second or third last: test that first. A token
+        // not seen yet is 0, which equals no token, so no window reaches before the first.
+        let phrase = (b2 == x && b3 == b1) || (b3 == x && b4 == b1 && b5 == b2);
+        self.back = [x, b1, b2, b3, b4];
         Windows {
             run: self.run,
             phrase,
@@ -392,14 +420,12 @@ impl<'a, 't> Ctx<'a, 't> {
     /// clause breaks, and notes where the planner has to look ([`Found`], `starts`). A token
     /// that is one Han character without punctuation (how Paraformer writes most Chinese)
     /// takes a few lookups and copies nothing; the others take [`Ctx::scan_other`].
-    fn new(dict: &'a Dict, toks: &'a [Tok<'t>], buffers: Buffers) -> Self {
-        let Buffers {
-            mut info,
-            mut units,
-            mut keys,
-            mut starts,
-            scratch: _,
-        } = buffers;
+    fn new(dict: &'a Dict, toks: &'a [Tok<'t>], buffers: &mut Buffers) -> Self {
+        // The vectors move out one by one (the whole `Buffers` is large to move).
+        let mut info = std::mem::take(&mut buffers.info);
+        let mut units = std::mem::take(&mut buffers.units);
+        let mut keys = std::mem::take(&mut buffers.keys);
+        let mut starts = std::mem::take(&mut buffers.starts);
         info.clear();
         units.clear();
         keys.clear();
@@ -418,7 +444,12 @@ impl<'a, 't> Ctx<'a, 't> {
             match one_han(t.text) {
                 Some(c) => {
                     let hash = pack3(t.text);
-                    let marks = Marks::of(t.punct);
+                    // Most such words have no punctuation.
+                    let marks = if t.punct.is_empty() {
+                        Marks::default()
+                    } else {
+                        Marks::of(t.punct)
+                    };
                     cx.found.quote |= marks.opener;
                     cx.units.push(Unit {
                         tok: i,
@@ -542,14 +573,12 @@ impl<'a, 't> Ctx<'a, 't> {
         self.found.repeat |= recent.push(hash).any() || fragment;
     }
 
-    fn into_buffers(self, scratch: Scratch) -> Buffers {
-        Buffers {
-            info: self.info,
-            units: self.units,
-            keys: self.keys,
-            starts: self.starts,
-            scratch,
-        }
+    /// Returns the vectors to `buffers`, for the next sentence.
+    fn into_buffers(self, buffers: &mut Buffers) {
+        buffers.info = self.info;
+        buffers.units = self.units;
+        buffers.keys = self.keys;
+        buffers.starts = self.starts;
     }
 
     /// The text of key `k` of token `tok`.
@@ -712,15 +741,14 @@ pub(super) fn enabled(tier: Tier, s: Settings) -> bool {
 /// compare the two.
 pub(super) fn plan(dict: &Dict, toks: &[Tok<'_>], settings: Settings, fast: bool) -> Option<Plan> {
     BUFFERS.with(|cell| {
-        let mut buffers = cell.take();
-        let mut scratch = std::mem::take(&mut buffers.scratch);
-        let cx = Ctx::new(dict, toks, buffers);
+        let mut buffers = cell.borrow_mut();
+        let cx = Ctx::new(dict, toks, &mut buffers);
         let plan = if fast && !cx.found.anything() {
             None
         } else {
-            plan_ctx(&cx, settings, fast, &mut scratch)
+            plan_ctx(&cx, settings, fast, &mut buffers.scratch)
         };
-        cell.replace(cx.into_buffers(scratch));
+        cx.into_buffers(&mut buffers);
         plan
     })
 }
@@ -790,7 +818,8 @@ fn plan_ctx(
                 first: a,
                 last: b,
                 kind: Kind::from(entry.tier),
-                entry: entry.text.to_string(),
+                // `Box<str>::to_string` would go through `Display`.
+                entry: String::from(&*entry.text),
                 language: Some(entry.language),
                 removable: true,
             });
@@ -858,8 +887,6 @@ fn plan_ctx(
     hits.sort_by_key(|h| (h.first, h.last));
     let mut plan = Plan {
         keep: vec![true; n],
-        text: vec![None; n],
-        punct: vec![None; n],
         ..Plan::default()
     };
     for h in hits.iter().filter(|h| h.removable) {
@@ -1235,17 +1262,18 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
         // The space before the run stays what it was (Fun-ASR puts spaces before words).
         if prev.is_none() || !toks[a].text.starts_with(char::is_whitespace) {
             if let Some(j) = q {
-                let cur = plan.text[j].as_deref().unwrap_or(toks[j].text);
+                let cur = plan.text.get(j).unwrap_or(toks[j].text);
                 if cur.starts_with(char::is_whitespace) {
-                    plan.text[j] = Some(cur.trim_start().to_string());
+                    let t = cur.trim_start().to_string();
+                    plan.text.set(j, t);
                 }
             }
         }
         if capital {
             if let Some(j) = (b + 1..n).find(|&k| plan.keep[k] && cx.is_lexical(k)) {
-                let cur = plan.text[j].as_deref().unwrap_or(toks[j].text);
+                let cur = plan.text.get(j).unwrap_or(toks[j].text);
                 if let Some(c) = capitalize(cur) {
-                    plan.text[j] = Some(c);
+                    plan.text.set(j, c);
                 }
             }
         }
@@ -1253,12 +1281,12 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
 }
 
 fn current_punct<'p>(plan: &'p Plan, toks: &'p [Tok<'_>], i: usize) -> &'p str {
-    if let Some(p) = &plan.punct[i] {
+    if let Some(p) = plan.punct.get(i) {
         return p;
     }
     if toks[i].punct.is_empty() && toks[i].text.trim().chars().all(|c| !c.is_alphanumeric()) {
         // A punctuation token: its text is its punctuation.
-        return plan.text[i].as_deref().unwrap_or(toks[i].text);
+        return plan.text.get(i).unwrap_or(toks[i].text);
     }
     toks[i].punct
 }
@@ -1267,17 +1295,18 @@ fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: &str) {
     if !cx.is_lexical(i) {
         // A punctuation token takes the stronger mark as its text.
         if !p.trim().is_empty() {
-            plan.text[i] = Some(p.trim().to_string());
+            plan.text.set(i, p.trim().to_string());
         }
         return;
     }
-    let text = plan.text[i].as_deref().unwrap_or(cx.toks[i].text);
+    let text = plan.text.get(i).unwrap_or(cx.toks[i].text);
     if !p.trim().is_empty() && text.ends_with(char::is_whitespace) {
         // `think ` + `. ` would read `think . `.
-        plan.text[i] = Some(text.trim_end().to_string());
+        let t = text.trim_end().to_string();
+        plan.text.set(i, t);
     }
     if p != cx.toks[i].punct {
-        plan.punct[i] = Some(p.to_string());
+        plan.punct.set(i, p.to_string());
     }
 }
 
