@@ -1,7 +1,7 @@
 //! Detection and repair for one sentence, on token views shared by sentences with words and
 //! sentences tokenized from their text.
 
-use super::dict::{Dict, Position, Trie, is_char_unit, normalize_into, script};
+use super::dict::{Dict, Position, Trie, has_triple, is_char_unit, normalize_into, script};
 use super::{Kind, Language, Level, Tier};
 use crate::text::Script;
 
@@ -112,26 +112,18 @@ fn key_hash(text: &str) -> u64 {
     }
 }
 
-/// The character when the text is exactly one common Han character (U+4E00..=U+9FFF, three
-/// bytes from 0xE4 0xB8 to 0xE9 0xBF), decoded inline: such a token is its own trimmed,
-/// normalized key, and its [`key_hash`] is its bytes.
+/// The code point and [`key_hash`] when the text is exactly one common Han character
+/// (U+4E00..=U+9FFF, three bytes from 0xE4 0xB8 to 0xE9 0xBF), from one read of its bytes:
+/// such a token is its own trimmed, normalized key, and its hash is its bytes.
 #[inline]
-fn one_han(text: &str) -> Option<char> {
+fn one_han(text: &str) -> Option<(u32, u64)> {
     match *text.as_bytes() {
         [a, b, c] if (a == 0xE4 && b >= 0xB8) || (0xE5..=0xE9).contains(&a) => {
             let u = (u32::from(a & 0x0F) << 12) | (u32::from(b & 0x3F) << 6) | u32::from(c & 0x3F);
-            char::from_u32(u)
+            let hash = u64::from(a) | u64::from(b) << 8 | u64::from(c) << 16 | 3 << 56;
+            Some((u, hash))
         }
         _ => None,
-    }
-}
-
-/// [`key_hash`] of a three-byte text, without the general path's copy.
-#[inline]
-fn pack3(text: &str) -> u64 {
-    match *text.as_bytes() {
-        [a, b, c] => u64::from(a) | u64::from(b) << 8 | u64::from(c) << 16 | 3 << 56,
-        _ => key_hash(text),
     }
 }
 
@@ -439,40 +431,47 @@ impl<'a, 't> Ctx<'a, 't> {
             starts,
             found: Found::default(),
         };
+        cx.info.reserve(toks.len());
+        cx.units.reserve(toks.len());
         let mut recent = Recent::default();
         for (i, t) in toks.iter().enumerate() {
-            match one_han(t.text) {
-                Some(c) => {
-                    let hash = pack3(t.text);
-                    // Most such words have no punctuation.
-                    let marks = if t.punct.is_empty() {
-                        Marks::default()
-                    } else {
-                        Marks::of(t.punct)
-                    };
-                    cx.found.quote |= marks.opener;
-                    cx.units.push(Unit {
-                        tok: i,
-                        key: OWN_HAN,
-                        tok_start: true,
-                        tok_end: true,
-                    });
-                    cx.info.push(Info {
-                        class: Class::Chars,
-                        hash,
-                        key: OWN_HAN,
-                        break_after: marks.breaks,
-                        terminal_after: marks.terminal,
-                    });
-                    if dict.may_start(c) {
-                        cx.note_start(cx.units.len() - 1, c);
-                    }
-                    let w = recent.push(hash);
-                    if w.any() {
-                        cx.found.repeat |= w.han(dict, c);
-                    }
+            let Some((code, hash)) = one_han(t.text) else {
+                // Kept out of line, so that the loop's state stays in registers.
+                if let Some((hash, fragment)) = cx.scan_other(i) {
+                    cx.found.repeat |= recent.push(hash).any() || fragment;
                 }
-                _ => cx.scan_other(i, &mut recent),
+                continue;
+            };
+            // Most such words have no punctuation.
+            let marks = if t.punct.is_empty() {
+                Marks::default()
+            } else {
+                Marks::of(t.punct)
+            };
+            cx.found.quote |= marks.opener;
+            cx.units.push(Unit {
+                tok: i,
+                key: OWN_HAN,
+                tok_start: true,
+                tok_end: true,
+            });
+            cx.info.push(Info {
+                class: Class::Chars,
+                hash,
+                key: OWN_HAN,
+                break_after: marks.breaks,
+                terminal_after: marks.terminal,
+            });
+            if dict.first_chars().may_contain_code(code) {
+                if let Some(c) = char::from_u32(code) {
+                    cx.note_start(cx.units.len() - 1, c);
+                }
+            }
+            let w = recent.push(hash);
+            if w.any() {
+                if let Some(c) = char::from_u32(code) {
+                    cx.found.repeat |= w.han(dict, c);
+                }
             }
         }
         cx
@@ -487,10 +486,17 @@ impl<'a, 't> Ctx<'a, 't> {
 
     /// The scan of any other token: trimmed, classified, normalized, split into units.
     #[inline(never)]
-    fn scan_other(&mut self, i: usize, recent: &mut Recent) {
+    /// Returns the hash of a lexical token and whether it is a fragment (`w-`).
+    fn scan_other(&mut self, i: usize) -> Option<(u64, bool)> {
         let t = self.toks[i];
         let p = t.punct;
         let lex = trim(t.text);
+        if !lex.is_empty()
+            && lex.bytes().all(|b| b.is_ascii_lowercase())
+            && !has_triple(lex.as_bytes())
+        {
+            return Some(self.scan_plain(i, lex));
+        }
         let class = classify(lex);
         let start = self.keys.len();
         if class == Class::Chars {
@@ -555,7 +561,7 @@ impl<'a, 't> Ctx<'a, 't> {
                 prev.break_after = true;
                 prev.terminal_after |= terminal;
             }
-            return;
+            return None;
         }
         // A start when the first unit starts an entry: the bit of its first character, then
         // the trie (a Latin word is one unit, and most of those starting with a listed letter
@@ -570,7 +576,47 @@ impl<'a, 't> Ctx<'a, 't> {
                 self.note_start(first_unit, c);
             }
         }
-        self.found.repeat |= recent.push(hash).any() || fragment;
+        Some((hash, fragment))
+    }
+
+    /// [`Ctx::scan_other`] of a word of lower-case ASCII letters `lex` (most Latin words): a
+    /// [`Class::Word`] that is its own normalized key (not an acronym, not a fragment), so
+    /// nothing is copied, classified or normalized.
+    fn scan_plain(&mut self, i: usize, lex: &str) -> (u64, bool) {
+        let t = self.toks[i];
+        // `lex` is `t.text` trimmed: where it starts in it.
+        let start = lex.as_ptr() as usize - t.text.as_ptr() as usize;
+        let key = Key {
+            start: start as u32,
+            end: (start + lex.len()) as u32,
+            own: true,
+        };
+        let unit = self.units.len();
+        self.units.push(Unit {
+            tok: i,
+            key,
+            tok_start: true,
+            tok_end: true,
+        });
+        let marks = if t.punct.is_empty() {
+            Marks::default()
+        } else {
+            Marks::of(t.punct)
+        };
+        self.found.quote |= marks.opener;
+        let hash = key_hash(lex);
+        self.info.push(Info {
+            class: Class::Word,
+            hash,
+            key,
+            break_after: marks.breaks,
+            terminal_after: marks.terminal,
+        });
+        let c = char::from(lex.as_bytes()[0]);
+        if self.dict.may_start(c) && self.dict.fillers.step(Trie::ROOT, lex).is_some() {
+            self.note_start(unit, c);
+        }
+        (hash, false)
     }
 
     /// Returns the vectors to `buffers`, for the next sentence.
@@ -625,6 +671,15 @@ impl<'a, 't> Ctx<'a, 't> {
         }
         let from = i.saturating_sub(max - 1);
         for s in from..=j {
+            // Most units start no compound: one bit test.
+            let starts = self
+                .unit_key(s)
+                .chars()
+                .next()
+                .is_some_and(|c| self.dict.compound_first.may_contain(c));
+            if !starts {
+                continue;
+            }
             let mut node = Trie::ROOT;
             for e in s..self.units.len().min(s + max) {
                 match self.dict.compounds.step(node, self.unit_key(e)) {
@@ -1466,9 +1521,10 @@ mod tests {
             ("abc", false),
             ("", false),
         ] {
-            assert_eq!(one_han(s), want.then(|| s.chars().next().unwrap()), "{s:?}");
+            let c = s.chars().next().map_or(0, u32::from);
+            assert_eq!(one_han(s).map(|(u, _)| u), want.then_some(c), "{s:?}");
             if want {
-                assert_eq!(pack3(s), key_hash(s));
+                assert_eq!(one_han(s).map(|(_, h)| h), Some(key_hash(s)));
                 assert_eq!(script(s.chars().next().unwrap()), Script::Han);
                 assert_eq!(classify(s), Class::Chars);
             }
