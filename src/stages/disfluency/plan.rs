@@ -187,8 +187,15 @@ impl Marks {
             ..Marks::default()
         };
         for c in p.chars() {
-            m.terminal |= TERMINAL.contains(&c);
-            m.opener |= OPENERS.contains(&c);
+            // One `match` rather than two list searches: the lists share no character
+            // (a test checks it against them).
+            match c {
+                '。' | '？' | '！' | '.' | '?' | '!' | '…' | '．' => m.terminal = true,
+                '“' | '‘' | '「' | '『' | '（' | '(' | '【' | '《' | '"' | '\'' | '[' | '〈' => {
+                    m.opener = true
+                }
+                _ => {}
+            }
         }
         m
     }
@@ -1339,7 +1346,11 @@ fn current_punct<'p>(plan: &'p Plan, toks: &'p [Tok<'_>], i: usize) -> &'p str {
     if let Some(p) = plan.punct.get(i) {
         return p;
     }
-    if toks[i].punct.is_empty() && toks[i].text.trim().chars().all(|c| !c.is_alphanumeric()) {
+    // A word of one Han character is a letter (a test checks the range), without decoding.
+    if toks[i].punct.is_empty()
+        && one_han(toks[i].text).is_none()
+        && toks[i].text.trim().chars().all(|c| !c.is_alphanumeric())
+    {
         // A punctuation token: its text is its punctuation.
         return plan.text.get(i).unwrap_or(toks[i].text);
     }
@@ -1528,6 +1539,25 @@ mod tests {
                 assert_eq!(script(s.chars().next().unwrap()), Script::Han);
                 assert_eq!(classify(s), Class::Chars);
             }
+        }
+    }
+
+    #[test]
+    fn common_han_characters_are_alphanumeric() {
+        for u in 0x4E00..=0x9FFF {
+            let c = char::from_u32(u).unwrap();
+            assert!(c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn marks_lists_are_those_of_the_match() {
+        for c in TERMINAL {
+            assert!(Marks::of(&c.to_string()).terminal, "{c:?}");
+            assert!(!OPENERS.contains(c), "{c:?}");
+        }
+        for c in OPENERS {
+            assert!(Marks::of(&c.to_string()).opener, "{c:?}");
         }
     }
 
