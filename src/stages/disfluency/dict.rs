@@ -309,24 +309,12 @@ impl FirstChars {
     /// Whether `c` may be in the set.
     #[inline]
     pub(super) fn may_contain(&self, c: char) -> bool {
-        self.may_contain_code(u32::from(c))
-    }
-
-    /// [`FirstChars::may_contain`] by code point.
-    #[inline]
-    pub(super) fn may_contain_code(&self, code: u32) -> bool {
-        let u = code as usize;
+        let u = c as usize;
         self.0.get(u >> 6).is_none_or(|w| w & (1 << (u & 63)) != 0)
     }
 }
 
 impl Dict {
-    /// The first characters of the entries.
-    #[inline]
-    pub(super) fn first_chars(&self) -> &FirstChars {
-        &self.first
-    }
-
     /// Whether an entry may start with `c` (a lower-case character).
     #[inline]
     pub(super) fn may_start(&self, c: char) -> bool {

@@ -112,16 +112,16 @@ fn key_hash(text: &str) -> u64 {
     }
 }
 
-/// The code point and [`key_hash`] when the text is exactly one common Han character
+/// The character and [`key_hash`] when the text is exactly one common Han character
 /// (U+4E00..=U+9FFF, three bytes from 0xE4 0xB8 to 0xE9 0xBF), from one read of its bytes:
 /// such a token is its own trimmed, normalized key, and its hash is its bytes.
 #[inline]
-fn one_han(text: &str) -> Option<(u32, u64)> {
+fn one_han(text: &str) -> Option<(char, u64)> {
     match *text.as_bytes() {
         [a, b, c] if (a == 0xE4 && b >= 0xB8) || (0xE5..=0xE9).contains(&a) => {
             let u = (u32::from(a & 0x0F) << 12) | (u32::from(b & 0x3F) << 6) | u32::from(c & 0x3F);
             let hash = u64::from(a) | u64::from(b) << 8 | u64::from(c) << 16 | 3 << 56;
-            Some((u, hash))
+            Some((char::from_u32(u)?, hash))
         }
         _ => None,
     }
@@ -157,6 +157,8 @@ impl Key {
 struct Unit {
     tok: usize,
     key: Key,
+    /// The first character of the key (none when it is empty), for the bit-set tests.
+    first: Option<char>,
     tok_start: bool,
     tok_end: bool,
 }
@@ -182,13 +184,11 @@ struct Marks {
 impl Marks {
     #[inline]
     fn of(p: &str) -> Marks {
-        let mut m = Marks {
-            breaks: !p.is_empty() && !trim(p).is_empty(),
-            ..Marks::default()
-        };
+        let mut m = Marks::default();
         for c in p.chars() {
             // One `match` rather than two list searches: the lists share no character
-            // (a test checks it against them).
+            // (a test checks it against them). Any character but a space breaks (what is
+            // left after `trim`).
             match c {
                 '。' | '？' | '！' | '.' | '?' | '!' | '…' | '．' => m.terminal = true,
                 '“' | '‘' | '「' | '『' | '（' | '(' | '【' | '《' | '"' | '\'' | '[' | '〈' => {
@@ -196,6 +196,7 @@ impl Marks {
                 }
                 _ => {}
             }
+            m.breaks |= !c.is_whitespace();
         }
         m
     }
@@ -442,7 +443,7 @@ impl<'a, 't> Ctx<'a, 't> {
         cx.units.reserve(toks.len());
         let mut recent = Recent::default();
         for (i, t) in toks.iter().enumerate() {
-            let Some((code, hash)) = one_han(t.text) else {
+            let Some((c, hash)) = one_han(t.text) else {
                 // Kept out of line, so that the loop's state stays in registers.
                 if let Some((hash, fragment)) = cx.scan_other(i) {
                     cx.found.repeat |= recent.push(hash).any() || fragment;
@@ -459,6 +460,7 @@ impl<'a, 't> Ctx<'a, 't> {
             cx.units.push(Unit {
                 tok: i,
                 key: OWN_HAN,
+                first: Some(c),
                 tok_start: true,
                 tok_end: true,
             });
@@ -469,16 +471,12 @@ impl<'a, 't> Ctx<'a, 't> {
                 break_after: marks.breaks,
                 terminal_after: marks.terminal,
             });
-            if dict.first_chars().may_contain_code(code) {
-                if let Some(c) = char::from_u32(code) {
-                    cx.note_start(cx.units.len() - 1, c);
-                }
+            if dict.may_start(c) {
+                cx.note_start(cx.units.len() - 1, c);
             }
             let w = recent.push(hash);
             if w.any() {
-                if let Some(c) = char::from_u32(code) {
-                    cx.found.repeat |= w.han(dict, c);
-                }
+                cx.found.repeat |= w.han(dict, c);
             }
         }
         cx
@@ -524,6 +522,7 @@ impl<'a, 't> Ctx<'a, 't> {
                     self.units.push(Unit {
                         tok: i,
                         key: Key::buffer(off, off + len),
+                        first: Some(c),
                         tok_start: first,
                         tok_end: chars.peek().is_none(),
                     });
@@ -531,17 +530,21 @@ impl<'a, 't> Ctx<'a, 't> {
                     off += len;
                 }
             }
-            Class::Word | Class::Digit => self.units.push(Unit {
-                tok: i,
+            Class::Word | Class::Digit => {
                 // Digits and acronyms (`ER`, `HM`) never match a list.
-                key: if class == Class::Digit || is_acronym(lex) {
+                let key = if class == Class::Digit || is_acronym(lex) {
                     Key::EMPTY
                 } else {
                     key
-                },
-                tok_start: true,
-                tok_end: true,
-            }),
+                };
+                self.units.push(Unit {
+                    tok: i,
+                    key,
+                    first: self.key(i, key).chars().next(),
+                    tok_start: true,
+                    tok_end: true,
+                });
+            }
             Class::Punct => {}
         }
         let marks = Marks::of(p);
@@ -599,9 +602,11 @@ impl<'a, 't> Ctx<'a, 't> {
             own: true,
         };
         let unit = self.units.len();
+        let c = char::from(lex.as_bytes()[0]);
         self.units.push(Unit {
             tok: i,
             key,
+            first: Some(c),
             tok_start: true,
             tok_end: true,
         });
@@ -619,7 +624,6 @@ impl<'a, 't> Ctx<'a, 't> {
             break_after: marks.breaks,
             terminal_after: marks.terminal,
         });
-        let c = char::from(lex.as_bytes()[0]);
         if self.dict.may_start(c) && self.dict.fillers.step(Trie::ROOT, lex).is_some() {
             self.note_start(unit, c);
         }
@@ -679,10 +683,8 @@ impl<'a, 't> Ctx<'a, 't> {
         let from = i.saturating_sub(max - 1);
         for s in from..=j {
             // Most units start no compound: one bit test.
-            let starts = self
-                .unit_key(s)
-                .chars()
-                .next()
+            let starts = self.units[s]
+                .first
                 .is_some_and(|c| self.dict.compound_first.may_contain(c));
             if !starts {
                 continue;
@@ -736,10 +738,8 @@ impl<'a, 't> Ctx<'a, 't> {
             let mut next_relevant = usize::MAX;
             relevant.clear();
             for &i in self.starts.iter().rev() {
-                let used = self
-                    .unit_key(i)
-                    .chars()
-                    .next()
+                let used = self.units[i]
+                    .first
                     .is_some_and(|c| self.dict.may_start_used(c));
                 if used || next_relevant.saturating_sub(i) <= reach {
                     relevant.push(i);
@@ -751,11 +751,7 @@ impl<'a, 't> Ctx<'a, 't> {
             (0..self.units.len())
                 .filter(|&i| {
                     self.units[i].tok_start
-                        && self
-                            .unit_key(i)
-                            .chars()
-                            .next()
-                            .is_some_and(|c| self.dict.may_start(c))
+                        && self.units[i].first.is_some_and(|c| self.dict.may_start(c))
                 })
                 .for_each(try_at);
         }
@@ -1532,8 +1528,8 @@ mod tests {
             ("abc", false),
             ("", false),
         ] {
-            let c = s.chars().next().map_or(0, u32::from);
-            assert_eq!(one_han(s).map(|(u, _)| u), want.then_some(c), "{s:?}");
+            let c = s.chars().next();
+            assert_eq!(one_han(s).map(|(c, _)| c), c.filter(|_| want), "{s:?}");
             if want {
                 assert_eq!(one_han(s).map(|(_, h)| h), Some(key_hash(s)));
                 assert_eq!(script(s.chars().next().unwrap()), Script::Han);
