@@ -96,7 +96,7 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -756,12 +756,12 @@ impl DisfluencyRemover {
     }
 }
 
-/// Adds one to `key`'s count, allocating the key only when it is new.
-fn bump(map: &mut BTreeMap<String, u64>, key: Cow<'_, str>) {
+/// Adds `n` to `key`'s count, allocating the key only when it is new.
+fn add(map: &mut BTreeMap<String, u64>, key: Cow<'_, str>, n: u64) {
     if let Some(c) = map.get_mut(key.as_ref()) {
-        *c += 1;
+        *c += n;
     } else {
-        map.insert(key.into_owned(), 1);
+        map.insert(key.into_owned(), n);
     }
 }
 
@@ -805,8 +805,11 @@ impl Stage for DisfluencyRemover {
                 t.rebuild_text();
             }
         }
-        // Per-speaker summary.
-        let mut stats: BTreeMap<(u32, Option<i64>), SpeakerStats> = BTreeMap::new();
+        // Per-speaker summary: counted by the events' own strings (a hash each), then
+        // lowered and sorted once per distinct word.
+        type Tally<'e> = HashMap<&'e str, u64, dict::FxBuild>;
+        let mut tallies: BTreeMap<(u32, Option<i64>), (u64, Tally<'_>, Tally<'_>)> =
+            BTreeMap::new();
         for e in &stage.events[first_event..] {
             if e.kind == "sentence-dropped" {
                 continue;
@@ -825,19 +828,30 @@ impl Stage for DisfluencyRemover {
                     _ => {}
                 }
             }
-            let st = stats.entry((channel, speaker)).or_default();
-            st.total += 1;
+            let (total, by_kind, by_word) = tallies.entry((channel, speaker)).or_default();
+            *total += 1;
             if let Some(k) = kind {
-                bump(&mut st.by_kind, Cow::Borrowed(k));
+                *by_kind.entry(k).or_insert(0) += 1;
             }
             if let Some(w) = entry {
+                *by_word.entry(w).or_insert(0) += 1;
+            }
+        }
+        let mut stats: BTreeMap<(u32, Option<i64>), SpeakerStats> = BTreeMap::new();
+        for (key, (total, by_kind, by_word)) in tallies {
+            let st = stats.entry(key).or_default();
+            st.total = total;
+            for (k, n) in by_kind {
+                add(&mut st.by_kind, Cow::Borrowed(k), n);
+            }
+            for (w, n) in by_word {
                 // Most entries are already lower case: allocate only for the others.
                 let lower = if w.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
                     Cow::Borrowed(w)
                 } else {
                     Cow::Owned(w.to_lowercase())
                 };
-                bump(&mut st.by_word, lower);
+                add(&mut st.by_word, lower, n);
             }
         }
         for ((channel, speaker), mut st) in stats {
