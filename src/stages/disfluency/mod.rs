@@ -481,6 +481,11 @@ impl DisfluencyBuilder {
     }
 }
 
+thread_local! {
+    /// A spare vector for the tokens of a sentence with words (see `plan_sentence`).
+    static SPARE_TOKS: std::cell::Cell<Vec<Tok<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// The disfluency stage (name `disfluency`). See the [module docs](self).
 pub struct DisfluencyRemover {
     mode: Mode,
@@ -574,15 +579,21 @@ impl DisfluencyRemover {
             let toks = plan::tokenize(&s.text);
             return plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, false));
         }
-        let toks: Vec<Tok<'_>> = s
-            .words
-            .iter()
-            .map(|w| Tok {
+        SPARE_TOKS.with(|cell| {
+            // The thread's spare vector, so that each sentence does not allocate its own: an
+            // empty vector of tokens of any lifetime (tokens are covariant).
+            let mut toks: Vec<Tok<'_>> = cell.take();
+            toks.extend(s.words.iter().map(|w| Tok {
                 text: &w.text,
                 punct: &w.punctuation,
-            })
-            .collect();
-        plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, true))
+            }));
+            let plan = plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, true));
+            // Back without the borrowed tokens: collected in place, the empty vector keeps its
+            // allocation.
+            toks.clear();
+            cell.replace(toks.into_iter().map(|_| Tok::EMPTY).collect());
+            plan
+        })
     }
 
     fn sentence(

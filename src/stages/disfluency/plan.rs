@@ -12,6 +12,14 @@ pub(super) struct Tok<'t> {
     pub(super) punct: &'t str,
 }
 
+impl Tok<'_> {
+    /// No text.
+    pub(super) const EMPTY: Tok<'static> = Tok {
+        text: "",
+        punct: "",
+    };
+}
+
 /// One thing found: tokens `first..=last`.
 #[derive(Clone, Debug)]
 pub(super) struct Hit {
@@ -184,11 +192,13 @@ struct Marks {
 impl Marks {
     #[inline]
     fn of(p: &str) -> Marks {
-        let mut m = Marks::default();
+        let mut m = Marks {
+            breaks: !p.is_empty() && !trim(p).is_empty(),
+            ..Marks::default()
+        };
         for c in p.chars() {
             // One `match` rather than two list searches: the lists share no character
-            // (a test checks it against them). Any character but a space breaks (what is
-            // left after `trim`).
+            // (a test checks it against them).
             match c {
                 '。' | '？' | '！' | '.' | '?' | '!' | '…' | '．' => m.terminal = true,
                 '“' | '‘' | '「' | '『' | '（' | '(' | '【' | '《' | '"' | '\'' | '[' | '〈' => {
@@ -196,7 +206,6 @@ impl Marks {
                 }
                 _ => {}
             }
-            m.breaks |= !c.is_whitespace();
         }
         m
     }
