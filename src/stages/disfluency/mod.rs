@@ -695,9 +695,13 @@ impl DisfluencyRemover {
                     "language": h.language.map(Language::code),
                 });
                 if has_words {
-                    for w in &mut s.words[h.first..=h.last] {
-                        // Word keys never clash with "disfluency"; an error cannot happen.
-                        let _ = w.enrich("disfluency", tag.clone());
+                    // Word keys never clash with "disfluency"; an error cannot happen. The
+                    // last word takes the tag itself: most hits are one word.
+                    if let Some((last, rest)) = s.words[h.first..=h.last].split_last_mut() {
+                        for w in rest {
+                            let _ = w.enrich("disfluency", tag.clone());
+                        }
+                        let _ = last.enrich("disfluency", tag);
                     }
                 } else {
                     let mut t = tag;
