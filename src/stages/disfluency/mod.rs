@@ -45,26 +45,34 @@
 //!
 //! # Speed
 //!
-//! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words), the
-//! stage runs about 5.6 M instructions in [`Level::Light`] (6.1 M full, 6.6 M tag) against
-//! 23.9 M for parsing the result (callgrind, one thread), down from 6.9 M (7.2 M, 7.8 M);
-//! criterion on two idle cores puts it at 0.43× the parse time in light, 0.48× full and 0.57×
-//! tag on one thread (0.38×, 0.40×, 0.52× on two), down from 0.59×, 0.61×, 0.65×: the
-//! wall-clock ratio is worse than the instruction ratio (0.24×). Most sentences there are long
-//! and half hold a finding, so the cost is the planning of sentences that do have one.
+//! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
+//! one Han character each), `Stage::process` runs about 3.9 M instructions in [`Level::Light`]
+//! (4.25 M full, 4.6 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
+//! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). The
+//! wall-clock ratio is much worse than that 0.16×: criterion on one thread, with the other core
+//! busy (load 2 to 2.5), put light at 0.30× the parse time (full 0.36×, tag 0.39×), down from
+//! 0.445× (0.50×, 0.58×) on an idle machine; two threads gain little (the sentences are few and
+//! long, and the document was just written by the calling thread).
+//!
+//! Where light's instructions go: the scan, about 1.6 M (some 110 instructions per one-character
+//! word: two records, a hash, a bit test, the repeat window); planning the 196 sentences the
+//! scan cannot rule out, about 1 M; the repair and report of the 143 changed sentences, about
+//! 0.85 M (their new text, and each finding's event with `serde_json` values: five
+//! allocations a finding).
 //!
 //! The hot path is one scan per sentence: each token is classified, keyed and hashed once (a
 //! token that is one Han character, how Paraformer writes Chinese, by a few lookups, with its
-//! own text as key), and the scan notes where the planner has to look: token starts whose
-//! first character starts a list entry (a bit set over the Basic Multilingual Plane, then the
-//! trie for a Latin word), repeats that the planner's stutter rules may take, and quotation
-//! marks. A sentence with nothing is done. The others are planned with those shortcuts:
-//! fillers are tried only at the starts that matter (a start of an entry of a tier not in use
-//! only where its candidate could hide one that is), the repetition search runs only where the
+//! own text as key; a Latin word of lower-case letters likewise), and the scan notes where the
+//! planner has to look: token starts whose first character starts a list entry (a bit set over
+//! the Basic Multilingual Plane, then the trie for a Latin word), repeats that the planner's
+//! stutter rules may take, and quotation marks. A sentence with nothing is done. The others
+//! are planned with those shortcuts: fillers are tried only at the starts that matter (a start
+//! of an entry of a tier not in use only where its candidate could hide one that is, and
+//! compounds only from units that may start one), the repetition search runs only where the
 //! scan saw a repeat or a removed filler joins two tokens, and the quotation check only with
-//! quotation marks. Tests run the stage without the shortcuts and compare. What is left is
-//! linear in the sentence with small constants, plus the report: each finding is an event
-//! with a `serde_json` detail map (about a tenth of the time).
+//! quotation marks. Tests run the stage without the shortcuts and compare. Working vectors
+//! are kept per thread; a plan's repairs are a short list of changed tokens; counters and the
+//! per-speaker summary are tallied before they are looked up by name.
 //!
 //! # Example
 //!
