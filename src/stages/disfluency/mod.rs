@@ -50,9 +50,10 @@
 //! (4.25 M full, 4.6 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
 //! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). The
 //! wall-clock ratio is much worse than that 0.16×: criterion on one thread, with the other core
-//! busy (load 2 to 2.5), put light at 0.30× the parse time (full 0.36×, tag 0.39×), down from
-//! 0.445× (0.50×, 0.58×) on an idle machine; two threads gain little (the sentences are few and
-//! long, and the document was just written by the calling thread).
+//! busy (load 2 to 3.5), put light at 0.30× the parse time (full 0.33× to 0.36×, tag 0.36× to
+//! 0.40×), down from 0.445× (0.50×, 0.58×) on an idle machine. Two threads help only when the
+//! other core is free: the sentences are few and long, and the document was just written by
+//! the calling thread, which runs the first half itself (see [`for_each_sentence`]).
 //!
 //! Where light's instructions go: the scan, about 1.6 M (some 110 instructions per one-character
 //! word: two records, a hash, a bit test, the repeat window); planning the 196 sentences the

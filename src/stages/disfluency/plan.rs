@@ -353,7 +353,7 @@ impl Found {
 }
 
 /// The hashes of the last five lexical tokens of the scan, newest first (0 before the first:
-/// no token hashes to 0, see [`key_hash`]), kept in registers rather than a ring.
+/// no token hashes to 0, see [`key_hash`]), shifted along rather than kept in a ring.
 #[derive(Default)]
 struct Recent {
     back: [u64; 5],
@@ -453,7 +453,7 @@ impl<'a, 't> Ctx<'a, 't> {
         let mut recent = Recent::default();
         for (i, t) in toks.iter().enumerate() {
             let Some((c, hash)) = one_han(t.text) else {
-                // Kept out of line, so that the loop's state stays in registers.
+                // Out of line (`scan_other` is not inlined): the loop stays small.
                 if let Some((hash, fragment)) = cx.scan_other(i) {
                     cx.found.repeat |= recent.push(hash).any() || fragment;
                 }
@@ -499,8 +499,8 @@ impl<'a, 't> Ctx<'a, 't> {
     }
 
     /// The scan of any other token: trimmed, classified, normalized, split into units.
-    #[inline(never)]
     /// Returns the hash of a lexical token and whether it is a fragment (`w-`).
+    #[inline(never)]
     fn scan_other(&mut self, i: usize) -> Option<(u64, bool)> {
         let t = self.toks[i];
         let p = t.punct;
