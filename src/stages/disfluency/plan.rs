@@ -314,8 +314,6 @@ struct Scratch {
 struct Repeats {
     /// The lexical tokens left after the fillers.
     seq: Vec<usize>,
-    /// The places in `seq` followed by a removed filler.
-    gaps: Vec<usize>,
     barrier: Vec<bool>,
     done: Vec<bool>,
     hashes: Vec<u64>,
@@ -1048,55 +1046,58 @@ fn may_repeat(cx: &Ctx<'_, '_>, seq: &[usize], hashes: &mut Vec<u64>) -> bool {
     false
 }
 
-/// Whether a window of [`may_repeat`] in `seq` crosses one of the `gaps` a removed filler
-/// left: a run or a repeated phrase through it, by hash.
-fn crosses_gap(cx: &Ctx<'_, '_>, seq: &[usize], gaps: &[usize]) -> bool {
-    let h = |k: usize| cx.info[seq[k]].hash;
-    let n = seq.len();
-    gaps.iter().any(|&g| {
-        (g + 1 < n && h(g) == h(g + 1))
-            || (g.saturating_sub(4)..=g).any(|k| {
-                (k + 3 < n && h(k) == h(k + 2) && h(k + 1) == h(k + 3))
-                    || (k + 5 < n
-                        && h(k) == h(k + 3)
-                        && h(k + 1) == h(k + 4)
-                        && h(k + 2) == h(k + 5))
-            })
-    })
+/// Whether a window of [`may_repeat`] crosses the gap that removing tokens `first..=last` (a
+/// filler) leaves among the lexical tokens not `gone`: a run or a repeated phrase through it,
+/// by hash. Only the five tokens on each side matter, so they are found by walking out from
+/// the gap rather than by listing the sentence.
+fn crosses_gap(cx: &Ctx<'_, '_>, gone: &[bool], first: usize, last: usize) -> bool {
+    let kept = |i: &usize| cx.is_lexical(*i) && !gone[*i];
+    // The window, left to right: up to five tokens before the gap, then up to five after.
+    let mut w = [0u64; 10];
+    let mut before = 0;
+    for i in (0..first).rev().filter(kept).take(5) {
+        before += 1;
+        w[5 - before] = cx.info[i].hash;
+    }
+    let mut after = 0;
+    for i in (last + 1..cx.toks.len()).filter(kept).take(5) {
+        w[5 + after] = cx.info[i].hash;
+        after += 1;
+    }
+    if before == 0 || after == 0 {
+        // Not a gap between two tokens.
+        return false;
+    }
+    let h = &w[5 - before..5 + after];
+    let (n, g) = (h.len(), before - 1);
+    (h[g] == h[g + 1])
+        || (g.saturating_sub(4)..=g).any(|k| {
+            (k + 3 < n && h[k] == h[k + 2] && h[k + 1] == h[k + 3])
+                || (k + 5 < n && h[k] == h[k + 3] && h[k + 1] == h[k + 4] && h[k + 2] == h[k + 5])
+        })
 }
 
 /// Finds repetitions and loops among the lexical tokens not `gone`. With `fast`, when the
 /// scan saw no repeat in the input, only windows through the gaps the fillers left can hold
 /// one: without such a window there is nothing to search.
 fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], fast: bool, hits: &mut Vec<Hit>, r: &mut Repeats) {
+    // Without a repeat in the input (the scan's test), a repetition needs a window through a
+    // gap the removed fillers left: the hits so far are those fillers.
+    if fast && !cx.found.repeat && !hits.iter().any(|h| crosses_gap(cx, gone, h.first, h.last)) {
+        return;
+    }
     let Repeats {
         seq,
-        gaps,
         barrier,
         done,
         hashes,
     } = r;
     seq.clear();
-    gaps.clear();
-    let mut gap = false;
-    for i in (0..cx.toks.len()).filter(|&i| cx.is_lexical(i)) {
-        if gone[i] {
-            gap = true;
-            continue;
-        }
-        if gap && !seq.is_empty() {
-            gaps.push(seq.len() - 1);
-        }
-        gap = false;
-        seq.push(i);
-    }
+    seq.extend((0..cx.toks.len()).filter(|&i| cx.is_lexical(i) && !gone[i]));
     if seq.len() < 2 {
         return;
     }
     let seq = &*seq;
-    if fast && !cx.found.repeat && !crosses_gap(cx, seq, gaps) {
-        return;
-    }
     if !may_repeat(cx, seq, hashes) {
         return;
     }
