@@ -46,19 +46,21 @@
 //! # Speed
 //!
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
-//! one Han character each), `Stage::process` runs about 3.9 M instructions in [`Level::Light`]
-//! (4.25 M full, 4.6 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
-//! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). The
-//! wall-clock ratio is much worse than that 0.16×: criterion on one thread, with the other core
-//! busy (load 2 to 3.5), put light at 0.30× the parse time (full 0.33× to 0.36×, tag 0.36× to
-//! 0.40×), down from 0.445× (0.50×, 0.58×) on an idle machine. Two threads help only when the
-//! other core is free: the sentences are few and long, and the document was just written by
-//! the calling thread, which runs the first half itself (see [`for_each_sentence`]).
+//! one Han character each), `Stage::process` runs about 3.75 M instructions in
+//! [`Level::Light`] (4.1 M full, 4.4 M tag) against 23.9 M for parsing the result (callgrind,
+//! one thread: the `profile` command of `examples/disfluency_check.rs`), down from 5.3 M
+//! (5.8 M, 6.4 M). The wall-clock ratio is much worse than that 0.16×: criterion on one
+//! thread, with the other core busy (load 1.5 to 3.5), put light at 0.30× to 0.32× the parse
+//! time (full 0.33× to 0.41×, tag 0.36× to 0.40×), down from 0.445× (0.50×, 0.58×) on an idle
+//! machine; the stage also misses the instruction cache far more than the parse (about 28k
+//! misses a run against 2k, simulated). Two threads help only when the other core is free:
+//! the sentences are few and long, and the document was just written by the calling thread,
+//! which runs the first half itself (see [`for_each_sentence`]).
 //!
 //! Where light's instructions go: the scan, about 1.6 M (some 110 instructions per one-character
 //! word: two records, a hash, a bit test, the repeat window); planning the 196 sentences the
-//! scan cannot rule out, about 1 M; the repair and report of the 143 changed sentences, about
-//! 0.85 M (their new text, and each finding's event with `serde_json` values: five
+//! scan cannot rule out, about 0.85 M; the repair and report of the 143 changed sentences,
+//! about 0.85 M (their new text, and each finding's event with `serde_json` values: five
 //! allocations a finding).
 //!
 //! The hot path is one scan per sentence: each token is classified, keyed and hashed once (a
@@ -70,10 +72,11 @@
 //! are planned with those shortcuts: fillers are tried only at the starts that matter (a start
 //! of an entry of a tier not in use only where its candidate could hide one that is, and
 //! compounds only from units that may start one), the repetition search runs only where the
-//! scan saw a repeat or a removed filler joins two tokens, and the quotation check only with
-//! quotation marks. Tests run the stage without the shortcuts and compare. Working vectors
-//! are kept per thread; a plan's repairs are a short list of changed tokens; counters and the
-//! per-speaker summary are tallied before they are looked up by name.
+//! scan saw a repeat or a removed filler joins two tokens (looked for next to the filler), and
+//! the quotation check only with quotation marks. Tests run the stage without the shortcuts
+//! and compare. Working vectors are kept per thread; a plan's repairs are a short list of
+//! changed tokens; counters and the per-speaker summary are tallied before they are looked up
+//! by name.
 //!
 //! # Example
 //!
