@@ -129,6 +129,11 @@ impl Trie {
         self.nodes.get(node as usize)?.next(unit)
     }
 
+    /// [`Trie::step`] by a unit of up to seven bytes already [`pack`]ed.
+    pub(super) fn step_packed(&self, node: u32, packed: u64) -> Option<u32> {
+        self.nodes.get(node as usize)?.short.get(&packed).copied()
+    }
+
     pub(super) fn entry(&self, node: u32) -> Option<u32> {
         self.nodes.get(node as usize)?.entry
     }

@@ -666,6 +666,20 @@ impl<'a, 't> Ctx<'a, 't> {
         self.key(u.tok, u.key)
     }
 
+    /// Steps `trie` from `node` by unit `i`. A unit that is its token's own key (a Han
+    /// character, a plain Latin word) has the token's hash as key, which for up to seven bytes
+    /// is the packed text: the trie is stepped by it, without slicing and packing the text.
+    fn step(&self, trie: &Trie, node: u32, i: usize) -> Option<u32> {
+        let u = &self.units[i];
+        let hash = self.info[u.tok].hash;
+        if u.key.own && hash >> 56 <= 7 {
+            let next = trie.step_packed(node, hash);
+            debug_assert_eq!(next, trie.step(node, self.unit_key(i)));
+            return next;
+        }
+        trie.step(node, self.unit_key(i))
+    }
+
     fn is_lexical(&self, i: usize) -> bool {
         self.info[i].class != Class::Punct
     }
@@ -698,7 +712,7 @@ impl<'a, 't> Ctx<'a, 't> {
             }
             let mut node = Trie::ROOT;
             for e in s..self.units.len().min(s + max) {
-                match self.dict.compounds.step(node, self.unit_key(e)) {
+                match self.step(&self.dict.compounds, node, e) {
                     Some(n) => node = n,
                     None => break,
                 }
@@ -771,7 +785,7 @@ impl<'a, 't> Ctx<'a, 't> {
         let mut best = None;
         for j in i..self.units.len() {
             let u = &self.units[j];
-            match self.dict.fillers.step(node, self.unit_key(j)) {
+            match self.step(&self.dict.fillers, node, j) {
                 Some(n) => node = n,
                 None => break,
             }
