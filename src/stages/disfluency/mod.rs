@@ -46,20 +46,20 @@
 //! # Speed
 //!
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
-//! one Han character each), `Stage::process` runs about 3.75 M instructions in
-//! [`Level::Light`] (4.1 M full, 4.4 M tag) against 23.9 M for parsing the result (callgrind,
+//! one Han character each), `Stage::process` runs about 3.7 M instructions in
+//! [`Level::Light`] (4.0 M full, 4.3 M tag) against 23.9 M for parsing the result (callgrind,
 //! one thread: the `profile` command of `examples/disfluency_check.rs`), down from 5.3 M
-//! (5.8 M, 6.4 M). The wall-clock ratio is much worse than that 0.16×: criterion on one
+//! (5.8 M, 6.4 M). The wall-clock ratio is much worse than that 0.155×: criterion on one
 //! thread, with the other core busy (load 1.5 to 3.5), put light at 0.30× to 0.32× the parse
 //! time (full 0.33× to 0.41×, tag 0.36× to 0.40×), down from 0.445× (0.50×, 0.58×) on an idle
-//! machine; the stage also misses the instruction cache far more than the parse (about 28k
+//! machine; the stage also misses the instruction cache far more than the parse (about 30k
 //! misses a run against 2k, simulated). Two threads help only when the other core is free:
 //! the sentences are few and long, and the document was just written by the calling thread,
 //! which runs the first half itself (see [`for_each_sentence`]).
 //!
 //! Where light's instructions go: the scan, about 1.6 M (some 110 instructions per one-character
 //! word: two records, a hash, a bit test, the repeat window); planning the 196 sentences the
-//! scan cannot rule out, about 0.85 M; the repair and report of the 143 changed sentences,
+//! scan cannot rule out, about 0.8 M; the repair and report of the 143 changed sentences,
 //! about 0.85 M (their new text, and each finding's event with `serde_json` values: five
 //! allocations a finding).
 //!
