@@ -384,6 +384,13 @@ impl Detail {
         Detail::default()
     }
 
+    /// No details, with room for `n` fields (a stage that sets many per event allocates once).
+    pub fn with_capacity(n: usize) -> Detail {
+        Detail {
+            fields: Vec::with_capacity(n),
+        }
+    }
+
     /// With `name` set to `value` (replacing an earlier value of the same name).
     pub fn with(
         mut self,
@@ -402,6 +409,11 @@ impl Detail {
     ) -> &mut Self {
         let name = name.into();
         let value = value.into();
+        // Fields set in the order of their names (as stages mostly do) go at the end.
+        if self.fields.last().is_none_or(|(n, _)| *n < name) {
+            self.fields.push((name, value));
+            return self;
+        }
         match self.fields.binary_search_by(|(n, _)| n.as_ref().cmp(&name)) {
             Ok(k) => self.fields[k].1 = value,
             Err(k) => self.fields.insert(k, (name, value)),
@@ -482,8 +494,9 @@ fn weight(sentence: &Sentence<'_>) -> usize {
 ///
 /// A transcript goes parallel from two tasks' worth of words on, split into runs of
 /// consecutive sentences of at least 1,024 words each: counting words rather
-/// than sentences, since an hour of meeting is only about 300 long sentences. Events are merged
-/// in document order, so the report and the document are exactly those of a sequential run.
+/// than sentences, since an hour of meeting is only about 300 long sentences. The calling thread
+/// runs the first half of the runs and the pool the others. Events are merged in document
+/// order, so the report and the document are exactly those of a sequential run.
 /// For word-local stages; stages that look at neighbours stay sequential.
 pub fn for_each_sentence<F>(
     doc: &mut Transcription<'_>,
@@ -501,17 +514,31 @@ pub fn for_each_sentence<F>(
             false => 0,
         };
         if words >= 2 * MIN_WORDS_PER_TASK {
-            let name = stage.stage.clone();
-            let parts: Vec<StageReport> = tasks(&mut t.sentences)
-                .into_par_iter()
-                .map(|(first, run)| {
-                    let mut r = StageReport::new(&name);
-                    for (k, s) in run.iter_mut().enumerate() {
-                        f(Location::sentence(ti, first + k), s, &mut r);
-                    }
-                    r
-                })
+            let runs = tasks(&mut t.sentences);
+            let mut parts: Vec<StageReport> = runs
+                .iter()
+                .map(|_| StageReport::new(&stage.stage))
                 .collect();
+            let run = |first: usize, run: &mut [Sentence<'_>], r: &mut StageReport| {
+                for (k, s) in run.iter_mut().enumerate() {
+                    f(Location::sentence(ti, first + k), s, r);
+                }
+            };
+            let run = &run;
+            // The calling thread, whose caches hold the document, takes the first half of the
+            // tasks itself and hands the others to the pool (a parallel iterator called from
+            // outside the pool would leave all of them to the pool and wait).
+            let mine = runs.len().div_ceil(2);
+            rayon::in_place_scope(|scope| {
+                let mut jobs = runs.into_iter().zip(parts.iter_mut());
+                let first: Vec<_> = jobs.by_ref().take(mine).collect();
+                for ((start, sentences), r) in jobs {
+                    scope.spawn(move |_| run(start, sentences, r));
+                }
+                for ((start, sentences), r) in first {
+                    run(start, sentences, r);
+                }
+            });
             for part in parts {
                 stage.merge(part);
             }

@@ -79,10 +79,12 @@ pub(super) fn pack(text: &str) -> Option<u64> {
     if bytes.len() > 7 {
         return None;
     }
-    let mut b = [0u8; 8];
-    b[..bytes.len()].copy_from_slice(bytes);
-    b[7] = bytes.len() as u8;
-    Some(u64::from_le_bytes(b))
+    // Byte by byte: a copy of a variable length would call `memcpy`.
+    let mut p = (bytes.len() as u64) << 56;
+    for (k, &b) in bytes.iter().enumerate() {
+        p |= u64::from(b) << (8 * k);
+    }
+    Some(p)
 }
 
 /// A trie over units.
@@ -127,6 +129,11 @@ impl Trie {
         self.nodes.get(node as usize)?.next(unit)
     }
 
+    /// [`Trie::step`] by a unit of up to seven bytes already [`pack`]ed.
+    pub(super) fn step_packed(&self, node: u32, packed: u64) -> Option<u32> {
+        self.nodes.get(node as usize)?.short.get(&packed).copied()
+    }
+
     pub(super) fn entry(&self, node: u32) -> Option<u32> {
         self.nodes.get(node as usize)?.entry
     }
@@ -135,13 +142,14 @@ impl Trie {
 /// The compiled lists.
 pub(super) struct Dict {
     pub(super) fillers: Trie,
-    /// Bit set of the first characters of the entries (Basic Multilingual Plane): most words
-    /// are rejected by one bit test.
-    first: Vec<u64>,
+    /// The first characters of the entries: most words are rejected by one bit test.
+    first: FirstChars,
     /// The same for the entries of the tiers in use (the prefilter's test).
-    first_enabled: Vec<u64>,
+    first_enabled: FirstChars,
     pub(super) entries: Vec<Entry>,
     pub(super) compounds: Trie,
+    /// The first characters of the compounds: where a compound may start.
+    pub(super) compound_first: FirstChars,
     pub(super) max_compound: usize,
     /// The most units of a filler entry: how far a candidate reaches.
     pub(super) max_filler: usize,
@@ -245,7 +253,8 @@ pub(super) fn normalize_into(word: &str, out: &mut String) {
     }
 }
 
-fn has_triple(b: &[u8]) -> bool {
+/// Whether a byte repeats three times in a row (`ummm`), which [`normalize_into`] shortens.
+pub(super) fn has_triple(b: &[u8]) -> bool {
     b.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
 }
 
@@ -280,43 +289,57 @@ pub(super) struct Edits {
     pub(super) removed: Vec<(Language, String)>,
 }
 
-impl Dict {
-    fn mark_first(&mut self, c: char) {
+/// A set of characters as bits over the Basic Multilingual Plane: most characters are ruled
+/// out by one bit test. A character beyond it is always maybe in the set (the caller's full
+/// test then decides), as is every character in the empty set of [`FirstChars::ALL`].
+#[derive(Clone, Default)]
+pub(super) struct FirstChars(Vec<u64>);
+
+impl FirstChars {
+    /// Every character maybe.
+    const ALL: FirstChars = FirstChars(Vec::new());
+
+    /// No character (of the plane).
+    fn none() -> FirstChars {
+        FirstChars(vec![0; 1024])
+    }
+
+    fn insert(&mut self, c: char) {
         let u = c as usize;
-        if let Some(w) = self.first.get_mut(u >> 6) {
+        if let Some(w) = self.0.get_mut(u >> 6) {
             *w |= 1 << (u & 63);
         }
     }
 
+    /// Whether `c` may be in the set.
+    #[inline]
+    pub(super) fn may_contain(&self, c: char) -> bool {
+        let u = c as usize;
+        self.0.get(u >> 6).is_none_or(|w| w & (1 << (u & 63)) != 0)
+    }
+}
+
+impl Dict {
     /// Whether an entry may start with `c` (a lower-case character).
     #[inline]
     pub(super) fn may_start(&self, c: char) -> bool {
-        let u = c as usize;
-        self.first
-            .get(u >> 6)
-            .is_none_or(|w| w & (1 << (u & 63)) != 0)
+        self.first.may_contain(c)
     }
 
     /// Whether an entry of a tier in use (see [`Dict::use_tiers`]) may start with `c`.
     #[inline]
     pub(super) fn may_start_used(&self, c: char) -> bool {
-        let u = c as usize;
-        self.first_enabled
-            .get(u >> 6)
-            .is_none_or(|w| w & (1 << (u & 63)) != 0)
+        self.first_enabled.may_contain(c)
     }
 
     /// Restricts [`Dict::may_start_used`] to the entries of the tiers `used` accepts: in the
     /// light level, sentences with only marker or backchannel words skip the planner.
     pub(super) fn use_tiers(&mut self, used: impl Fn(Tier) -> bool) {
-        let mut bits = vec![0u64; self.first.len()];
+        let mut bits = FirstChars::none();
         for e in self.entries.iter().filter(|e| used(e.tier)) {
             let units = entry_units(&e.text);
             if let Some(c) = units.first().and_then(|u| u.chars().next()) {
-                let u = c as usize;
-                if let Some(w) = bits.get_mut(u >> 6) {
-                    *w |= 1 << (u & 63);
-                }
+                bits.insert(c);
             }
         }
         self.first_enabled = bits;
@@ -326,8 +349,9 @@ impl Dict {
     pub(super) fn build(languages: &[Language], edits: &Edits) -> Dict {
         let mut d = Dict {
             fillers: Trie::new(),
-            first: vec![0; 1024],
-            first_enabled: Vec::new(),
+            first: FirstChars::none(),
+            first_enabled: FirstChars::ALL,
+            compound_first: FirstChars::none(),
             entries: Vec::new(),
             compounds: Trie::new(),
             max_compound: 0,
@@ -390,13 +414,16 @@ impl Dict {
                 });
                 let units = entry_units(text);
                 if let Some(c) = units.first().and_then(|u| u.chars().next()) {
-                    d.mark_first(c);
+                    d.first.insert(c);
                 }
                 d.max_filler = d.max_filler.max(units.len());
                 d.fillers.insert(&units, id);
             }
             for c in l.compounds {
                 let units = entry_units(c);
+                if let Some(c) = units.first().and_then(|u| u.chars().next()) {
+                    d.compound_first.insert(c);
+                }
                 d.max_compound = d.max_compound.max(units.len());
                 d.compounds.insert(&units, 0);
             }

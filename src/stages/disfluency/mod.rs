@@ -45,26 +45,38 @@
 //!
 //! # Speed
 //!
-//! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words), the
-//! stage runs about 5.6 M instructions in [`Level::Light`] (6.1 M full, 6.6 M tag) against
-//! 23.9 M for parsing the result (callgrind, one thread), down from 6.9 M (7.2 M, 7.8 M);
-//! criterion on two idle cores puts it at 0.43× the parse time in light, 0.48× full and 0.57×
-//! tag on one thread (0.38×, 0.40×, 0.52× on two), down from 0.59×, 0.61×, 0.65×: the
-//! wall-clock ratio is worse than the instruction ratio (0.24×). Most sentences there are long
-//! and half hold a finding, so the cost is the planning of sentences that do have one.
+//! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
+//! one Han character each), `Stage::process` runs about 3.7 M instructions in
+//! [`Level::Light`] (4.0 M full, 4.3 M tag) against 23.9 M for parsing the result (callgrind,
+//! one thread: the `profile` command of `examples/disfluency_check.rs`), down from 5.3 M
+//! (5.8 M, 6.4 M). The wall-clock ratio is much worse than that 0.155×: criterion on one
+//! thread, with the other core busy (load 1.5 to 3.5), put light at 0.30× to 0.32× the parse
+//! time (full 0.33× to 0.41×, tag 0.36× to 0.40×), down from 0.445× (0.50×, 0.58×) on an idle
+//! machine; the stage also misses the instruction cache far more than the parse (about 30k
+//! misses a run against 2k, simulated). Two threads help only when the other core is free:
+//! the sentences are few and long, and the document was just written by the calling thread,
+//! which runs the first half itself (see [`for_each_sentence`]).
+//!
+//! Where light's instructions go: the scan, about 1.6 M (some 110 instructions per one-character
+//! word: two records, a hash, a bit test, the repeat window); planning the 196 sentences the
+//! scan cannot rule out, about 0.8 M; the repair and report of the 143 changed sentences,
+//! about 0.85 M (their new text, and each finding's event with `serde_json` values: five
+//! allocations a finding).
 //!
 //! The hot path is one scan per sentence: each token is classified, keyed and hashed once (a
 //! token that is one Han character, how Paraformer writes Chinese, by a few lookups, with its
-//! own text as key), and the scan notes where the planner has to look: token starts whose
-//! first character starts a list entry (a bit set over the Basic Multilingual Plane, then the
-//! trie for a Latin word), repeats that the planner's stutter rules may take, and quotation
-//! marks. A sentence with nothing is done. The others are planned with those shortcuts:
-//! fillers are tried only at the starts that matter (a start of an entry of a tier not in use
-//! only where its candidate could hide one that is), the repetition search runs only where the
-//! scan saw a repeat or a removed filler joins two tokens, and the quotation check only with
-//! quotation marks. Tests run the stage without the shortcuts and compare. What is left is
-//! linear in the sentence with small constants, plus the report: each finding is an event
-//! with a `serde_json` detail map (about a tenth of the time).
+//! own text as key; a Latin word of lower-case letters likewise), and the scan notes where the
+//! planner has to look: token starts whose first character starts a list entry (a bit set over
+//! the Basic Multilingual Plane, then the trie for a Latin word), repeats that the planner's
+//! stutter rules may take, and quotation marks. A sentence with nothing is done. The others
+//! are planned with those shortcuts: fillers are tried only at the starts that matter (a start
+//! of an entry of a tier not in use only where its candidate could hide one that is, and
+//! compounds only from units that may start one), the repetition search runs only where the
+//! scan saw a repeat or a removed filler joins two tokens (looked for next to the filler), and
+//! the quotation check only with quotation marks. Tests run the stage without the shortcuts
+//! and compare. Working vectors are kept per thread; a plan's repairs are a short list of
+//! changed tokens; counters and the per-speaker summary are tallied before they are looked up
+//! by name.
 //!
 //! # Example
 //!
@@ -96,7 +108,7 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -199,6 +211,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order of their declaration (`kind as usize` is the index).
+    const ALL: [Kind; 5] = [
+        Kind::Hesitation,
+        Kind::Backchannel,
+        Kind::Marker,
+        Kind::Repetition,
+        Kind::Loop,
+    ];
+
     /// The name used in reports and enrichment: `hesitation`, `backchannel`, `marker`,
     /// `repetition`, `loop`.
     pub fn name(self) -> &'static str {
@@ -472,6 +493,11 @@ impl DisfluencyBuilder {
     }
 }
 
+thread_local! {
+    /// A spare vector for the tokens of a sentence with words (see `plan_sentence`).
+    static SPARE_TOKS: std::cell::Cell<Vec<Tok<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// The disfluency stage (name `disfluency`). See the [module docs](self).
 pub struct DisfluencyRemover {
     mode: Mode,
@@ -565,15 +591,21 @@ impl DisfluencyRemover {
             let toks = plan::tokenize(&s.text);
             return plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, false));
         }
-        let toks: Vec<Tok<'_>> = s
-            .words
-            .iter()
-            .map(|w| Tok {
+        SPARE_TOKS.with(|cell| {
+            // The thread's spare vector, so that each sentence does not allocate its own: an
+            // empty vector of tokens of any lifetime (tokens are covariant).
+            let mut toks: Vec<Tok<'_>> = cell.take();
+            toks.extend(s.words.iter().map(|w| Tok {
                 text: &w.text,
                 punct: &w.punctuation,
-            })
-            .collect();
-        plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, true))
+            }));
+            let plan = plan::plan(&self.dict, &toks, self.settings, fast).map(|p| (p, true));
+            // Back without the borrowed tokens: collected in place, the empty vector keeps its
+            // allocation.
+            toks.clear();
+            cell.replace(toks.into_iter().map(|_| Tok::EMPTY).collect());
+            plan
+        })
     }
 
     fn sentence(
@@ -597,21 +629,18 @@ impl DisfluencyRemover {
         let sentence_times = (s.begin_time, s.end_time);
         // The trimmed text of tokens `first..=last`, built once.
         let span = |words: &[Word<'_>], first: usize, last: usize| -> (String, Millis, Millis) {
-            let mut t = String::new();
-            let (begin, end) = if has_words {
+            let (mut t, begin, end) = if has_words {
                 let ws = &words[first..=last];
-                for w in ws {
-                    t.push_str(&w.text);
-                    t.push_str(&w.punctuation);
-                }
-                (ws[0].begin_time, ws[ws.len() - 1].end_time)
+                let t = crate::text::concat_words(ws);
+                (t, ws[0].begin_time, ws[ws.len() - 1].end_time)
             } else {
                 let ts = &text_only[first..=last];
+                let mut t = String::new();
                 for tok in ts {
                     t.push_str(tok.text);
                     t.push_str(tok.punct);
                 }
-                sentence_times
+                (t, sentence_times.0, sentence_times.1)
             };
             // Trimmed in place: most spans have nothing to trim.
             t.truncate(t.trim_end().len());
@@ -620,6 +649,10 @@ impl DisfluencyRemover {
             (t, begin, end)
         };
         let mut tags = Vec::new();
+        // Counted here and added to the report once per sentence (a counter is looked up by
+        // name).
+        let mut by_kind = [0u64; Kind::ALL.len()];
+        let (mut removed_words, mut tagged_words) = (0, 0);
         let hits = std::mem::take(&mut plan.hits);
         for mut h in hits {
             let (mut text, begin, end) = span(&s.words, h.first, h.last);
@@ -632,20 +665,23 @@ impl DisfluencyRemover {
                 "flagged"
             };
             let language = h.language.map(Language::code);
-            let mut detail = Detail::new().with("kind", h.kind.name());
             let entry = if self.mode == Mode::Tag {
                 h.entry.clone()
             } else {
                 std::mem::take(&mut h.entry)
             };
-            detail.insert("entry", entry);
-            detail.insert("language", language);
-            detail.insert("channel", channel);
-            detail.insert("speaker", s.speaker_id);
+            // In the order of the names, so each field goes at the end.
+            let mut detail = Detail::with_capacity(6);
             if !has_words {
                 // Tokenized from the text: the times are the sentence's.
                 detail.insert("approximate_time", true);
             }
+            detail
+                .insert("channel", channel)
+                .insert("entry", entry)
+                .insert("kind", h.kind.name())
+                .insert("language", language)
+                .insert("speaker", s.speaker_id);
             let ev_text = if self.mode == Mode::Tag && !has_words {
                 text.clone()
             } else {
@@ -659,21 +695,25 @@ impl DisfluencyRemover {
                 ev = ev.words(h.first, h.last + 1);
             }
             report.event(ev);
-            report.count(h.kind.name(), 1);
+            by_kind[h.kind as usize] += 1;
             if removed {
-                report.count("removed-words", (h.last - h.first + 1) as u64);
+                removed_words += (h.last - h.first + 1) as u64;
             }
             if self.mode == Mode::Tag {
-                report.count("tagged-words", (h.last - h.first + 1) as u64);
+                tagged_words += (h.last - h.first + 1) as u64;
                 let tag = json!({
                     "kind": h.kind.name(),
                     "entry": h.entry,
                     "language": h.language.map(Language::code),
                 });
                 if has_words {
-                    for w in &mut s.words[h.first..=h.last] {
-                        // Word keys never clash with "disfluency"; an error cannot happen.
-                        let _ = w.enrich("disfluency", tag.clone());
+                    // Word keys never clash with "disfluency"; an error cannot happen. The
+                    // last word takes the tag itself: most hits are one word.
+                    if let Some((last, rest)) = s.words[h.first..=h.last].split_last_mut() {
+                        for w in rest {
+                            let _ = w.enrich("disfluency", tag.clone());
+                        }
+                        let _ = last.enrich("disfluency", tag);
                     }
                 } else {
                     let mut t = tag;
@@ -681,6 +721,17 @@ impl DisfluencyRemover {
                     tags.push(t);
                 }
             }
+        }
+        for (kind, n) in Kind::ALL.into_iter().zip(by_kind) {
+            if n > 0 {
+                report.count(kind.name(), n);
+            }
+        }
+        if removed_words > 0 {
+            report.count("removed-words", removed_words);
+        }
+        if tagged_words > 0 {
+            report.count("tagged-words", tagged_words);
         }
         if !tags.is_empty() {
             let _ = s.enrich("disfluency", serde_json::Value::Array(tags));
@@ -706,13 +757,11 @@ impl DisfluencyRemover {
             let Plan {
                 keep, text, punct, ..
             } = plan;
-            for ((w, t), p) in s.words.iter_mut().zip(text).zip(punct) {
-                if let Some(t) = t {
-                    w.text = Cow::Owned(t);
-                }
-                if let Some(p) = p {
-                    w.punctuation = Cow::Owned(p);
-                }
+            for (i, t) in text {
+                s.words[i].text = Cow::Owned(t);
+            }
+            for (i, p) in punct {
+                s.words[i].punctuation = Cow::Owned(p);
             }
             let mut k = keep.into_iter();
             s.words.retain(|_| k.next().unwrap_or(true));
@@ -725,8 +774,8 @@ impl DisfluencyRemover {
             let mut out = String::with_capacity(s.text.len());
             for (i, t) in toks.iter().enumerate() {
                 if plan.keep[i] {
-                    out.push_str(plan.text[i].as_deref().unwrap_or(t.text));
-                    out.push_str(plan.punct[i].as_deref().unwrap_or(t.punct));
+                    out.push_str(plan.text.get(i).unwrap_or(t.text));
+                    out.push_str(plan.punct.get(i).unwrap_or(t.punct));
                 }
             }
             s.text = Cow::Owned(out);
@@ -734,12 +783,12 @@ impl DisfluencyRemover {
     }
 }
 
-/// Adds one to `key`'s count, allocating the key only when it is new.
-fn bump(map: &mut BTreeMap<String, u64>, key: Cow<'_, str>) {
+/// Adds `n` to `key`'s count, allocating the key only when it is new.
+fn add(map: &mut BTreeMap<String, u64>, key: Cow<'_, str>, n: u64) {
     if let Some(c) = map.get_mut(key.as_ref()) {
-        *c += 1;
+        *c += n;
     } else {
-        map.insert(key.into_owned(), 1);
+        map.insert(key.into_owned(), n);
     }
 }
 
@@ -783,8 +832,11 @@ impl Stage for DisfluencyRemover {
                 t.rebuild_text();
             }
         }
-        // Per-speaker summary.
-        let mut stats: BTreeMap<(u32, Option<i64>), SpeakerStats> = BTreeMap::new();
+        // Per-speaker summary: counted by the events' own strings (a hash each), then
+        // lowered and sorted once per distinct word.
+        type Tally<'e> = HashMap<&'e str, u64, dict::FxBuild>;
+        let mut tallies: BTreeMap<(u32, Option<i64>), (u64, Tally<'_>, Tally<'_>)> =
+            BTreeMap::new();
         for e in &stage.events[first_event..] {
             if e.kind == "sentence-dropped" {
                 continue;
@@ -803,19 +855,30 @@ impl Stage for DisfluencyRemover {
                     _ => {}
                 }
             }
-            let st = stats.entry((channel, speaker)).or_default();
-            st.total += 1;
+            let (total, by_kind, by_word) = tallies.entry((channel, speaker)).or_default();
+            *total += 1;
             if let Some(k) = kind {
-                bump(&mut st.by_kind, Cow::Borrowed(k));
+                *by_kind.entry(k).or_insert(0) += 1;
             }
             if let Some(w) = entry {
+                *by_word.entry(w).or_insert(0) += 1;
+            }
+        }
+        let mut stats: BTreeMap<(u32, Option<i64>), SpeakerStats> = BTreeMap::new();
+        for (key, (total, by_kind, by_word)) in tallies {
+            let st = stats.entry(key).or_default();
+            st.total = total;
+            for (k, n) in by_kind {
+                add(&mut st.by_kind, Cow::Borrowed(k), n);
+            }
+            for (w, n) in by_word {
                 // Most entries are already lower case: allocate only for the others.
                 let lower = if w.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
                     Cow::Borrowed(w)
                 } else {
                     Cow::Owned(w.to_lowercase())
                 };
-                bump(&mut st.by_word, lower);
+                add(&mut st.by_word, lower, n);
             }
         }
         for ((channel, speaker), mut st) in stats {

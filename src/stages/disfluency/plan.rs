@@ -1,7 +1,7 @@
 //! Detection and repair for one sentence, on token views shared by sentences with words and
 //! sentences tokenized from their text.
 
-use super::dict::{Dict, Position, Trie, is_char_unit, normalize_into, script};
+use super::dict::{Dict, Position, Trie, has_triple, is_char_unit, normalize_into, script};
 use super::{Kind, Language, Level, Tier};
 use crate::text::Script;
 
@@ -10,6 +10,14 @@ use crate::text::Script;
 pub(super) struct Tok<'t> {
     pub(super) text: &'t str,
     pub(super) punct: &'t str,
+}
+
+impl Tok<'_> {
+    /// No text.
+    pub(super) const EMPTY: Tok<'static> = Tok {
+        text: "",
+        punct: "",
+    };
 }
 
 /// One thing found: tokens `first..=last`.
@@ -24,13 +32,46 @@ pub(super) struct Hit {
     pub(super) removable: bool,
 }
 
+/// New texts (or punctuation) of a few tokens, by token index: the repair changes only tokens
+/// next to a removal, so a short list costs less than a slot per token.
+#[derive(Debug, Default)]
+pub(super) struct Changes(Vec<(usize, String)>);
+
+impl Changes {
+    /// The new value of token `i`, if it changed.
+    pub(super) fn get(&self, i: usize) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == i)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets the new value of token `i`.
+    fn set(&mut self, i: usize, value: String) {
+        match self.0.iter_mut().find(|(k, _)| *k == i) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((i, value)),
+        }
+    }
+}
+
+impl IntoIterator for Changes {
+    type Item = (usize, String);
+    type IntoIter = std::vec::IntoIter<(usize, String)>;
+
+    /// The changed tokens and their new values.
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// What to do with a sentence.
 #[derive(Debug, Default)]
 pub(super) struct Plan {
     pub(super) hits: Vec<Hit>,
     pub(super) keep: Vec<bool>,
-    pub(super) text: Vec<Option<String>>,
-    pub(super) punct: Vec<Option<String>>,
+    pub(super) text: Changes,
+    pub(super) punct: Changes,
     /// No lexical token is left.
     pub(super) emptied: bool,
 }
@@ -64,7 +105,8 @@ struct Info {
 
 /// The number tokens are compared by: up to seven bytes packed with their length, so that
 /// equal numbers mean equal texts (most words: a Chinese character is three bytes), and a hash
-/// with the top byte set for longer texts, which then need comparing as text.
+/// with the top byte set for longer texts, which then need comparing as text. Never 0 for a
+/// non-empty text (the length byte or the top byte is set).
 #[inline]
 fn key_hash(text: &str) -> u64 {
     match super::dict::pack(text) {
@@ -78,26 +120,18 @@ fn key_hash(text: &str) -> u64 {
     }
 }
 
-/// The character when the text is exactly one common Han character (U+4E00..=U+9FFF, three
-/// bytes from 0xE4 0xB8 to 0xE9 0xBF), decoded inline: such a token is its own trimmed,
-/// normalized key, and its [`key_hash`] is its bytes.
+/// The character and [`key_hash`] when the text is exactly one common Han character
+/// (U+4E00..=U+9FFF, three bytes from 0xE4 0xB8 to 0xE9 0xBF), from one read of its bytes:
+/// such a token is its own trimmed, normalized key, and its hash is its bytes.
 #[inline]
-fn one_han(text: &str) -> Option<char> {
+fn one_han(text: &str) -> Option<(char, u64)> {
     match *text.as_bytes() {
         [a, b, c] if (a == 0xE4 && b >= 0xB8) || (0xE5..=0xE9).contains(&a) => {
             let u = (u32::from(a & 0x0F) << 12) | (u32::from(b & 0x3F) << 6) | u32::from(c & 0x3F);
-            char::from_u32(u)
+            let hash = u64::from(a) | u64::from(b) << 8 | u64::from(c) << 16 | 3 << 56;
+            Some((char::from_u32(u)?, hash))
         }
         _ => None,
-    }
-}
-
-/// [`key_hash`] of a three-byte text, without the general path's copy.
-#[inline]
-fn pack3(text: &str) -> u64 {
-    match *text.as_bytes() {
-        [a, b, c] => u64::from(a) | u64::from(b) << 8 | u64::from(c) << 16 | 3 << 56,
-        _ => key_hash(text),
     }
 }
 
@@ -131,6 +165,8 @@ impl Key {
 struct Unit {
     tok: usize,
     key: Key,
+    /// The first character of the key (none when it is empty), for the bit-set tests.
+    first: Option<char>,
     tok_start: bool,
     tok_end: bool,
 }
@@ -161,8 +197,15 @@ impl Marks {
             ..Marks::default()
         };
         for c in p.chars() {
-            m.terminal |= TERMINAL.contains(&c);
-            m.opener |= OPENERS.contains(&c);
+            // One `match` rather than two list searches: the lists share no character
+            // (a test checks it against them).
+            match c {
+                '。' | '？' | '！' | '.' | '?' | '!' | '…' | '．' => m.terminal = true,
+                '“' | '‘' | '「' | '『' | '（' | '(' | '【' | '《' | '"' | '\'' | '[' | '〈' => {
+                    m.opener = true
+                }
+                _ => {}
+            }
         }
         m
     }
@@ -271,8 +314,6 @@ struct Scratch {
 struct Repeats {
     /// The lexical tokens left after the fillers.
     seq: Vec<usize>,
-    /// The places in `seq` followed by a removed filler.
-    gaps: Vec<usize>,
     barrier: Vec<bool>,
     done: Vec<bool>,
     hashes: Vec<u64>,
@@ -309,11 +350,11 @@ impl Found {
     }
 }
 
-/// The hashes of the last lexical tokens of the scan, in a ring.
+/// The hashes of the last five lexical tokens of the scan, newest first (0 before the first:
+/// no token hashes to 0, see [`key_hash`]), shifted along rather than kept in a ring.
 #[derive(Default)]
 struct Recent {
-    ring: [u64; 8],
-    seen: usize,
+    back: [u64; 5],
     /// The length of the run of equal hashes that ends with the newest.
     run: usize,
 }
@@ -331,18 +372,12 @@ impl Recent {
     /// Adds a lexical token's hash and says which windows it ends.
     #[inline]
     fn push(&mut self, x: u64) -> Windows {
-        let n = self.seen;
-        let back = |k: usize| self.ring[n.wrapping_sub(k) & 7];
-        self.run = if n >= 1 && back(1) == x {
-            self.run + 1
-        } else {
-            1
-        };
-        // Each phrase needs `x` equal to the second or third last: test that first.
-        let phrase = (n >= 3 && back(2) == x && back(3) == back(1))
-            || (n >= 5 && back(3) == x && back(4) == back(1) && back(5) == back(2));
-        self.ring[n & 7] = x;
-        self.seen = n + 1;
+        let [b1, b2, b3, b4, b5] = self.back;
+        self.run = if b1 == x { self.run + 1 } else { 1 };
+        // Each phrase needs `x` equal to the second or third last: test that first. A token
+        // not seen yet is 0, which equals no token, so no window reaches before the first.
+        let phrase = (b2 == x && b3 == b1) || (b3 == x && b4 == b1 && b5 == b2);
+        self.back = [x, b1, b2, b3, b4];
         Windows {
             run: self.run,
             phrase,
@@ -392,14 +427,12 @@ impl<'a, 't> Ctx<'a, 't> {
     /// clause breaks, and notes where the planner has to look ([`Found`], `starts`). A token
     /// that is one Han character without punctuation (how Paraformer writes most Chinese)
     /// takes a few lookups and copies nothing; the others take [`Ctx::scan_other`].
-    fn new(dict: &'a Dict, toks: &'a [Tok<'t>], buffers: Buffers) -> Self {
-        let Buffers {
-            mut info,
-            mut units,
-            mut keys,
-            mut starts,
-            scratch: _,
-        } = buffers;
+    fn new(dict: &'a Dict, toks: &'a [Tok<'t>], buffers: &mut Buffers) -> Self {
+        // The vectors move out one by one (the whole `Buffers` is large to move).
+        let mut info = std::mem::take(&mut buffers.info);
+        let mut units = std::mem::take(&mut buffers.units);
+        let mut keys = std::mem::take(&mut buffers.keys);
+        let mut starts = std::mem::take(&mut buffers.starts);
         info.clear();
         units.clear();
         keys.clear();
@@ -413,35 +446,44 @@ impl<'a, 't> Ctx<'a, 't> {
             starts,
             found: Found::default(),
         };
+        cx.info.reserve(toks.len());
+        cx.units.reserve(toks.len());
         let mut recent = Recent::default();
         for (i, t) in toks.iter().enumerate() {
-            match one_han(t.text) {
-                Some(c) => {
-                    let hash = pack3(t.text);
-                    let marks = Marks::of(t.punct);
-                    cx.found.quote |= marks.opener;
-                    cx.units.push(Unit {
-                        tok: i,
-                        key: OWN_HAN,
-                        tok_start: true,
-                        tok_end: true,
-                    });
-                    cx.info.push(Info {
-                        class: Class::Chars,
-                        hash,
-                        key: OWN_HAN,
-                        break_after: marks.breaks,
-                        terminal_after: marks.terminal,
-                    });
-                    if dict.may_start(c) {
-                        cx.note_start(cx.units.len() - 1, c);
-                    }
-                    let w = recent.push(hash);
-                    if w.any() {
-                        cx.found.repeat |= w.han(dict, c);
-                    }
+            let Some((c, hash)) = one_han(t.text) else {
+                // Out of line (`scan_other` is not inlined): the loop stays small.
+                if let Some((hash, fragment)) = cx.scan_other(i) {
+                    cx.found.repeat |= recent.push(hash).any() || fragment;
                 }
-                _ => cx.scan_other(i, &mut recent),
+                continue;
+            };
+            // Most such words have no punctuation.
+            let marks = if t.punct.is_empty() {
+                Marks::default()
+            } else {
+                Marks::of(t.punct)
+            };
+            cx.found.quote |= marks.opener;
+            cx.units.push(Unit {
+                tok: i,
+                key: OWN_HAN,
+                first: Some(c),
+                tok_start: true,
+                tok_end: true,
+            });
+            cx.info.push(Info {
+                class: Class::Chars,
+                hash,
+                key: OWN_HAN,
+                break_after: marks.breaks,
+                terminal_after: marks.terminal,
+            });
+            if dict.may_start(c) {
+                cx.note_start(cx.units.len() - 1, c);
+            }
+            let w = recent.push(hash);
+            if w.any() {
+                cx.found.repeat |= w.han(dict, c);
             }
         }
         cx
@@ -455,11 +497,18 @@ impl<'a, 't> Ctx<'a, 't> {
     }
 
     /// The scan of any other token: trimmed, classified, normalized, split into units.
+    /// Returns the hash of a lexical token and whether it is a fragment (`w-`).
     #[inline(never)]
-    fn scan_other(&mut self, i: usize, recent: &mut Recent) {
+    fn scan_other(&mut self, i: usize) -> Option<(u64, bool)> {
         let t = self.toks[i];
         let p = t.punct;
         let lex = trim(t.text);
+        if !lex.is_empty()
+            && lex.bytes().all(|b| b.is_ascii_lowercase())
+            && !has_triple(lex.as_bytes())
+        {
+            return Some(self.scan_plain(i, lex));
+        }
         let class = classify(lex);
         let start = self.keys.len();
         if class == Class::Chars {
@@ -480,6 +529,7 @@ impl<'a, 't> Ctx<'a, 't> {
                     self.units.push(Unit {
                         tok: i,
                         key: Key::buffer(off, off + len),
+                        first: Some(c),
                         tok_start: first,
                         tok_end: chars.peek().is_none(),
                     });
@@ -487,17 +537,21 @@ impl<'a, 't> Ctx<'a, 't> {
                     off += len;
                 }
             }
-            Class::Word | Class::Digit => self.units.push(Unit {
-                tok: i,
+            Class::Word | Class::Digit => {
                 // Digits and acronyms (`ER`, `HM`) never match a list.
-                key: if class == Class::Digit || is_acronym(lex) {
+                let key = if class == Class::Digit || is_acronym(lex) {
                     Key::EMPTY
                 } else {
                     key
-                },
-                tok_start: true,
-                tok_end: true,
-            }),
+                };
+                self.units.push(Unit {
+                    tok: i,
+                    key,
+                    first: self.key(i, key).chars().next(),
+                    tok_start: true,
+                    tok_end: true,
+                });
+            }
             Class::Punct => {}
         }
         let marks = Marks::of(p);
@@ -524,7 +578,7 @@ impl<'a, 't> Ctx<'a, 't> {
                 prev.break_after = true;
                 prev.terminal_after |= terminal;
             }
-            return;
+            return None;
         }
         // A start when the first unit starts an entry: the bit of its first character, then
         // the trie (a Latin word is one unit, and most of those starting with a listed letter
@@ -539,17 +593,56 @@ impl<'a, 't> Ctx<'a, 't> {
                 self.note_start(first_unit, c);
             }
         }
-        self.found.repeat |= recent.push(hash).any() || fragment;
+        Some((hash, fragment))
     }
 
-    fn into_buffers(self, scratch: Scratch) -> Buffers {
-        Buffers {
-            info: self.info,
-            units: self.units,
-            keys: self.keys,
-            starts: self.starts,
-            scratch,
+    /// [`Ctx::scan_other`] of a word of lower-case ASCII letters `lex` (most Latin words): a
+    /// [`Class::Word`] that is its own normalized key (not an acronym, not a fragment), so
+    /// nothing is copied, classified or normalized.
+    fn scan_plain(&mut self, i: usize, lex: &str) -> (u64, bool) {
+        let t = self.toks[i];
+        // `lex` is `t.text` trimmed: where it starts in it.
+        let start = lex.as_ptr() as usize - t.text.as_ptr() as usize;
+        let key = Key {
+            start: start as u32,
+            end: (start + lex.len()) as u32,
+            own: true,
+        };
+        let unit = self.units.len();
+        let c = char::from(lex.as_bytes()[0]);
+        self.units.push(Unit {
+            tok: i,
+            key,
+            first: Some(c),
+            tok_start: true,
+            tok_end: true,
+        });
+        let marks = if t.punct.is_empty() {
+            Marks::default()
+        } else {
+            Marks::of(t.punct)
+        };
+        self.found.quote |= marks.opener;
+        let hash = key_hash(lex);
+        self.info.push(Info {
+            class: Class::Word,
+            hash,
+            key,
+            break_after: marks.breaks,
+            terminal_after: marks.terminal,
+        });
+        if self.dict.may_start(c) && self.dict.fillers.step(Trie::ROOT, lex).is_some() {
+            self.note_start(unit, c);
         }
+        (hash, false)
+    }
+
+    /// Returns the vectors to `buffers`, for the next sentence.
+    fn into_buffers(self, buffers: &mut Buffers) {
+        buffers.info = self.info;
+        buffers.units = self.units;
+        buffers.keys = self.keys;
+        buffers.starts = self.starts;
     }
 
     /// The text of key `k` of token `tok`.
@@ -571,6 +664,20 @@ impl<'a, 't> Ctx<'a, 't> {
     fn unit_key(&self, i: usize) -> &str {
         let u = &self.units[i];
         self.key(u.tok, u.key)
+    }
+
+    /// Steps `trie` from `node` by unit `i`. A unit that is its token's own key (a Han
+    /// character, a plain Latin word) has the token's hash as key, which for up to seven bytes
+    /// is the packed text: the trie is stepped by it, without slicing and packing the text.
+    fn step(&self, trie: &Trie, node: u32, i: usize) -> Option<u32> {
+        let u = &self.units[i];
+        let hash = self.info[u.tok].hash;
+        if u.key.own && hash >> 56 <= 7 {
+            let next = trie.step_packed(node, hash);
+            debug_assert_eq!(next, trie.step(node, self.unit_key(i)));
+            return next;
+        }
+        trie.step(node, self.unit_key(i))
     }
 
     fn is_lexical(&self, i: usize) -> bool {
@@ -596,9 +703,16 @@ impl<'a, 't> Ctx<'a, 't> {
         }
         let from = i.saturating_sub(max - 1);
         for s in from..=j {
+            // Most units start no compound: one bit test.
+            let starts = self.units[s]
+                .first
+                .is_some_and(|c| self.dict.compound_first.may_contain(c));
+            if !starts {
+                continue;
+            }
             let mut node = Trie::ROOT;
             for e in s..self.units.len().min(s + max) {
-                match self.dict.compounds.step(node, self.unit_key(e)) {
+                match self.step(&self.dict.compounds, node, e) {
                     Some(n) => node = n,
                     None => break,
                 }
@@ -645,10 +759,8 @@ impl<'a, 't> Ctx<'a, 't> {
             let mut next_relevant = usize::MAX;
             relevant.clear();
             for &i in self.starts.iter().rev() {
-                let used = self
-                    .unit_key(i)
-                    .chars()
-                    .next()
+                let used = self.units[i]
+                    .first
                     .is_some_and(|c| self.dict.may_start_used(c));
                 if used || next_relevant.saturating_sub(i) <= reach {
                     relevant.push(i);
@@ -660,11 +772,7 @@ impl<'a, 't> Ctx<'a, 't> {
             (0..self.units.len())
                 .filter(|&i| {
                     self.units[i].tok_start
-                        && self
-                            .unit_key(i)
-                            .chars()
-                            .next()
-                            .is_some_and(|c| self.dict.may_start(c))
+                        && self.units[i].first.is_some_and(|c| self.dict.may_start(c))
                 })
                 .for_each(try_at);
         }
@@ -677,7 +785,7 @@ impl<'a, 't> Ctx<'a, 't> {
         let mut best = None;
         for j in i..self.units.len() {
             let u = &self.units[j];
-            match self.dict.fillers.step(node, self.unit_key(j)) {
+            match self.step(&self.dict.fillers, node, j) {
                 Some(n) => node = n,
                 None => break,
             }
@@ -712,15 +820,14 @@ pub(super) fn enabled(tier: Tier, s: Settings) -> bool {
 /// compare the two.
 pub(super) fn plan(dict: &Dict, toks: &[Tok<'_>], settings: Settings, fast: bool) -> Option<Plan> {
     BUFFERS.with(|cell| {
-        let mut buffers = cell.take();
-        let mut scratch = std::mem::take(&mut buffers.scratch);
-        let cx = Ctx::new(dict, toks, buffers);
+        let mut buffers = cell.borrow_mut();
+        let cx = Ctx::new(dict, toks, &mut buffers);
         let plan = if fast && !cx.found.anything() {
             None
         } else {
-            plan_ctx(&cx, settings, fast, &mut scratch)
+            plan_ctx(&cx, settings, fast, &mut buffers.scratch)
         };
-        cell.replace(cx.into_buffers(scratch));
+        cx.into_buffers(&mut buffers);
         plan
     })
 }
@@ -790,7 +897,8 @@ fn plan_ctx(
                 first: a,
                 last: b,
                 kind: Kind::from(entry.tier),
-                entry: entry.text.to_string(),
+                // `Box<str>::to_string` would go through `Display`.
+                entry: String::from(&*entry.text),
                 language: Some(entry.language),
                 removable: true,
             });
@@ -858,8 +966,6 @@ fn plan_ctx(
     hits.sort_by_key(|h| (h.first, h.last));
     let mut plan = Plan {
         keep: vec![true; n],
-        text: vec![None; n],
-        punct: vec![None; n],
         ..Plan::default()
     };
     for h in hits.iter().filter(|h| h.removable) {
@@ -954,55 +1060,58 @@ fn may_repeat(cx: &Ctx<'_, '_>, seq: &[usize], hashes: &mut Vec<u64>) -> bool {
     false
 }
 
-/// Whether a window of [`may_repeat`] in `seq` crosses one of the `gaps` a removed filler
-/// left: a run or a repeated phrase through it, by hash.
-fn crosses_gap(cx: &Ctx<'_, '_>, seq: &[usize], gaps: &[usize]) -> bool {
-    let h = |k: usize| cx.info[seq[k]].hash;
-    let n = seq.len();
-    gaps.iter().any(|&g| {
-        (g + 1 < n && h(g) == h(g + 1))
-            || (g.saturating_sub(4)..=g).any(|k| {
-                (k + 3 < n && h(k) == h(k + 2) && h(k + 1) == h(k + 3))
-                    || (k + 5 < n
-                        && h(k) == h(k + 3)
-                        && h(k + 1) == h(k + 4)
-                        && h(k + 2) == h(k + 5))
-            })
-    })
+/// Whether a window of [`may_repeat`] crosses the gap that removing tokens `first..=last` (a
+/// filler) leaves among the lexical tokens not `gone`: a run or a repeated phrase through it,
+/// by hash. Only the five tokens on each side matter, so they are found by walking out from
+/// the gap rather than by listing the sentence.
+fn crosses_gap(cx: &Ctx<'_, '_>, gone: &[bool], first: usize, last: usize) -> bool {
+    let kept = |i: &usize| cx.is_lexical(*i) && !gone[*i];
+    // The window, left to right: up to five tokens before the gap, then up to five after.
+    let mut w = [0u64; 10];
+    let mut before = 0;
+    for i in (0..first).rev().filter(kept).take(5) {
+        before += 1;
+        w[5 - before] = cx.info[i].hash;
+    }
+    let mut after = 0;
+    for i in (last + 1..cx.toks.len()).filter(kept).take(5) {
+        w[5 + after] = cx.info[i].hash;
+        after += 1;
+    }
+    if before == 0 || after == 0 {
+        // Not a gap between two tokens.
+        return false;
+    }
+    let h = &w[5 - before..5 + after];
+    let (n, g) = (h.len(), before - 1);
+    (h[g] == h[g + 1])
+        || (g.saturating_sub(4)..=g).any(|k| {
+            (k + 3 < n && h[k] == h[k + 2] && h[k + 1] == h[k + 3])
+                || (k + 5 < n && h[k] == h[k + 3] && h[k + 1] == h[k + 4] && h[k + 2] == h[k + 5])
+        })
 }
 
 /// Finds repetitions and loops among the lexical tokens not `gone`. With `fast`, when the
 /// scan saw no repeat in the input, only windows through the gaps the fillers left can hold
 /// one: without such a window there is nothing to search.
 fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], fast: bool, hits: &mut Vec<Hit>, r: &mut Repeats) {
+    // Without a repeat in the input (the scan's test), a repetition needs a window through a
+    // gap the removed fillers left: the hits so far are those fillers.
+    if fast && !cx.found.repeat && !hits.iter().any(|h| crosses_gap(cx, gone, h.first, h.last)) {
+        return;
+    }
     let Repeats {
         seq,
-        gaps,
         barrier,
         done,
         hashes,
     } = r;
     seq.clear();
-    gaps.clear();
-    let mut gap = false;
-    for i in (0..cx.toks.len()).filter(|&i| cx.is_lexical(i)) {
-        if gone[i] {
-            gap = true;
-            continue;
-        }
-        if gap && !seq.is_empty() {
-            gaps.push(seq.len() - 1);
-        }
-        gap = false;
-        seq.push(i);
-    }
+    seq.extend((0..cx.toks.len()).filter(|&i| cx.is_lexical(i) && !gone[i]));
     if seq.len() < 2 {
         return;
     }
     let seq = &*seq;
-    if fast && !cx.found.repeat && !crosses_gap(cx, seq, gaps) {
-        return;
-    }
     if !may_repeat(cx, seq, hashes) {
         return;
     }
@@ -1235,17 +1344,18 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
         // The space before the run stays what it was (Fun-ASR puts spaces before words).
         if prev.is_none() || !toks[a].text.starts_with(char::is_whitespace) {
             if let Some(j) = q {
-                let cur = plan.text[j].as_deref().unwrap_or(toks[j].text);
+                let cur = plan.text.get(j).unwrap_or(toks[j].text);
                 if cur.starts_with(char::is_whitespace) {
-                    plan.text[j] = Some(cur.trim_start().to_string());
+                    let t = cur.trim_start().to_string();
+                    plan.text.set(j, t);
                 }
             }
         }
         if capital {
             if let Some(j) = (b + 1..n).find(|&k| plan.keep[k] && cx.is_lexical(k)) {
-                let cur = plan.text[j].as_deref().unwrap_or(toks[j].text);
+                let cur = plan.text.get(j).unwrap_or(toks[j].text);
                 if let Some(c) = capitalize(cur) {
-                    plan.text[j] = Some(c);
+                    plan.text.set(j, c);
                 }
             }
         }
@@ -1253,12 +1363,16 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
 }
 
 fn current_punct<'p>(plan: &'p Plan, toks: &'p [Tok<'_>], i: usize) -> &'p str {
-    if let Some(p) = &plan.punct[i] {
+    if let Some(p) = plan.punct.get(i) {
         return p;
     }
-    if toks[i].punct.is_empty() && toks[i].text.trim().chars().all(|c| !c.is_alphanumeric()) {
+    // A word of one Han character is a letter (a test checks the range), without decoding.
+    if toks[i].punct.is_empty()
+        && one_han(toks[i].text).is_none()
+        && toks[i].text.trim().chars().all(|c| !c.is_alphanumeric())
+    {
         // A punctuation token: its text is its punctuation.
-        return plan.text[i].as_deref().unwrap_or(toks[i].text);
+        return plan.text.get(i).unwrap_or(toks[i].text);
     }
     toks[i].punct
 }
@@ -1267,17 +1381,18 @@ fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: &str) {
     if !cx.is_lexical(i) {
         // A punctuation token takes the stronger mark as its text.
         if !p.trim().is_empty() {
-            plan.text[i] = Some(p.trim().to_string());
+            plan.text.set(i, p.trim().to_string());
         }
         return;
     }
-    let text = plan.text[i].as_deref().unwrap_or(cx.toks[i].text);
+    let text = plan.text.get(i).unwrap_or(cx.toks[i].text);
     if !p.trim().is_empty() && text.ends_with(char::is_whitespace) {
         // `think ` + `. ` would read `think . `.
-        plan.text[i] = Some(text.trim_end().to_string());
+        let t = text.trim_end().to_string();
+        plan.text.set(i, t);
     }
     if p != cx.toks[i].punct {
-        plan.punct[i] = Some(p.to_string());
+        plan.punct.set(i, p.to_string());
     }
 }
 
@@ -1437,12 +1552,32 @@ mod tests {
             ("abc", false),
             ("", false),
         ] {
-            assert_eq!(one_han(s), want.then(|| s.chars().next().unwrap()), "{s:?}");
+            let c = s.chars().next();
+            assert_eq!(one_han(s).map(|(c, _)| c), c.filter(|_| want), "{s:?}");
             if want {
-                assert_eq!(pack3(s), key_hash(s));
+                assert_eq!(one_han(s).map(|(_, h)| h), Some(key_hash(s)));
                 assert_eq!(script(s.chars().next().unwrap()), Script::Han);
                 assert_eq!(classify(s), Class::Chars);
             }
+        }
+    }
+
+    #[test]
+    fn common_han_characters_are_alphanumeric() {
+        for u in 0x4E00..=0x9FFF {
+            let c = char::from_u32(u).unwrap();
+            assert!(c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn marks_lists_are_those_of_the_match() {
+        for c in TERMINAL {
+            assert!(Marks::of(&c.to_string()).terminal, "{c:?}");
+            assert!(!OPENERS.contains(c), "{c:?}");
+        }
+        for c in OPENERS {
+            assert!(Marks::of(&c.to_string()).opener, "{c:?}");
         }
     }
 

@@ -456,6 +456,53 @@ fn doc_of_words(words: &[(&str, &str)]) -> Transcription<'static> {
 }
 
 #[test]
+fn repeats_through_a_removed_filler_are_found_with_the_shortcuts() {
+    let pairs = prefilter_pairs();
+    // A run or a repeated phrase of one to three tokens on both sides of a filler (or two),
+    // at several distances from the sentence's ends and with punctuation next to the gap: the
+    // shortcut looks at the five tokens on each side of the gap only.
+    let phrases: &[&[&str]] = &[
+        &["我"],
+        &["我", "们"],
+        &["这", "个", "我"],
+        &["I "],
+        &["you ", "see "],
+        &["go ", "to ", "the "],
+    ];
+    let others = ["好", "去", "well "];
+    let fillers: &[&[&str]] = &[&["嗯"], &["um "], &["嗯", "呃"]];
+    for phrase in phrases {
+        for filler in fillers {
+            for (before, after) in [(0, 0), (1, 0), (0, 2), (3, 4), (6, 6)] {
+                for comma in [false, true] {
+                    let mut words: Vec<(&str, &str)> = Vec::new();
+                    words.extend((0..before).map(|i| (others[i % 3], "")));
+                    words.extend(phrase.iter().map(|w| (*w, "")));
+                    if comma {
+                        words.last_mut().unwrap().1 = "，";
+                    }
+                    words.extend(filler.iter().map(|w| (*w, "")));
+                    words.extend(phrase.iter().map(|w| (*w, "")));
+                    words.extend((0..after).map(|i| (others[(i + 1) % 3], "")));
+                    assert_prefilter_sound(&pairs, &doc_of_words(&words));
+                }
+            }
+        }
+    }
+    // And what it finds: `我们嗯我们去` reads `我们去`.
+    let mut doc = doc_of_words(&[
+        ("我", ""),
+        ("们", ""),
+        ("嗯", ""),
+        ("我", ""),
+        ("们", ""),
+        ("去", "。"),
+    ]);
+    light().process(&mut doc, &mut Report::default()).unwrap();
+    assert_eq!(doc.transcripts[0].sentences[0].text, "我们去。");
+}
+
+#[test]
 fn repeats_across_punctuation_words_and_spellings_need_no_other_finding() {
     let pairs = prefilter_pairs();
     // (words, the sentence in remove light): the same however the rest of the sentence looks.
