@@ -58,6 +58,8 @@
 //! # Ok::<(), asrpost::Error>(())
 //! ```
 
+use std::sync::Arc;
+
 use crate::text::{Script, is_wide};
 use crate::{FrameRate, Millis, Transcription};
 
@@ -458,8 +460,9 @@ pub struct Cue {
     pub end: Millis,
     /// The lines, trimmed, never empty, free of line breaks and control characters.
     pub lines: Vec<CueLine>,
-    /// The speaker, when known (`Speaker 1`, `Channel 0`, `Channel 0 Speaker 1`).
-    pub speaker: Option<String>,
+    /// The speaker, when known (`Speaker 1`, `Channel 0`, `Channel 0 Speaker 1`). Shared by
+    /// all the cues of that speaker: the layout makes each name once, not once per cue.
+    pub speaker: Option<Arc<str>>,
     /// Whether the speaker's name is written before the text ([`SpeakerLabels::Names`] on a
     /// speaker change); the layout counted it in the first line's width.
     pub label: bool,
@@ -484,7 +487,7 @@ impl Cue {
     pub fn reading_length(&self, preset: &Preset) -> u32 {
         let label = match (&self.speaker, self.label) {
             // The name, the colon and the space before the text.
-            (Some(name), true) => preset.reading_length([name.as_str()]) + preset.width(": "),
+            (Some(name), true) => preset.reading_length([&**name]) + preset.width(": "),
             _ => 0,
         };
         label.saturating_add(preset.reading_length(self.lines.iter().map(|l| l.text.as_str())))
@@ -494,7 +497,7 @@ impl Cue {
     /// them.
     pub(crate) fn laid_out_reading_length(&self, preset: &Preset) -> u32 {
         let label = match (&self.speaker, self.label) {
-            (Some(name), true) => preset.reading_length([name.as_str()]) + preset.width(": "),
+            (Some(name), true) => preset.reading_length([&**name]) + preset.width(": "),
             _ => 0,
         };
         self.lines.iter().fold(label, |n, l| {
@@ -512,8 +515,9 @@ impl Cue {
 pub struct CueLine {
     /// The text, as the words and punctuation were, trimmed.
     pub text: String,
-    /// The line's speaker in a two-speaker cue (the line then starts with a dash).
-    pub speaker: Option<String>,
+    /// The line's speaker in a two-speaker cue (the line then starts with a dash); shared like
+    /// [`Cue::speaker`].
+    pub speaker: Option<Arc<str>>,
     /// Where each word starts in `text` (byte offset) and when it is spoken, for karaoke.
     pub words: Vec<CueWord>,
     /// The reading length of `text` ([`Preset::reading_length`]) as the layout found it from
@@ -1643,7 +1647,7 @@ impl<'b> Layout<'b> {
         &self,
         tokens: &[Token<'_>],
         atoms: &[Atom],
-        names: &[Option<String>],
+        names: &[Option<Arc<str>>],
         drafts: &mut Vec<Draft>,
     ) {
         let dash = self.preset.width(self.preset.language.dash());
@@ -1710,7 +1714,7 @@ impl<'b> Layout<'b> {
         &self,
         tokens: &[Token<'_>],
         atoms: &[Atom],
-        names: &[Option<String>],
+        names: &[Option<Arc<str>>],
         d: &Draft,
         scratch: &mut LineScratch,
     ) -> Option<Cue> {
@@ -2154,9 +2158,9 @@ fn trimmed_width(toks: &[Token<'_>], total: u32) -> u32 {
 fn tokens<'d>(
     doc: &'d Transcription<'_>,
     preset: &Preset,
-) -> (Vec<Token<'d>>, Vec<Option<String>>, (Millis, Millis)) {
+) -> (Vec<Token<'d>>, Vec<Option<Arc<str>>>, (Millis, Millis)) {
     let channels = doc.transcripts.len() > 1;
-    let mut names: Vec<Option<String>> = Vec::new();
+    let mut names: Vec<Option<Arc<str>>> = Vec::new();
     let mut keys: Vec<(u32, Option<i64>)> = Vec::new();
     let mut tokens = Vec::with_capacity(doc.word_count());
     let mut span = (Millis(u64::MAX), Millis::ZERO);
@@ -2167,9 +2171,9 @@ fn tokens<'d>(
             None => {
                 keys.push(key);
                 names.push(match (channels, s.speaker_id) {
-                    (true, Some(sp)) => Some(format!("Channel {channel} Speaker {sp}")),
-                    (true, None) => Some(format!("Channel {channel}")),
-                    (false, Some(sp)) => Some(format!("Speaker {sp}")),
+                    (true, Some(sp)) => Some(format!("Channel {channel} Speaker {sp}").into()),
+                    (true, None) => Some(format!("Channel {channel}").into()),
+                    (false, Some(sp)) => Some(format!("Speaker {sp}").into()),
                     (false, None) => None,
                 });
                 keys.len() - 1
