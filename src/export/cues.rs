@@ -2112,8 +2112,20 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool) -> CueLine 
             }
         }
     }
-    text.truncate(text.trim_end().len());
-    let lead = text.len() - text.trim_start().len();
+    // An end token that has characters, the outer one not white space, leaves nothing to trim
+    // there (a control character would become a space: then the text is looked at).
+    let (first_tok, last_tok) = (toks.first(), toks.last());
+    let keep_start =
+        !clean && first_tok.is_some_and(|t| t.edges & (edge::EMPTY | edge::FIRST_SPACE) == 0);
+    let keep_end =
+        !clean && last_tok.is_some_and(|t| t.edges & (edge::EMPTY | edge::LAST_SPACE) == 0);
+    if !keep_end {
+        text.truncate(text.trim_end().len());
+    }
+    let lead = match keep_start {
+        true => 0,
+        false => text.len() - text.trim_start().len(),
+    };
     if lead > 0 {
         text.drain(..lead);
     }
