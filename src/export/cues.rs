@@ -26,21 +26,26 @@
 //!   whole stretch, no cut helps: those cues stay too fast and [`qc`](super::qc) reports them
 //!   ([`CueBuilder::rebalance`]).
 //! * **Performance.** Laying out and writing the synthetic one-hour meeting as SRT (10.5k
-//!   words, `benches/export.rs`) takes 0.76–0.83× the time of parsing its JSON on one thread
-//!   (criterion and the `subtitle_profile` example on two cores under load average 1.7–3.6,
-//!   where the version before the short paths below measured 0.84–0.88×). That is about 10.6
-//!   million instructions, 1,010 per word: the cue search about 27%, tokens and atoms about a
-//!   quarter, line breaking and line text about 12%, allocation (each cue's lines, texts and
-//!   speaker name) about 10%, timing, re-balancing and writing the rest. The wall time follows
-//!   the instruction count, not the memory traffic: building tokens, atoms and cues block by
-//!   block in one pass cut level-1 cache misses by 40% and was no faster, so tokens, atoms
-//!   (with the blocks) and cues keep their own passes. The common cases have short paths: a
-//!   one-character Han token is measured on its bytes, conjunctions are looked up as numbers in
-//!   tables built when compiling, two-line breaks are scored only where both lines fit, and
-//!   greedy fill finds line ends by binary search. The layout keeps each line's reading length
-//!   from its tokens' widths, so timing and the re-balancer do not count characters again. It
-//!   runs on one thread: laying out blocks in parallel (they do not depend on each other)
-//!   measured 10–15% slower on two idle cores.
+//!   words, `benches/export.rs`) takes 0.74–0.80× the time of parsing its JSON on one thread
+//!   (criterion 0.80×, and the `subtitle_profile` example 0.74–0.77× against 0.77× for the
+//!   version before speaker names were shared, run in turn, on two cores under load average
+//!   2.1–3.1). That is about 10.4 million instructions per export, 990 per word (callgrind,
+//!   the `subtitle_profile` example), 2.6% fewer than that version. The cue search takes
+//!   about 30% of it, tokens and atoms about a third, the cues' text (line breaking, line text,
+//!   allocation of each cue's lines and texts) about a fifth, timing, re-balancing and
+//!   writing the rest. The wall time follows the instruction count, not the memory traffic:
+//!   building tokens, atoms and cues block by block in one pass cut level-1 cache misses by
+//!   40% and was no faster, so tokens, atoms (with the blocks) and cues keep their own
+//!   passes. Packing what the search reads of each block's atoms into a compact array, or
+//!   walking its states with an iterator instead of indices, measured 3–6% more
+//!   instructions (the packing costs more than the loop saves). The common cases have short
+//!   paths: a one-character Han token is measured on its bytes, conjunctions are looked up as
+//!   numbers in tables built when compiling, two-line breaks are scored only where both lines
+//!   fit, greedy fill finds line ends by binary search, and a line is trimmed only at an end
+//!   whose token may end in white space. The layout keeps each line's reading length from its
+//!   tokens' widths, so timing and the re-balancer do not count characters again. It runs on
+//!   one thread: laying out blocks in parallel (they do not depend on each other) measured
+//!   10–15% slower on two idle cores.
 //!
 //! ```
 //! use asrpost::Transcription;
@@ -2165,14 +2170,18 @@ fn trimmed_width(toks: &[Token<'_>], total: u32) -> u32 {
     total.saturating_sub(lead.saturating_add(trail))
 }
 
+/// The speakers' names by speaker index, shared by their cues ([`Cue::speaker`]); `None` for
+/// text with no speaker.
+type Names = Vec<Option<Arc<str>>>;
+
 /// Every sentence's tokens in time order, measured, the speaker names they refer to, and the
 /// earliest begin and latest end of a token.
 fn tokens<'d>(
     doc: &'d Transcription<'_>,
     preset: &Preset,
-) -> (Vec<Token<'d>>, Vec<Option<Arc<str>>>, (Millis, Millis)) {
+) -> (Vec<Token<'d>>, Names, (Millis, Millis)) {
     let channels = doc.transcripts.len() > 1;
-    let mut names: Vec<Option<Arc<str>>> = Vec::new();
+    let mut names: Names = Vec::new();
     let mut keys: Vec<(u32, Option<i64>)> = Vec::new();
     let mut tokens = Vec::with_capacity(doc.word_count());
     let mut span = (Millis(u64::MAX), Millis::ZERO);
