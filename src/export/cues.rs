@@ -26,21 +26,26 @@
 //!   whole stretch, no cut helps: those cues stay too fast and [`qc`](super::qc) reports them
 //!   ([`CueBuilder::rebalance`]).
 //! * **Performance.** Laying out and writing the synthetic one-hour meeting as SRT (10.5k
-//!   words, `benches/export.rs`) takes 0.76–0.83× the time of parsing its JSON on one thread
-//!   (criterion and the `subtitle_profile` example on two cores under load average 1.7–3.6,
-//!   where the version before the short paths below measured 0.84–0.88×). That is about 10.6
-//!   million instructions, 1,010 per word: the cue search about 27%, tokens and atoms about a
-//!   quarter, line breaking and line text about 12%, allocation (each cue's lines, texts and
-//!   speaker name) about 10%, timing, re-balancing and writing the rest. The wall time follows
-//!   the instruction count, not the memory traffic: building tokens, atoms and cues block by
-//!   block in one pass cut level-1 cache misses by 40% and was no faster, so tokens, atoms
-//!   (with the blocks) and cues keep their own passes. The common cases have short paths: a
-//!   one-character Han token is measured on its bytes, conjunctions are looked up as numbers in
-//!   tables built when compiling, two-line breaks are scored only where both lines fit, and
-//!   greedy fill finds line ends by binary search. The layout keeps each line's reading length
-//!   from its tokens' widths, so timing and the re-balancer do not count characters again. It
-//!   runs on one thread: laying out blocks in parallel (they do not depend on each other)
-//!   measured 10–15% slower on two idle cores.
+//!   words, `benches/export.rs`) takes 0.74–0.80× the time of parsing its JSON on one thread
+//!   (criterion 0.80×, and the `subtitle_profile` example 0.74–0.77× against 0.77× for the
+//!   version before speaker names were shared, run in turn, on two cores under load average
+//!   2.1–3.1). That is about 10.4 million instructions per export, 990 per word (callgrind,
+//!   the `subtitle_profile` example), 2.6% fewer than that version. The cue search takes
+//!   about 30% of it, tokens and atoms about a third, the cues' text (line breaking, line text,
+//!   allocation of each cue's lines and texts) about a fifth, timing, re-balancing and
+//!   writing the rest. The wall time follows the instruction count, not the memory traffic:
+//!   building tokens, atoms and cues block by block in one pass cut level-1 cache misses by
+//!   40% and was no faster, so tokens, atoms (with the blocks) and cues keep their own
+//!   passes. Packing what the search reads of each block's atoms into a compact array, or
+//!   walking its states with an iterator instead of indices, measured 3–6% more
+//!   instructions (the packing costs more than the loop saves). The common cases have short
+//!   paths: a one-character Han token is measured on its bytes, conjunctions are looked up as
+//!   numbers in tables built when compiling, two-line breaks are scored only where both lines
+//!   fit, greedy fill finds line ends by binary search, and a line is trimmed only at an end
+//!   whose token may end in white space. The layout keeps each line's reading length from its
+//!   tokens' widths, so timing and the re-balancer do not count characters again. It runs on
+//!   one thread: laying out blocks in parallel (they do not depend on each other) measured
+//!   10–15% slower on two idle cores.
 //!
 //! ```
 //! use asrpost::Transcription;
@@ -57,6 +62,8 @@
 //! assert_eq!(cues[0].lines[0].text, "你好，世界。");
 //! # Ok::<(), asrpost::Error>(())
 //! ```
+
+use std::sync::Arc;
 
 use crate::text::{Script, is_wide};
 use crate::{FrameRate, Millis, Transcription};
@@ -458,8 +465,9 @@ pub struct Cue {
     pub end: Millis,
     /// The lines, trimmed, never empty, free of line breaks and control characters.
     pub lines: Vec<CueLine>,
-    /// The speaker, when known (`Speaker 1`, `Channel 0`, `Channel 0 Speaker 1`).
-    pub speaker: Option<String>,
+    /// The speaker, when known (`Speaker 1`, `Channel 0`, `Channel 0 Speaker 1`). Shared by
+    /// all the cues of that speaker: the layout makes each name once, not once per cue.
+    pub speaker: Option<Arc<str>>,
     /// Whether the speaker's name is written before the text ([`SpeakerLabels::Names`] on a
     /// speaker change); the layout counted it in the first line's width.
     pub label: bool,
@@ -484,7 +492,7 @@ impl Cue {
     pub fn reading_length(&self, preset: &Preset) -> u32 {
         let label = match (&self.speaker, self.label) {
             // The name, the colon and the space before the text.
-            (Some(name), true) => preset.reading_length([name.as_str()]) + preset.width(": "),
+            (Some(name), true) => preset.reading_length([&**name]) + preset.width(": "),
             _ => 0,
         };
         label.saturating_add(preset.reading_length(self.lines.iter().map(|l| l.text.as_str())))
@@ -494,7 +502,7 @@ impl Cue {
     /// them.
     pub(crate) fn laid_out_reading_length(&self, preset: &Preset) -> u32 {
         let label = match (&self.speaker, self.label) {
-            (Some(name), true) => preset.reading_length([name.as_str()]) + preset.width(": "),
+            (Some(name), true) => preset.reading_length([&**name]) + preset.width(": "),
             _ => 0,
         };
         self.lines.iter().fold(label, |n, l| {
@@ -512,8 +520,9 @@ impl Cue {
 pub struct CueLine {
     /// The text, as the words and punctuation were, trimmed.
     pub text: String,
-    /// The line's speaker in a two-speaker cue (the line then starts with a dash).
-    pub speaker: Option<String>,
+    /// The line's speaker in a two-speaker cue (the line then starts with a dash); shared like
+    /// [`Cue::speaker`].
+    pub speaker: Option<Arc<str>>,
     /// Where each word starts in `text` (byte offset) and when it is spoken, for karaoke.
     pub words: Vec<CueWord>,
     /// The reading length of `text` ([`Preset::reading_length`]) as the layout found it from
@@ -1643,7 +1652,7 @@ impl<'b> Layout<'b> {
         &self,
         tokens: &[Token<'_>],
         atoms: &[Atom],
-        names: &[Option<String>],
+        names: &[Option<Arc<str>>],
         drafts: &mut Vec<Draft>,
     ) {
         let dash = self.preset.width(self.preset.language.dash());
@@ -1710,7 +1719,7 @@ impl<'b> Layout<'b> {
         &self,
         tokens: &[Token<'_>],
         atoms: &[Atom],
-        names: &[Option<String>],
+        names: &[Option<Arc<str>>],
         d: &Draft,
         scratch: &mut LineScratch,
     ) -> Option<Cue> {
@@ -2108,8 +2117,20 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool) -> CueLine 
             }
         }
     }
-    text.truncate(text.trim_end().len());
-    let lead = text.len() - text.trim_start().len();
+    // An end token that has characters, the outer one not white space, leaves nothing to trim
+    // there (a control character would become a space: then the text is looked at).
+    let (first_tok, last_tok) = (toks.first(), toks.last());
+    let keep_start =
+        !clean && first_tok.is_some_and(|t| t.edges & (edge::EMPTY | edge::FIRST_SPACE) == 0);
+    let keep_end =
+        !clean && last_tok.is_some_and(|t| t.edges & (edge::EMPTY | edge::LAST_SPACE) == 0);
+    if !keep_end {
+        text.truncate(text.trim_end().len());
+    }
+    let lead = match keep_start {
+        true => 0,
+        false => text.len() - text.trim_start().len(),
+    };
     if lead > 0 {
         text.drain(..lead);
     }
@@ -2149,14 +2170,18 @@ fn trimmed_width(toks: &[Token<'_>], total: u32) -> u32 {
     total.saturating_sub(lead.saturating_add(trail))
 }
 
+/// The speakers' names by speaker index, shared by their cues ([`Cue::speaker`]); `None` for
+/// text with no speaker.
+type Names = Vec<Option<Arc<str>>>;
+
 /// Every sentence's tokens in time order, measured, the speaker names they refer to, and the
 /// earliest begin and latest end of a token.
 fn tokens<'d>(
     doc: &'d Transcription<'_>,
     preset: &Preset,
-) -> (Vec<Token<'d>>, Vec<Option<String>>, (Millis, Millis)) {
+) -> (Vec<Token<'d>>, Names, (Millis, Millis)) {
     let channels = doc.transcripts.len() > 1;
-    let mut names: Vec<Option<String>> = Vec::new();
+    let mut names: Names = Vec::new();
     let mut keys: Vec<(u32, Option<i64>)> = Vec::new();
     let mut tokens = Vec::with_capacity(doc.word_count());
     let mut span = (Millis(u64::MAX), Millis::ZERO);
@@ -2167,9 +2192,9 @@ fn tokens<'d>(
             None => {
                 keys.push(key);
                 names.push(match (channels, s.speaker_id) {
-                    (true, Some(sp)) => Some(format!("Channel {channel} Speaker {sp}")),
-                    (true, None) => Some(format!("Channel {channel}")),
-                    (false, Some(sp)) => Some(format!("Speaker {sp}")),
+                    (true, Some(sp)) => Some(format!("Channel {channel} Speaker {sp}").into()),
+                    (true, None) => Some(format!("Channel {channel}").into()),
+                    (false, Some(sp)) => Some(format!("Speaker {sp}").into()),
                     (false, None) => None,
                 });
                 keys.len() - 1

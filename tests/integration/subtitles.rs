@@ -225,13 +225,13 @@ fn same_words(doc: &Transcription<'_>, cues: &[asrpost::export::cues::Cue], dash
             .filter(|c| !c.is_whitespace())
             .collect();
         let prefix = format!("Channel {}", t.channel_id);
-        let mine = |name: Option<&String>| {
-            !channels || name.is_some_and(|n| n == &prefix || n.starts_with(&format!("{prefix} ")))
+        let mine = |name: Option<&str>| {
+            !channels || name.is_some_and(|n| n == prefix || n.starts_with(&format!("{prefix} ")))
         };
         let got: String = cues
             .iter()
             .flat_map(|c| c.lines.iter().map(move |l| (c, l)))
-            .filter(|(c, l)| mine(l.speaker.as_ref().or(c.speaker.as_ref())))
+            .filter(|(c, l)| mine(l.speaker.as_deref().or(c.speaker.as_deref())))
             .map(|(_, l)| match &l.speaker {
                 Some(_) => l.text.strip_prefix(dash).unwrap_or(&l.text),
                 None => &l.text,

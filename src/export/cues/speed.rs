@@ -52,7 +52,7 @@ pub(super) struct Rebalance<'a, 'b, 'd> {
     pub(super) layout: &'a Layout<'b>,
     pub(super) tokens: &'a [Token<'d>],
     pub(super) atoms: &'a [Atom],
-    pub(super) names: &'a [Option<String>],
+    pub(super) names: &'a [Option<std::sync::Arc<str>>],
     /// The time span cues must stay inside.
     pub(super) span: (Millis, Millis),
 }
