@@ -407,18 +407,24 @@ impl Detail {
         name: impl Into<Cow<'static, str>>,
         value: impl Into<serde_json::Value>,
     ) -> &mut Self {
-        let name = name.into();
-        let value = value.into();
+        self.insert_field(name.into(), value.into());
+        self
+    }
+
+    /// [`Detail::insert`] after the conversions: one copy of the code for every caller
+    /// (`insert` is generic, and a stage setting five fields would otherwise carry five copies
+    /// in its hot path).
+    #[inline(never)]
+    fn insert_field(&mut self, name: Cow<'static, str>, value: serde_json::Value) {
         // Fields set in the order of their names (as stages mostly do) go at the end.
         if self.fields.last().is_none_or(|(n, _)| *n < name) {
             self.fields.push((name, value));
-            return self;
+            return;
         }
         match self.fields.binary_search_by(|(n, _)| n.as_ref().cmp(&name)) {
             Ok(k) => self.fields[k].1 = value,
             Err(k) => self.fields.insert(k, (name, value)),
         }
-        self
     }
 
     /// The value of `name`.

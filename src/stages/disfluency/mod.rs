@@ -530,6 +530,37 @@ impl Default for DisfluencyRemover {
     }
 }
 
+/// The tag of a hit in [`Mode::Tag`]: on its words, or in `tags` (with its text `text`) for a
+/// sentence without words. Out of line, so that the other modes' hot path stays small.
+#[inline(never)]
+fn tag(
+    words: &mut [Word<'_>],
+    h: &plan::Hit,
+    has_words: bool,
+    text: String,
+    tags: &mut Vec<serde_json::Value>,
+) {
+    let tag = json!({
+        "kind": h.kind.name(),
+        "entry": h.entry,
+        "language": h.language.map(Language::code),
+    });
+    if has_words {
+        // Word keys never clash with "disfluency"; an error cannot happen. The last word takes
+        // the tag itself: most hits are one word.
+        if let Some((last, rest)) = words[h.first..=h.last].split_last_mut() {
+            for w in rest {
+                let _ = w.enrich("disfluency", tag.clone());
+            }
+            let _ = last.enrich("disfluency", tag);
+        }
+    } else {
+        let mut t = tag;
+        t["text"] = json!(text);
+        tags.push(t);
+    }
+}
+
 /// Per-speaker statistics, the `detail` of a `speaker-summary` event.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SpeakerStats {
@@ -701,25 +732,7 @@ impl DisfluencyRemover {
             }
             if self.mode == Mode::Tag {
                 tagged_words += (h.last - h.first + 1) as u64;
-                let tag = json!({
-                    "kind": h.kind.name(),
-                    "entry": h.entry,
-                    "language": h.language.map(Language::code),
-                });
-                if has_words {
-                    // Word keys never clash with "disfluency"; an error cannot happen. The
-                    // last word takes the tag itself: most hits are one word.
-                    if let Some((last, rest)) = s.words[h.first..=h.last].split_last_mut() {
-                        for w in rest {
-                            let _ = w.enrich("disfluency", tag.clone());
-                        }
-                        let _ = last.enrich("disfluency", tag);
-                    }
-                } else {
-                    let mut t = tag;
-                    t["text"] = json!(text);
-                    tags.push(t);
-                }
+                tag(&mut s.words, &h, has_words, text, &mut tags);
             }
         }
         for (kind, n) in Kind::ALL.into_iter().zip(by_kind) {
