@@ -753,17 +753,7 @@ impl DisfluencyRemover {
             return;
         }
         if plan.emptied {
-            report.event(
-                ReportEvent::new("sentence-dropped", loc)
-                    .time(s.begin_time, s.end_time)
-                    .text(s.text.to_string())
-                    .detail(
-                        Detail::new()
-                            .with("channel", channel)
-                            .with("speaker", s.speaker_id),
-                    ),
-            );
-            report.count("dropped-sentences", 1);
+            dropped(loc, channel, s, report);
             return;
         }
         if has_words {
@@ -783,17 +773,42 @@ impl DisfluencyRemover {
             // to compare it with the words first.
             s.text = Cow::Owned(crate::text::concat_words(&s.words));
         } else {
-            let toks = plan::tokenize(&s.text);
-            let mut out = String::with_capacity(s.text.len());
-            for (i, t) in toks.iter().enumerate() {
-                if plan.keep[i] {
-                    out.push_str(plan.text.get(i).unwrap_or(t.text));
-                    out.push_str(plan.punct.get(i).unwrap_or(t.punct));
-                }
-            }
-            s.text = Cow::Owned(out);
+            s.text = Cow::Owned(repaired_text(&s.text, &plan));
         }
     }
+}
+
+/// The event and count of a sentence the plan empties. Out of line: rare, and the hot path
+/// stays small for the instruction cache.
+#[cold]
+#[inline(never)]
+fn dropped(loc: Location, channel: u32, s: &Sentence<'_>, report: &mut StageReport) {
+    report.event(
+        ReportEvent::new("sentence-dropped", loc)
+            .time(s.begin_time, s.end_time)
+            .text(s.text.to_string())
+            .detail(
+                Detail::new()
+                    .with("channel", channel)
+                    .with("speaker", s.speaker_id),
+            ),
+    );
+    report.count("dropped-sentences", 1);
+}
+
+/// The text of a sentence without words after `plan`, from the tokens of its `text`. Out of
+/// line, as [`dropped`]: Paraformer's sentences have words.
+#[inline(never)]
+fn repaired_text(text: &str, plan: &Plan) -> String {
+    let toks = plan::tokenize(text);
+    let mut out = String::with_capacity(text.len());
+    for (i, t) in toks.iter().enumerate() {
+        if plan.keep[i] {
+            out.push_str(plan.text.get(i).unwrap_or(t.text));
+            out.push_str(plan.punct.get(i).unwrap_or(t.punct));
+        }
+    }
+    out
 }
 
 /// Adds `n` to `key`'s count, allocating the key only when it is new.

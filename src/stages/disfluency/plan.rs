@@ -938,7 +938,11 @@ fn plan_ctx(
             return None;
         }
     }
-    hits.sort_by_key(|h| (h.first, h.last));
+    // Mostly in order already (fillers, then repetitions after them): the check keeps the
+    // sort's code out of the instruction cache.
+    if !hits.is_sorted_by_key(|h| (h.first, h.last)) {
+        hits.sort_by_key(|h| (h.first, h.last));
+    }
     let mut plan = Plan {
         keep: vec![true; n],
         ..Plan::default()
