@@ -718,14 +718,16 @@ impl DisfluencyRemover {
             } else {
                 std::mem::take(&mut text)
             };
-            let mut ev = ReportEvent::new(kind, loc)
-                .time(begin, end)
-                .text(ev_text)
-                .detail(detail);
-            if has_words {
-                ev = ev.words(h.first, h.last + 1);
-            }
-            report.event(ev);
+            // Built in place rather than through the builder, whose steps each move the event.
+            report.event(ReportEvent {
+                kind: Cow::Borrowed(kind),
+                location: loc,
+                words: has_words.then_some((h.first, h.last + 1)),
+                begin: Some(begin),
+                end: Some(end),
+                text: Some(ev_text),
+                detail: Some(detail),
+            });
             by_kind[h.kind as usize] += 1;
             if removed {
                 removed_words += (h.last - h.first + 1) as u64;

@@ -1292,11 +1292,16 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
             let cur = current_punct(plan, toks, p).to_string();
             let cur = cur.as_str();
             // Closing quotes and brackets of the run stay.
-            let closers: String = toks[a..=b]
-                .iter()
-                .flat_map(|t| t.punct.chars())
-                .filter(|c| CLOSERS.contains(c) && !cur.contains(*c))
-                .collect();
+            // Mostly none: the collecting code runs only when there are some.
+            let closers: String = if toks[a..=b].iter().any(|t| t.punct.contains(CLOSERS)) {
+                toks[a..=b]
+                    .iter()
+                    .flat_map(|t| t.punct.chars())
+                    .filter(|c| CLOSERS.contains(c) && !cur.contains(*c))
+                    .collect()
+            } else {
+                String::new()
+            };
             if cur.contains(OPENERS) || cur.contains(CLOSERS) {
                 // Leave quotes alone; only add the run's closers.
                 if !closers.is_empty() {
