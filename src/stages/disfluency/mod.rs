@@ -46,31 +46,32 @@
 //! # Speed
 //!
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
-//! one Han character each), `Stage::process` runs about 3.66 M instructions in
-//! [`Level::Light`] (3.93 M full, 4.27 M tag) against 23.9 M for parsing the result (callgrind,
-//! one thread: the `profile` command of `examples/disfluency_check.rs`), down from 5.3 M
-//! (5.8 M, 6.4 M). The wall-clock ratio is much worse than that 0.155×: criterion on one
-//! thread, with the other core busy (load 1.5 to 3.5), put light at 0.28× to 0.32× the parse
-//! time (full 0.33× to 0.41×, tag 0.36× to 0.44×), down from 0.445× (0.50×, 0.58×) on an idle
-//! machine. Simulated on the stage alone (callgrind with cache and branch simulation,
+//! one Han character each), `Stage::process` runs about 3.59 M instructions in [`Level::Light`]
+//! (3.86 M full, 4.21 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
+//! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). The
+//! wall-clock ratio is much worse than that 0.15×: criterion (the stage may use both cores; the
+//! other helper's compiler kept the load at 2.4 to 3.0) put light at 0.25× to 0.28× the parse
+//! time in two runs (full 0.34×, tag 0.33× to 0.35×), against 0.29× (0.35×, 0.44×) after this
+//! round's first step (load 2.9) and 0.445× (0.50×, 0.58×) on an idle machine before the first
+//! round. Simulated on the stage alone (callgrind with cache and branch simulation,
 //! `--toggle-collect` on `process`), a run has about 33k D1 read misses (reading each word's
-//! entry and the bytes of its text: about three a word, in order, which the simulation does
-//! not prefetch), 32k
-//! mispredicted branches (a quarter of them in the scan's data-dependent tests) and 18k to 20k
-//! instruction-cache misses: the code a changed sentence runs through (scan, planner, repair,
-//! events) does not fit the 32 KiB cache. Cold paths (tag mode, quotations, sentences without
-//! words, dropped sentences) are out of line to keep that down (from 27k). Two threads help
-//! only when the other core is free: the sentences are few and long, and the document was
-//! just written by the calling thread, which runs the first half itself (see
+//! entry and the bytes of its text: about three a word, in order, which the simulation does not
+//! prefetch), 31k mispredicted branches (a quarter of them in the scan's data-dependent tests)
+//! and about 19k instruction-cache misses: the code a changed sentence runs through (scan,
+//! planner, repair, events) does not fit the 32 KiB cache. Cold paths (tag mode, quotations,
+//! sentences without words, dropped sentences) are out of line to keep that down (from 27k).
+//! Two threads help only when the other core is free: the sentences are few and long, and the
+//! document was just written by the calling thread, which runs the first half itself (see
 //! [`for_each_sentence`]).
 //!
-//! Where light's instructions go: the scan, about 1.65 M (some 145 instructions per
-//! one-character word: two records, a hash, a bit test, the repeat window); planning and repairing the
-//! 196 sentences the scan cannot rule out, about 0.8 M; writing back the 143 changed sentences
-//! and reporting their findings, about 0.95 M (their new text, and each finding's event with
-//! `serde_json` values: five allocations a finding). A first pass that only decides whether a sentence of Han
-//! words needs planning, before any record is built, did not pay: it rules out a sixth of the
-//! sentences and cost more (about 0.37 M a run) than it saved (0.18 M).
+//! Where light's instructions go: the scan, about 1.6 M (some 137 instructions per
+//! one-character word: two records, a hash, a bit test, the repeat window); planning and
+//! repairing the 196 sentences the scan cannot rule out, about 0.8 M; writing back the 143
+//! changed sentences and reporting their findings, about 0.95 M (their new text, and each
+//! finding's event with `serde_json` values: five allocations a finding). A first pass that
+//! only decides whether a sentence of Han words needs planning, before any record is built, did
+//! not pay: it rules out a sixth of the sentences and cost more (about 0.37 M a run) than it
+//! saved (0.18 M).
 //!
 //! The hot path is one scan per sentence: each token is classified, keyed and hashed once (a
 //! token that is one Han character, how Paraformer writes Chinese, by a few lookups, with its
