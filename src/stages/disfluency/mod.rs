@@ -46,8 +46,8 @@
 //! # Speed
 //!
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
-//! one Han character each), `Stage::process` runs about 3.59 M instructions in [`Level::Light`]
-//! (3.86 M full, 4.21 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
+//! one Han character each), `Stage::process` runs about 3.52 M instructions in [`Level::Light`]
+//! (3.79 M full, 4.13 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
 //! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). The
 //! wall-clock ratio is much worse than that 0.15×: criterion (the stage may use both cores; the
 //! other helper's compiler kept the load at 2.4 to 3.0) put light at 0.25× to 0.28× the parse
@@ -67,7 +67,7 @@
 //! Where light's instructions go: the scan, about 1.6 M (some 137 instructions per
 //! one-character word: two records, a hash, a bit test, the repeat window); planning and
 //! repairing the 196 sentences the scan cannot rule out, about 0.8 M; writing back the 143
-//! changed sentences and reporting their findings, about 0.95 M (their new text, and each
+//! changed sentences and reporting their findings, about 0.9 M (their new text, and each
 //! finding's event with `serde_json` values: five allocations a finding). A first pass that
 //! only decides whether a sentence of Han words needs planning, before any record is built, did
 //! not pay: it rules out a sixth of the sentences and cost more (about 0.37 M a run) than it
