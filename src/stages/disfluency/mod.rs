@@ -46,22 +46,34 @@
 //! # Speed
 //!
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
-//! one Han character each), `Stage::process` runs about 3.7 M instructions in
-//! [`Level::Light`] (4.0 M full, 4.3 M tag) against 23.9 M for parsing the result (callgrind,
-//! one thread: the `profile` command of `examples/disfluency_check.rs`), down from 5.3 M
-//! (5.8 M, 6.4 M). The wall-clock ratio is much worse than that 0.155×: criterion on one
-//! thread, with the other core busy (load 1.5 to 3.5), put light at 0.30× to 0.32× the parse
-//! time (full 0.33× to 0.41×, tag 0.36× to 0.40×), down from 0.445× (0.50×, 0.58×) on an idle
-//! machine; the stage also misses the instruction cache far more than the parse (about 30k
-//! misses a run against 2k, simulated). Two threads help only when the other core is free:
-//! the sentences are few and long, and the document was just written by the calling thread,
-//! which runs the first half itself (see [`for_each_sentence`]).
+//! one Han character each), `Stage::process` runs about 3.52 M instructions in [`Level::Light`]
+//! (3.79 M full, 4.13 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
+//! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). The
+//! wall-clock ratio is much worse than that 0.15×: criterion, with other work on the machine
+//! (load 2.4 to 3.8) and the stage free to use both cores, put light at 0.25× to 0.33× the
+//! parse time over five runs during this work (full 0.34× to 0.36×, tag 0.33× to 0.46×; the
+//! last two, on this code, at load 3.0 to 3.8: 0.33×, 0.35× to 0.36×, 0.39× to 0.46×), against
+//! 0.445× (0.50×, 0.58×) on an idle machine before this work. On one thread (the `profile`
+//! command, seven alternating runs), light takes about 440 µs against 1.52 to 1.62 ms for the
+//! parse, whose time moves by some 5% from one build to another with the code's layout.
+//! Simulated on the stage alone (callgrind with cache and branch simulation, `--toggle-collect`
+//! on `process`), a run has about 33k D1 read misses (reading each word's entry and the bytes
+//! of its text: about three a word, in order, which the simulation does not prefetch), 31k
+//! mispredicted branches (a quarter of them in the scan's data-dependent tests) and about 19k
+//! instruction-cache misses: the code a changed sentence runs through (scan, planner, repair,
+//! events) does not fit the 32 KiB cache. Cold paths (tag mode, quotations, sentences without
+//! words, dropped sentences) are out of line to keep that down (from 27k). Two threads help
+//! only when the other core is free: the sentences are few and long, and the document was just
+//! written by the calling thread, which runs the first half itself (see [`for_each_sentence`]).
 //!
-//! Where light's instructions go: the scan, about 1.6 M (some 110 instructions per one-character
-//! word: two records, a hash, a bit test, the repeat window); planning the 196 sentences the
-//! scan cannot rule out, about 0.8 M; the repair and report of the 143 changed sentences,
-//! about 0.85 M (their new text, and each finding's event with `serde_json` values: five
-//! allocations a finding).
+//! Where light's instructions go: the scan, about 1.6 M (some 137 instructions per
+//! one-character word: two records, a hash, a bit test, the repeat window); planning and
+//! repairing the 196 sentences the scan cannot rule out, about 0.8 M; writing back the 143
+//! changed sentences and reporting their findings, about 0.9 M (their new text, and each
+//! finding's event with `serde_json` values: five allocations a finding). A first pass that
+//! only decides whether a sentence of Han words needs planning, before any record is built, did
+//! not pay: it rules out a sixth of the sentences and cost more (about 0.37 M a run) than it
+//! saved (0.18 M).
 //!
 //! The hot path is one scan per sentence: each token is classified, keyed and hashed once (a
 //! token that is one Han character, how Paraformer writes Chinese, by a few lookups, with its
@@ -530,6 +542,61 @@ impl Default for DisfluencyRemover {
     }
 }
 
+/// The detail of a finding's event, its fields pushed in the order of their names (no search
+/// per field). Out of line: `sentence` stays small for the instruction cache.
+#[inline(never)]
+fn finding_detail(
+    approximate_time: bool,
+    channel: u32,
+    entry: String,
+    kind: Kind,
+    language: Option<&'static str>,
+    speaker: Option<i64>,
+) -> Detail {
+    let mut fields = Vec::with_capacity(6);
+    if approximate_time {
+        // Tokenized from the text: the times are the sentence's.
+        fields.push((Cow::Borrowed("approximate_time"), true.into()));
+    }
+    fields.push((Cow::Borrowed("channel"), channel.into()));
+    fields.push((Cow::Borrowed("entry"), entry.into()));
+    fields.push((Cow::Borrowed("kind"), kind.name().into()));
+    fields.push((Cow::Borrowed("language"), language.into()));
+    fields.push((Cow::Borrowed("speaker"), speaker.into()));
+    Detail::from_sorted(fields)
+}
+
+/// The tag of a hit in [`Mode::Tag`]: on its words, or in `tags` (with its text `text`) for a
+/// sentence without words. Out of line, so that the other modes' hot path stays small.
+#[inline(never)]
+fn tag(
+    words: &mut [Word<'_>],
+    h: &plan::Hit,
+    has_words: bool,
+    text: String,
+    tags: &mut Vec<serde_json::Value>,
+) {
+    let tag = json!({
+        "kind": h.kind.name(),
+        "entry": h.entry,
+        "language": h.language.map(Language::code),
+    });
+    if has_words {
+        // Word keys never clash with "disfluency"; an error cannot happen. The last word takes
+        // the tag itself: most hits are one word.
+        if let Some((last, rest)) = words[h.first..=h.last].split_last_mut() {
+            for w in rest {
+                let _ = w.enrich("disfluency", tag.clone());
+            }
+            let _ = last.enrich("disfluency", tag);
+        }
+    } else {
+        let mut t = tag;
+        t["text"] = json!(text);
+        tags.push(t);
+    }
+}
+
 /// Per-speaker statistics, the `detail` of a `speaker-summary` event.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SpeakerStats {
@@ -670,56 +737,29 @@ impl DisfluencyRemover {
             } else {
                 std::mem::take(&mut h.entry)
             };
-            // In the order of the names, so each field goes at the end.
-            let mut detail = Detail::with_capacity(6);
-            if !has_words {
-                // Tokenized from the text: the times are the sentence's.
-                detail.insert("approximate_time", true);
-            }
-            detail
-                .insert("channel", channel)
-                .insert("entry", entry)
-                .insert("kind", h.kind.name())
-                .insert("language", language)
-                .insert("speaker", s.speaker_id);
+            let detail = finding_detail(!has_words, channel, entry, h.kind, language, s.speaker_id);
             let ev_text = if self.mode == Mode::Tag && !has_words {
                 text.clone()
             } else {
                 std::mem::take(&mut text)
             };
-            let mut ev = ReportEvent::new(kind, loc)
-                .time(begin, end)
-                .text(ev_text)
-                .detail(detail);
-            if has_words {
-                ev = ev.words(h.first, h.last + 1);
-            }
-            report.event(ev);
+            // Built in place rather than through the builder, whose steps each move the event.
+            report.event(ReportEvent {
+                kind: Cow::Borrowed(kind),
+                location: loc,
+                words: has_words.then_some((h.first, h.last + 1)),
+                begin: Some(begin),
+                end: Some(end),
+                text: Some(ev_text),
+                detail: Some(detail),
+            });
             by_kind[h.kind as usize] += 1;
             if removed {
                 removed_words += (h.last - h.first + 1) as u64;
             }
             if self.mode == Mode::Tag {
                 tagged_words += (h.last - h.first + 1) as u64;
-                let tag = json!({
-                    "kind": h.kind.name(),
-                    "entry": h.entry,
-                    "language": h.language.map(Language::code),
-                });
-                if has_words {
-                    // Word keys never clash with "disfluency"; an error cannot happen. The
-                    // last word takes the tag itself: most hits are one word.
-                    if let Some((last, rest)) = s.words[h.first..=h.last].split_last_mut() {
-                        for w in rest {
-                            let _ = w.enrich("disfluency", tag.clone());
-                        }
-                        let _ = last.enrich("disfluency", tag);
-                    }
-                } else {
-                    let mut t = tag;
-                    t["text"] = json!(text);
-                    tags.push(t);
-                }
+                tag(&mut s.words, &h, has_words, text, &mut tags);
             }
         }
         for (kind, n) in Kind::ALL.into_iter().zip(by_kind) {
@@ -740,17 +780,7 @@ impl DisfluencyRemover {
             return;
         }
         if plan.emptied {
-            report.event(
-                ReportEvent::new("sentence-dropped", loc)
-                    .time(s.begin_time, s.end_time)
-                    .text(s.text.to_string())
-                    .detail(
-                        Detail::new()
-                            .with("channel", channel)
-                            .with("speaker", s.speaker_id),
-                    ),
-            );
-            report.count("dropped-sentences", 1);
+            dropped(loc, channel, s, report);
             return;
         }
         if has_words {
@@ -770,17 +800,42 @@ impl DisfluencyRemover {
             // to compare it with the words first.
             s.text = Cow::Owned(crate::text::concat_words(&s.words));
         } else {
-            let toks = plan::tokenize(&s.text);
-            let mut out = String::with_capacity(s.text.len());
-            for (i, t) in toks.iter().enumerate() {
-                if plan.keep[i] {
-                    out.push_str(plan.text.get(i).unwrap_or(t.text));
-                    out.push_str(plan.punct.get(i).unwrap_or(t.punct));
-                }
-            }
-            s.text = Cow::Owned(out);
+            s.text = Cow::Owned(repaired_text(&s.text, &plan));
         }
     }
+}
+
+/// The event and count of a sentence the plan empties. Out of line: rare, and the hot path
+/// stays small for the instruction cache.
+#[cold]
+#[inline(never)]
+fn dropped(loc: Location, channel: u32, s: &Sentence<'_>, report: &mut StageReport) {
+    report.event(
+        ReportEvent::new("sentence-dropped", loc)
+            .time(s.begin_time, s.end_time)
+            .text(s.text.to_string())
+            .detail(
+                Detail::new()
+                    .with("channel", channel)
+                    .with("speaker", s.speaker_id),
+            ),
+    );
+    report.count("dropped-sentences", 1);
+}
+
+/// The text of a sentence without words after `plan`, from the tokens of its `text`. Out of
+/// line, as [`dropped`]: Paraformer's sentences have words.
+#[inline(never)]
+fn repaired_text(text: &str, plan: &Plan) -> String {
+    let toks = plan::tokenize(text);
+    let mut out = String::with_capacity(text.len());
+    for (i, t) in toks.iter().enumerate() {
+        if plan.keep[i] {
+            out.push_str(plan.text.get(i).unwrap_or(t.text));
+            out.push_str(plan.punct.get(i).unwrap_or(t.punct));
+        }
+    }
+    out
 }
 
 /// Adds `n` to `key`'s count, allocating the key only when it is new.

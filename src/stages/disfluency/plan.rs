@@ -192,6 +192,22 @@ struct Marks {
 impl Marks {
     #[inline]
     fn of(p: &str) -> Marks {
+        // The marks Paraformer writes after most Chinese words, without the general loop.
+        const BREAK: Marks = Marks {
+            breaks: true,
+            terminal: false,
+            opener: false,
+        };
+        match p {
+            "，" | "、" => return BREAK,
+            "。" | "？" | "！" => {
+                return Marks {
+                    terminal: true,
+                    ..BREAK
+                };
+            }
+            _ => {}
+        }
         let mut m = Marks {
             breaks: !p.is_empty() && !trim(p).is_empty(),
             ..Marks::default()
@@ -933,37 +949,16 @@ fn plan_ctx(
     }
     // A quotation made only of fillers is quoted speech (`他说：“嗯。”`): keep it.
     if !fast || cx.found.quote {
-        reset(g, n, false);
-        for h in hits.iter().filter(|h| h.removable) {
-            g[h.first..=h.last].iter_mut().for_each(|x| *x = true);
-        }
-        let marks = |i: usize| {
-            if cx.is_lexical(i) {
-                toks[i].punct
-            } else {
-                toks[i].text
-            }
-        };
-        let mut start = None;
-        for i in 0..n {
-            if i > 0 && marks(i - 1).trim_end().ends_with(OPENERS) {
-                start = Some(i);
-            }
-            let closes = marks(i).contains(CLOSERS)
-                || (i + 1 < n && !cx.is_lexical(i + 1) && toks[i + 1].text.contains(CLOSERS));
-            if let (Some(st), true) = (start, closes) {
-                let lexical: Vec<usize> = (st..=i).filter(|&k| cx.is_lexical(k)).collect();
-                if !lexical.is_empty() && lexical.iter().all(|&k| g[k]) {
-                    hits.retain(|h| !(h.removable && h.first >= st && h.last <= i));
-                }
-                start = None;
-            }
-        }
+        keep_quoted(cx, &mut hits, g);
         if hits.is_empty() {
             return None;
         }
     }
-    hits.sort_by_key(|h| (h.first, h.last));
+    // Mostly in order already (fillers, then repetitions after them): the check keeps the
+    // sort's code out of the instruction cache.
+    if !hits.is_sorted_by_key(|h| (h.first, h.last)) {
+        hits.sort_by_key(|h| (h.first, h.last));
+    }
     let mut plan = Plan {
         keep: vec![true; n],
         ..Plan::default()
@@ -977,6 +972,41 @@ fn plan_ctx(
     repair(cx, &mut plan);
     plan.emptied = (0..n).all(|i| !plan.keep[i] || !cx.is_lexical(i));
     Some(plan)
+}
+
+/// Drops the removable hits that are all of a quotation's words (`他说：“嗯。”` is quoted
+/// speech). Out of line: only sentences with a quotation mark get here, and the hot path stays
+/// small for the instruction cache.
+#[inline(never)]
+fn keep_quoted(cx: &Ctx<'_, '_>, hits: &mut Vec<Hit>, g: &mut Vec<bool>) {
+    let toks = cx.toks;
+    let n = toks.len();
+    reset(g, n, false);
+    for h in hits.iter().filter(|h| h.removable) {
+        g[h.first..=h.last].iter_mut().for_each(|x| *x = true);
+    }
+    let marks = |i: usize| {
+        if cx.is_lexical(i) {
+            toks[i].punct
+        } else {
+            toks[i].text
+        }
+    };
+    let mut start = None;
+    for i in 0..n {
+        if i > 0 && marks(i - 1).trim_end().ends_with(OPENERS) {
+            start = Some(i);
+        }
+        let closes = marks(i).contains(CLOSERS)
+            || (i + 1 < n && !cx.is_lexical(i + 1) && toks[i + 1].text.contains(CLOSERS));
+        if let (Some(st), true) = (start, closes) {
+            let lexical: Vec<usize> = (st..=i).filter(|&k| cx.is_lexical(k)).collect();
+            if !lexical.is_empty() && lexical.iter().all(|&k| g[k]) {
+                hits.retain(|h| !(h.removable && h.first >= st && h.last <= i));
+            }
+            start = None;
+        }
+    }
 }
 
 fn is_loop_safe(cx: &Ctx<'_, '_>, t: usize) -> bool {
@@ -1278,11 +1308,16 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
             let cur = current_punct(plan, toks, p).to_string();
             let cur = cur.as_str();
             // Closing quotes and brackets of the run stay.
-            let closers: String = toks[a..=b]
-                .iter()
-                .flat_map(|t| t.punct.chars())
-                .filter(|c| CLOSERS.contains(c) && !cur.contains(*c))
-                .collect();
+            // Mostly none: the collecting code runs only when there are some.
+            let closers: String = if toks[a..=b].iter().any(|t| t.punct.contains(CLOSERS)) {
+                toks[a..=b]
+                    .iter()
+                    .flat_map(|t| t.punct.chars())
+                    .filter(|c| CLOSERS.contains(c) && !cur.contains(*c))
+                    .collect()
+            } else {
+                String::new()
+            };
             if cur.contains(OPENERS) || cur.contains(CLOSERS) {
                 // Leave quotes alone; only add the run's closers.
                 if !closers.is_empty() {
@@ -1589,6 +1624,8 @@ mod tests {
             "，",
             "。",
             "、",
+            "？",
+            "！",
             ", ",
             ". ",
             "?",
