@@ -1219,6 +1219,24 @@ struct Atom {
     class: i32,
 }
 
+impl Atom {
+    /// The atom of token `t` alone (at index `i`), the usual atom, with the break after it.
+    #[inline]
+    fn of_token(i: usize, t: &Token<'_>, pen: (i32, i32)) -> Atom {
+        Atom {
+            first: i,
+            end: i + 1,
+            begin: t.begin,
+            finish: t.end,
+            width: t.width,
+            lead: t.lead,
+            trail: t.trail,
+            pen: pen.0,
+            class: pen.1,
+        }
+    }
+}
+
 /// Buffers [`Layout::segment`] reuses from block to block.
 #[derive(Default)]
 struct Scratch {
@@ -1352,17 +1370,7 @@ impl<'b> Layout<'b> {
                     Some(_) => self.break_penalty(tokens, i + 1),
                     None => (0, 0),
                 };
-                let atom = Atom {
-                    first: i,
-                    end: i + 1,
-                    begin: t.begin,
-                    finish: t.end,
-                    width: t.width,
-                    lead: t.lead,
-                    trail: t.trail,
-                    pen: pen.0,
-                    class: pen.1,
-                };
+                let atom = Atom::of_token(i, t, pen);
                 if atoms
                     .last()
                     .is_some_and(|prev| new_speaker || self.splits(prev, &atom))
@@ -1419,18 +1427,7 @@ impl<'b> Layout<'b> {
     fn atom(&self, tokens: &[Token<'_>], first: usize, end: usize, pen: (i32, i32)) -> Atom {
         let toks = &tokens[first..end];
         if let [t] = toks {
-            // The usual atom: one token.
-            return Atom {
-                first,
-                end,
-                begin: t.begin,
-                finish: t.end,
-                width: t.width,
-                lead: t.lead,
-                trail: t.trail,
-                pen: pen.0,
-                class: pen.1,
-            };
+            return Atom::of_token(first, t, pen);
         }
         let width = toks.iter().map(|t| t.width).sum();
         // White space at the edges may span several tokens that are only white space.
