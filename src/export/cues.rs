@@ -26,11 +26,11 @@
 //!   whole stretch, no cut helps: those cues stay too fast and [`qc`](super::qc) reports them
 //!   ([`CueBuilder::rebalance`]).
 //! * **Performance.** Laying out and writing the synthetic one-hour meeting as SRT (10.5k
-//!   words, `benches/export.rs`) takes 0.74–0.80× the time of parsing its JSON on one thread
-//!   (criterion 0.80×, and the `subtitle_profile` example 0.74–0.77× against 0.77× for the
-//!   version before speaker names were shared, run in turn, on two cores under load average
-//!   2.1–3.1). That is about 10.4 million instructions per export, 990 per word (callgrind,
-//!   the `subtitle_profile` example), 2.6% fewer than that version. The cue search takes
+//!   words, `benches/export.rs`) takes 0.72–0.74× the time of parsing its JSON on one thread
+//!   on an otherwise idle machine (criterion 0.74×; the `subtitle_profile` example's fastest
+//!   runs 0.72×), against 0.89× before the short paths below; under load it measured up to
+//!   0.80×. That is about 10.3 million instructions per export, 985 per word (callgrind, the
+//!   `subtitle_profile` example), down from 12.9 million. The cue search takes
 //!   about 30% of it, tokens and atoms about a third, the cues' text (line breaking, line text,
 //!   allocation of each cue's lines and texts) about a fifth, timing, re-balancing and
 //!   writing the rest. The wall time follows the instruction count, not the memory traffic:

@@ -49,13 +49,10 @@
 //! one Han character each), `Stage::process` runs about 3.52 M instructions in [`Level::Light`]
 //! (3.79 M full, 4.13 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
 //! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). The
-//! wall-clock ratio is much worse than that 0.15×: criterion, with other work on the machine
-//! (load 2.4 to 3.8) and the stage free to use both cores, put light at 0.25× to 0.33× the
-//! parse time over five runs during this work (full 0.34× to 0.36×, tag 0.33× to 0.46×; the
-//! last two, on this code, at load 3.0 to 3.8: 0.33×, 0.35× to 0.36×, 0.39× to 0.46×), against
-//! 0.445× (0.50×, 0.58×) on an idle machine before this work. On one thread (the `profile`
-//! command, seven alternating runs), light takes about 440 µs against 1.52 to 1.62 ms for the
-//! parse, whose time moves by some 5% from one build to another with the code's layout.
+//! wall-clock ratio is worse than that 0.15×: criterion on an otherwise idle machine put light
+//! at 0.25× to 0.29× the parse time with the default pool of two threads (full 0.28×, tag
+//! 0.34×) and at 0.32× to 0.35× on one thread, against 0.39× and 0.445× before this work (the
+//! machine's clock was noisy: the same parse measured 1.55 to 2.86 ms from run to run).
 //! Simulated on the stage alone (callgrind with cache and branch simulation, `--toggle-collect`
 //! on `process`), a run has about 33k D1 read misses (reading each word's entry and the bytes
 //! of its text: about three a word, in order, which the simulation does not prefetch), 31k
@@ -63,8 +60,8 @@
 //! instruction-cache misses: the code a changed sentence runs through (scan, planner, repair,
 //! events) does not fit the 32 KiB cache. Cold paths (tag mode, quotations, sentences without
 //! words, dropped sentences) are out of line to keep that down (from 27k). Two threads help
-//! only when the other core is free: the sentences are few and long, and the document was just
-//! written by the calling thread, which runs the first half itself (see [`for_each_sentence`]).
+//! little: the sentences are few and long, and the document was just written by the calling
+//! thread, which runs its share of the tasks itself (see [`for_each_sentence`]).
 //!
 //! Where light's instructions go: the scan, about 1.6 M (some 137 instructions per
 //! one-character word: two records, a hash, a bit test, the repeat window); planning and
