@@ -9,7 +9,7 @@
 //! [`AnalyticsOptions::fillers`]: super::AnalyticsOptions::fillers
 
 use crate::Word;
-use crate::text::Script;
+use crate::text::{Script, main_han_char};
 
 /// Tier A: hesitation sounds.
 const FILLERS: &[&str] = &[
@@ -251,20 +251,6 @@ fn is_cjk_text(s: &str) -> bool {
     s.chars().next().is_some_and(is_cjk_char)
 }
 
-/// The character of a text that is exactly one character of the main Han block (U+4E00 to
-/// U+9FFF: E4 B8 80 to E9 BF BF in UTF-8), decoded straight from its bytes.
-#[inline]
-pub(crate) fn han_char(text: &str) -> Option<char> {
-    match *text.as_bytes() {
-        [a @ 0xE4..=0xE9, b @ 0x80..=0xBF, c @ 0x80..=0xBF] if a > 0xE4 || b >= 0xB8 => {
-            char::from_u32(
-                (u32::from(a & 0x0F) << 12) | (u32::from(b & 0x3F) << 6) | u32::from(c & 0x3F),
-            )
-        }
-        _ => None,
-    }
-}
-
 /// The character of a word that is one Han or kana character (spaces around allowed).
 #[inline]
 fn single_cjk_char(text: &str) -> Option<char> {
@@ -350,7 +336,7 @@ impl Lexicon {
         let mut i = 0;
         while i < words.len() {
             // Fastest path: one character of the main Han block that cannot be a filler.
-            if let Some(c) = han_char(&words[i].text) {
+            if let Some(c) = main_han_char(&words[i].text) {
                 let bit = c as usize % 256;
                 if self.cjk_bloom[bit / 64] & (1 << (bit % 64)) == 0 {
                     i += 1;
@@ -499,7 +485,7 @@ impl Lexicon {
 #[inline]
 pub(crate) fn count_units(text: &str) -> (u32, u32) {
     // Fast path: one character of the main Han block, most words of paraformer-v2's Chinese.
-    if han_char(text).is_some() {
+    if main_han_char(text).is_some() {
         return (0, 1);
     }
     let mut words = 0u32;

@@ -65,7 +65,7 @@
 
 use std::sync::Arc;
 
-use crate::text::{Script, is_wide};
+use crate::text::{Script, is_wide, leading_main_han};
 use crate::{FrameRate, Millis, Transcription};
 
 use super::text::sentences_by_time;
@@ -821,14 +821,10 @@ const fn han_pair(a: u32, b: u32) -> u64 {
 /// [`han_pair`]s, the rest of the table zero (no pair of Han characters is zero).
 const HAN_CONJUNCTIONS: [u64; CONJUNCTIONS.len()] = {
     const fn han(b: &[u8], k: usize) -> u32 {
-        let c = ((b[k] as u32 & 0x0F) << 12)
-            | ((b[k + 1] as u32 & 0x3F) << 6)
-            | (b[k + 2] as u32 & 0x3F);
-        assert!(
-            b[k] >= 0xE4 && b[k] <= 0xE9 && c >= 0x4E00,
-            "a Chinese conjunction is two Han characters"
-        );
-        c
+        match leading_main_han(b.split_at(k).1) {
+            Some(c) => c,
+            None => panic!("a Chinese conjunction is two Han characters"),
+        }
     }
     let mut table = [0u64; CONJUNCTIONS.len()];
     let mut i = 0;
@@ -1069,31 +1065,26 @@ impl<'d> Token<'d> {
         // its bytes: two half characters wide and visible. With no punctuation, none of the
         // edge facts but the conjunction start applies (see `edges`); with one visible
         // punctuation mark, that mark is the last character.
-        if let [b0 @ 0xE4..=0xE9, b1, b2] = *self.text.as_bytes() {
-            let u =
-                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-            // A lead byte up to 0xE9 keeps the character at most U+9FFF.
-            if u >= 0x4E00 {
-                if self.punct.is_empty() {
-                    self.width = 2;
+        if let (3, Some(u)) = (self.text.len(), leading_main_han(self.text.as_bytes())) {
+            if self.punct.is_empty() {
+                self.width = 2;
+                self.lead = 0;
+                self.trail = 0;
+                self.edges = if han_may_start_conjunction(u) {
+                    edge::CONJUNCTION
+                } else {
+                    0
+                };
+                return;
+            }
+            let mut punct = self.punct.chars();
+            if let (Some(c), Some(p), None) = (char::from_u32(u), punct.next(), punct.next()) {
+                if !(p.is_whitespace() || p.is_control()) {
+                    self.width = 2 + preset.char_units(p);
                     self.lead = 0;
                     self.trail = 0;
-                    self.edges = if han_may_start_conjunction(u) {
-                        edge::CONJUNCTION
-                    } else {
-                        0
-                    };
+                    self.edges = edges(Some(c), Some(p), Some(c), Some(p));
                     return;
-                }
-                let mut punct = self.punct.chars();
-                if let (Some(c), Some(p), None) = (char::from_u32(u), punct.next(), punct.next()) {
-                    if !(p.is_whitespace() || p.is_control()) {
-                        self.width = 2 + preset.char_units(p);
-                        self.lead = 0;
-                        self.trail = 0;
-                        self.edges = edges(Some(c), Some(p), Some(c), Some(p));
-                        return;
-                    }
                 }
             }
         }
@@ -2006,30 +1997,26 @@ fn starts_with_conjunction(tokens: &[Token<'_>], at: usize) -> bool {
 /// start a conjunction.
 #[inline(never)]
 fn conjunction_starts(tokens: &[Token<'_>], t: &Token<'_>, at: usize) -> bool {
-    if let [b0 @ 0xE4..=0xE9, b1, b2, ..] = *t.text.as_bytes() {
-        let first =
-            (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-        if first >= 0x4E00 {
-            // The text starts with a character of the main Han block: only a Chinese
-            // conjunction, two such characters, may match ([`HAN_CONJUNCTIONS`]). The second
-            // character is the one after it in the text or, for a one-character word with no
-            // punctuation, the start of the next word's text, as the join below finds it.
-            let second = match t.text.get(3..) {
-                Some(rest) if !rest.is_empty() => rest.chars().next(),
-                _ if !t.punct.is_empty() => None,
-                _ => {
-                    let mut found = None;
-                    for next in tokens[at + 1..].iter().take(LOOKAHEAD - 1) {
-                        found = next.text.chars().next();
-                        if found.is_some() || !next.punct.is_empty() {
-                            break;
-                        }
+    if let Some(first) = leading_main_han(t.text.as_bytes()) {
+        // The text starts with a character of the main Han block: only a Chinese
+        // conjunction, two such characters, may match ([`HAN_CONJUNCTIONS`]). The second
+        // character is the one after it in the text or, for a one-character word with no
+        // punctuation, the start of the next word's text, as the join below finds it.
+        let second = match t.text.get(3..) {
+            Some(rest) if !rest.is_empty() => rest.chars().next(),
+            _ if !t.punct.is_empty() => None,
+            _ => {
+                let mut found = None;
+                for next in tokens[at + 1..].iter().take(LOOKAHEAD - 1) {
+                    found = next.text.chars().next();
+                    if found.is_some() || !next.punct.is_empty() {
+                        break;
                     }
-                    found
                 }
-            };
-            return second.is_some_and(|c| HAN_CONJUNCTIONS.contains(&han_pair(first, c as u32)));
-        }
+                found
+            }
+        };
+        return second.is_some_and(|c| HAN_CONJUNCTIONS.contains(&han_pair(first, c as u32)));
     }
     let mut text = t.text.trim_start();
     if t.is(edge::ASCII_START) {

@@ -128,6 +128,30 @@ fn push_piece(out: &mut String, piece: &str) {
     }
 }
 
+/// The code point of the character of the main Han block (U+4E00 to U+9FFF: E4 B8 80 to E9 BF
+/// BF in UTF-8, where most Chinese text is) that `bytes`, the bytes of a `str`, start with, decoded straight from
+/// its three bytes: the hot paths' test for a Paraformer word, mostly one such character. (The
+/// bytes being UTF-8, those after such a lead byte are continuation bytes.)
+#[inline]
+pub(crate) const fn leading_main_han(bytes: &[u8]) -> Option<u32> {
+    match *bytes {
+        [a @ 0xE4..=0xE9, b, c, ..] if a > 0xE4 || b >= 0xB8 => {
+            Some(((a as u32 & 0x0F) << 12) | ((b as u32 & 0x3F) << 6) | (c as u32 & 0x3F))
+        }
+        _ => None,
+    }
+}
+
+/// The character of a text that is exactly one character of the main Han block
+/// ([`leading_main_han`]).
+#[inline]
+pub(crate) fn main_han_char(text: &str) -> Option<char> {
+    match text.len() {
+        3 => leading_main_han(text.as_bytes()).and_then(char::from_u32),
+        _ => None,
+    }
+}
+
 /// The concatenation of the sentences' texts: the transcript text identity.
 pub fn concat_sentences(sentences: &[Sentence<'_>]) -> String {
     let mut out = String::with_capacity(sentences.iter().map(|s| s.text.len()).sum());

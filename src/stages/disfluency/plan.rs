@@ -3,7 +3,7 @@
 
 use super::dict::{Dict, Position, Trie, has_triple, is_char_unit, normalize_into, script};
 use super::{Kind, Language, Level, Tier};
-use crate::text::Script;
+use crate::text::{Script, leading_main_han};
 
 /// One token: a word, or a piece of a sentence's text.
 #[derive(Clone, Copy, Debug)]
@@ -125,14 +125,12 @@ fn key_hash(text: &str) -> u64 {
 /// such a token is its own trimmed, normalized key, and its hash is its bytes.
 #[inline]
 fn one_han(text: &str) -> Option<(char, u64)> {
-    match *text.as_bytes() {
-        [a, b, c] if (a == 0xE4 && b >= 0xB8) || (0xE5..=0xE9).contains(&a) => {
-            let u = (u32::from(a & 0x0F) << 12) | (u32::from(b & 0x3F) << 6) | u32::from(c & 0x3F);
-            let hash = u64::from(a) | u64::from(b) << 8 | u64::from(c) << 16 | 3 << 56;
-            Some((char::from_u32(u)?, hash))
-        }
-        _ => None,
-    }
+    let &[a, b, c] = text.as_bytes() else {
+        return None;
+    };
+    let u = leading_main_han(text.as_bytes())?;
+    let hash = u64::from(a) | u64::from(b) << 8 | u64::from(c) << 16 | 3 << 56;
+    Some((char::from_u32(u)?, hash))
 }
 
 /// A normalized key: a byte range of the token's own text (a Han character is its own key, so
@@ -171,12 +169,34 @@ struct Unit {
     tok_end: bool,
 }
 
-const TERMINAL: &[char] = &['。', '？', '！', '.', '?', '!', '…', '．'];
+/// A list of characters as a slice (for `contains` and patterns) and as a test by `match`
+/// (range tests, for the hot path), written once.
+macro_rules! char_set {
+    ($(#[$doc:meta])* $list:ident, $test:ident, [$($c:literal),+ $(,)?]) => {
+        $(#[$doc])*
+        const $list: &[char] = &[$($c),+];
+        #[inline]
+        fn $test(c: char) -> bool {
+            matches!(c, $($c)|+)
+        }
+    };
+}
+
+char_set!(
+    /// Punctuation that ends a sentence (the code asks `is_terminal`; the tests read the list).
+    #[cfg(test)]
+    TERMINAL,
+    is_terminal,
+    ['。', '？', '！', '.', '?', '!', '…', '．']
+);
 const WEAK: &[char] = &['，', ',', '、', ';', '；', ':', '：', '-', '—', '～', '~'];
 const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '】', '》', '"', ']', '〉'];
-const OPENERS: &[char] = &[
-    '“', '‘', '「', '『', '（', '(', '【', '《', '"', '\'', '[', '〈',
-];
+char_set!(
+    /// Punctuation that opens a quotation or bracket.
+    OPENERS,
+    is_opener,
+    ['“', '‘', '「', '『', '（', '(', '【', '《', '"', '\'', '[', '〈']
+);
 
 /// What a token's punctuation does, in one pass.
 #[derive(Clone, Copy, Default)]
@@ -213,14 +233,12 @@ impl Marks {
             ..Marks::default()
         };
         for c in p.chars() {
-            // One `match` rather than two list searches: the lists share no character
-            // (a test checks it against them).
-            match c {
-                '。' | '？' | '！' | '.' | '?' | '!' | '…' | '．' => m.terminal = true,
-                '“' | '‘' | '「' | '『' | '（' | '(' | '【' | '《' | '"' | '\'' | '[' | '〈' => {
-                    m.opener = true
-                }
-                _ => {}
+            // Tests by `match` rather than two list searches; the lists share no character (a
+            // test checks it), so one match decides.
+            if is_terminal(c) {
+                m.terminal = true;
+            } else if is_opener(c) {
+                m.opener = true;
             }
         }
         m
@@ -232,7 +250,7 @@ fn strength(p: &str) -> u8 {
     // A loop over the characters: cheaper than two pattern searches.
     let mut s = 0;
     for c in p.chars() {
-        if TERMINAL.contains(&c) {
+        if is_terminal(c) {
             return 2;
         }
         if WEAK.contains(&c) {
