@@ -93,6 +93,7 @@ pub mod client;
 mod error;
 pub mod export;
 mod model;
+mod par;
 pub mod stages;
 mod time;
 

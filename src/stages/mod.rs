@@ -511,8 +511,7 @@ fn weight(sentence: &Sentence<'_>) -> usize {
 /// A transcript goes parallel from two tasks' worth of words on, split into runs of
 /// consecutive sentences of at least 1,024 words each: counting words rather
 /// than sentences, since an hour of meeting is only about 300 long sentences. The calling thread
-/// runs its share of the runs (as one more worker beside the pool's threads) and the pool the
-/// others. Events are merged in document order, so the report and the document are exactly
+/// and the pool's other threads each take the next run as they are free (see `par::share`). Events are merged in document order, so the report and the document are exactly
 /// those of a sequential run.
 /// For word-local stages; stages that look at neighbours stay sequential.
 pub fn for_each_sentence<F>(
@@ -536,25 +535,10 @@ pub fn for_each_sentence<F>(
                 .iter()
                 .map(|_| StageReport::new(&stage.stage))
                 .collect();
-            let run = |first: usize, run: &mut [Sentence<'_>], r: &mut StageReport| {
+            let jobs: Vec<_> = runs.into_iter().zip(parts.iter_mut()).collect();
+            crate::par::share(jobs, |((first, run), r)| {
                 for (k, s) in run.iter_mut().enumerate() {
                     f(Location::sentence(ti, first + k), s, r);
-                }
-            };
-            let run = &run;
-            // The calling thread, whose caches hold the document, takes the first tasks itself,
-            // its share as one more worker beside the pool's threads, and hands the others to
-            // the pool (a parallel iterator called from outside the pool would leave all of them
-            // to the pool and wait). A fixed half would cap the speed-up at 2 on a larger pool.
-            let mine = runs.len().div_ceil(rayon::current_num_threads() + 1);
-            rayon::in_place_scope(|scope| {
-                let mut jobs = runs.into_iter().zip(parts.iter_mut());
-                let first: Vec<_> = jobs.by_ref().take(mine).collect();
-                for ((start, sentences), r) in jobs {
-                    scope.spawn(move |_| run(start, sentences, r));
-                }
-                for ((start, sentences), r) in first {
-                    run(start, sentences, r);
                 }
             });
             for part in parts {
