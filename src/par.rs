@@ -55,7 +55,7 @@ pub(crate) fn share<T: Send, F: Fn(T) + Sync>(items: Vec<T>, f: F) {
         // started finds nothing left to do.
         let start = Instant::now();
         while running.load(Ordering::Acquire) > 0 && start.elapsed() < SPIN {
-            std::hint::spin_loop();
+            std::thread::yield_now();
         }
     });
 }

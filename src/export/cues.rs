@@ -66,14 +66,19 @@
 use std::sync::Arc;
 
 use crate::text::{Script, is_wide, leading_main_han};
-use crate::{FrameRate, Millis, Transcription};
+use crate::{FrameRate, Millis, Sentence, Transcription};
 
 use super::text::sentences_by_time;
+use crate::par;
 
 mod speed;
 
 /// Times past this are clamped, so that no arithmetic on them can overflow.
 const TIME_LIMIT: u64 = 1 << 50;
+
+/// The least a parallel task of the layout gets, in tokens: about 50 µs of work, well above
+/// the cost of handing it to another thread.
+const TOKENS_PER_TASK: usize = 1024;
 
 /// A subtitle language, for presets, conjunctions and the dual-speaker dash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -573,6 +578,9 @@ pub struct CueBuilder {
     split_pause: Option<Millis>,
     /// Whether too-fast cues are left as timing made them (`rebalance(false)`).
     no_rebalance: bool,
+    /// The least tokens a parallel task gets, when not [`TOKENS_PER_TASK`]: tests make
+    /// small documents run in parts.
+    task_tokens: Option<usize>,
 }
 
 /// Penalties of breaking a cue or line at a boundary (lower is better).
@@ -942,6 +950,14 @@ impl CueBuilder {
         self.speakers
     }
 
+    /// Sets the least tokens a parallel task of the layout gets (tests: small documents laid
+    /// out in parts).
+    #[cfg(test)]
+    fn task_tokens(mut self, n: usize) -> Self {
+        self.task_tokens = Some(n);
+        self
+    }
+
     /// The rules used for `doc`: the preset (or the detected one) with the overrides applied.
     pub fn preset_for(&self, doc: &Transcription<'_>) -> Preset {
         let mut p = match &self.preset {
@@ -989,6 +1005,7 @@ impl CueBuilder {
 }
 
 /// A piece of text the layout places whole: a word with its punctuation.
+#[derive(Clone, Copy)]
 struct Token<'d> {
     text: &'d str,
     punct: &'d str,
@@ -1268,6 +1285,7 @@ struct Layout<'b> {
     /// Whether to fill in [`CueLine::words`].
     words: bool,
     rebalance: bool,
+    task_tokens: usize,
 }
 
 impl<'b> Layout<'b> {
@@ -1280,46 +1298,77 @@ impl<'b> Layout<'b> {
             max_lines: preset.max_lines as usize,
             words: true,
             rebalance: !builder.no_rebalance,
+            task_tokens: builder.task_tokens.unwrap_or(TOKENS_PER_TASK).max(1),
         }
     }
 
     fn run(&self, doc: &Transcription<'_>) -> Vec<Cue> {
-        let (tokens, names, (span_begin, mut span_end)) = tokens(doc, self.preset);
-        if tokens.is_empty() {
+        let (plans, names, count) = plan_tokens(doc);
+        if count == 0 {
             return Vec::new();
         }
-        if let Some(d) = doc.duration() {
-            span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
-        }
-        let (atoms, blocks) = self.atoms(&tokens);
-        let mut drafts = Vec::new();
-        let mut scratch = Scratch::default();
-        let mut prev_speaker = None;
-        for block in blocks {
-            let speaker = tokens[atoms[block.start].first].speaker;
-            let label = self.labels == SpeakerLabels::Names
-                && names[speaker].is_some()
-                && prev_speaker != Some(speaker);
-            prev_speaker = Some(speaker);
-            let label_w = match (&names[speaker], label) {
-                (Some(name), true) => self.label_width(name),
-                _ => 0,
-            };
-            self.segment(&atoms, block, speaker, label_w, &mut scratch, &mut drafts);
-        }
-        if self.labels == SpeakerLabels::Dashes && self.max_lines >= 2 {
+        // An hour of speech takes about a millisecond to lay out. Two passes run on the calling
+        // thread and the pool's others (`par::share`), one right after the other so that the
+        // pool's threads are still awake for the second: the tokens, sentence by sentence, and
+        // the cues, in parts of the tokens that no block crosses. Each task gets at least
+        // `TOKENS_PER_TASK` tokens and writes its results to a place of its own.
+        let task = match rayon::current_num_threads() {
+            1 => count,
+            _ => self.task_tokens,
+        };
+        let mut tokens = vec![Token::new("", "", Millis::ZERO, Millis::ZERO, 0); count];
+        let mut times = vec![(Millis::ZERO, Millis::ZERO); plans.len()];
+        let preset = self.preset;
+        let jobs = token_tasks(&plans, &mut tokens, &mut times, task);
+        par::share(jobs, |(plans, tokens, times)| {
+            make_tokens(plans, tokens, times, preset);
+        });
+        let parts = self.parts(&plans, &times, &tokens, task);
+        // Dash cues pair drafts of two blocks: their text waits for the pairing.
+        let dashes = self.labels == SpeakerLabels::Dashes && self.max_lines >= 2;
+        let mut laid_out: Vec<Part> = Vec::new();
+        laid_out.resize_with(parts.len(), Part::default);
+        par::share(
+            parts.into_iter().zip(&mut laid_out).collect(),
+            |(range, out)| {
+                let (atoms, drafts) = self.lay_out(&tokens, &names, range);
+                if !dashes {
+                    out.cues = self.assemble_all(&tokens, &atoms, &names, &drafts);
+                }
+                (out.atoms, out.drafts) = (atoms, drafts);
+            },
+        );
+        let Part {
+            atoms,
+            mut drafts,
+            cues: mut assembled,
+        } = Part::join(laid_out);
+        if dashes {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
+            // A few hundred drafts to a task.
+            let per_task = (drafts.len() * task / count).max(1);
+            let mut parts: Vec<Vec<Option<Cue>>> = Vec::new();
+            parts.resize_with(drafts.len().div_ceil(per_task), Vec::new);
+            let jobs: Vec<_> = drafts.chunks(per_task).zip(&mut parts).collect();
+            par::share(jobs, |(drafts, out)| {
+                *out = self.assemble_all(&tokens, &atoms, &names, drafts);
+            });
+            assembled = parts.into_iter().flatten().collect();
         }
-        // One set of buffers for the line breaking of every cue.
-        let mut scratch = LineScratch::default();
         let mut cues: Vec<Cue> = Vec::with_capacity(drafts.len());
         let mut owners = Vec::with_capacity(drafts.len());
-        for (k, d) in drafts.iter().enumerate() {
-            if let Some(cue) = self.assemble(&tokens, &atoms, &names, d, &mut scratch) {
+        for (k, cue) in assembled.into_iter().enumerate() {
+            if let Some(cue) = cue {
                 cues.push(cue);
                 owners.push(k);
             }
         }
+        let span_begin = times.iter().map(|t| t.0).min().unwrap_or_default();
+        let mut span_end = times.iter().map(|t| t.1).max().unwrap_or_default();
+        if let Some(d) = doc.duration() {
+            span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
+        }
+        let mut scratch = LineScratch::default();
         let span = (span_begin, span_end.max(span_begin + Millis(1)));
         let speech = match self.rebalance {
             true => speed::Speech::record(&cues, owners),
@@ -1340,19 +1389,115 @@ impl<'b> Layout<'b> {
         cues
     }
 
+    /// The atoms of `range`, a part of `tokens` that ends where a block must, and its cues
+    /// as drafts (atom ranges counted from the part's first atom).
+    fn lay_out(
+        &self,
+        tokens: &[Token<'_>],
+        names: &[Option<Arc<str>>],
+        range: std::ops::Range<usize>,
+    ) -> (Vec<Atom>, Vec<Draft>) {
+        // The speaker before the part, for whether its first cue is labelled.
+        let mut prev_speaker = range.start.checked_sub(1).map(|i| tokens[i].speaker);
+        let (atoms, blocks) = self.atoms(tokens, range);
+        let mut drafts = Vec::new();
+        let mut scratch = Scratch::default();
+        for block in blocks {
+            let speaker = tokens[atoms[block.start].first].speaker;
+            let label = self.labels == SpeakerLabels::Names
+                && names[speaker].is_some()
+                && prev_speaker != Some(speaker);
+            prev_speaker = Some(speaker);
+            let label_w = match (&names[speaker], label) {
+                (Some(name), true) => self.label_width(name),
+                _ => 0,
+            };
+            self.segment(&atoms, block, speaker, label_w, &mut scratch, &mut drafts);
+        }
+        (atoms, drafts)
+    }
+
+    /// Cuts the token list into parts of at least `len` tokens (the last takes what is left)
+    /// between sentences, where a block must end whatever the atoms turn out to be: at a
+    /// change of speaker, or where a line may break and there is a pause of
+    /// [`CueBuilder::split_pause`] between every token before and every token after. One part
+    /// when `len` covers all.
+    fn parts(
+        &self,
+        plans: &[Planned<'_, '_>],
+        times: &[(Millis, Millis)],
+        tokens: &[Token<'_>],
+        len: usize,
+    ) -> Vec<std::ops::Range<usize>> {
+        let n = tokens.len();
+        if len >= n {
+            return std::iter::once(0..n).collect();
+        }
+        // The earliest begin from each sentence on.
+        let mut later = vec![Millis(u64::MAX); times.len() + 1];
+        for k in (0..times.len()).rev() {
+            later[k] = later[k + 1].min(times[k].0);
+        }
+        let mut parts = Vec::new();
+        let (mut first, mut ends) = (0, Millis::ZERO);
+        for (k, plan) in plans.iter().enumerate().skip(1) {
+            ends = ends.max(times[k - 1].1);
+            let at = plan.tokens.start;
+            if at < first + len || n - at < len {
+                continue;
+            }
+            // An atom ends between `a` and `b`; none before finishes later than `ends` and none
+            // after begins before `later[k]`, so `splits` holds there.
+            let (a, b) = (&tokens[at - 1], &tokens[at]);
+            if a.speaker != b.speaker
+                || (can_break(a, b) && later[k].saturating_sub(ends) >= self.split_pause)
+            {
+                parts.push(first..at);
+                first = at;
+            }
+        }
+        parts.push(first..n);
+        parts
+    }
+
+    /// The cues of `drafts`, with `None` for a draft with no text, in order.
+    fn assemble_all(
+        &self,
+        tokens: &[Token<'_>],
+        atoms: &[Atom],
+        names: &[Option<Arc<str>>],
+        drafts: &[Draft],
+    ) -> Vec<Option<Cue>> {
+        // The speakers' names as this call's own: clones of one `Arc` on two threads would
+        // contend for its count.
+        let names: Names = names.iter().map(|n| n.as_deref().map(Arc::from)).collect();
+        let mut scratch = LineScratch::default();
+        drafts
+            .iter()
+            .map(|d| self.assemble(tokens, atoms, &names, d, &mut scratch))
+            .collect()
+    }
+
     /// Groups tokens into atoms and scores the break after each, and finds the blocks: the
     /// ranges of atoms that no cue may cross, ended by a speaker change, a long pause or a
     /// step back in time. One pass over the tokens does both.
-    fn atoms(&self, tokens: &[Token<'_>]) -> (Vec<Atom>, Vec<std::ops::Range<usize>>) {
-        let mut atoms: Vec<Atom> = Vec::with_capacity(tokens.len());
+    ///
+    /// Only the tokens of `range` are grouped (`range` ends where an atom must), but a break
+    /// at its end is scored with the tokens after it.
+    fn atoms(
+        &self,
+        tokens: &[Token<'_>],
+        range: std::ops::Range<usize>,
+    ) -> (Vec<Atom>, Vec<std::ops::Range<usize>>) {
+        let mut atoms: Vec<Atom> = Vec::with_capacity(range.len());
         let mut blocks = Vec::new();
         // The first token of the atom being grown, the first atom of the present block, and
         // whether the next atom starts another speaker's words.
-        let (mut start, mut block, mut new_speaker) = (0, 0, false);
-        for (i, t) in tokens.iter().enumerate() {
+        let (mut start, mut block, mut new_speaker) = (range.start, 0, false);
+        for (i, t) in tokens.iter().enumerate().take(range.end).skip(range.start) {
             let next = tokens.get(i + 1);
             let speaker_change = next.is_some_and(|n| n.speaker != t.speaker);
-            if next.is_some_and(|n| !speaker_change && !can_break(t, n)) {
+            if i + 1 < range.end && next.is_some_and(|n| !speaker_change && !can_break(t, n)) {
                 continue;
             }
             if start == i {
@@ -1897,6 +2042,39 @@ impl<'b> Layout<'b> {
     }
 }
 
+/// A part of the layout laid out on its own: its atoms, its drafts (ranges of those atoms)
+/// and, unless they wait for dash pairing, its cues.
+#[derive(Default)]
+struct Part {
+    atoms: Vec<Atom>,
+    drafts: Vec<Draft>,
+    cues: Vec<Option<Cue>>,
+}
+
+impl Part {
+    /// The parts as one: the drafts' atom ranges counted from the first atom of all.
+    fn join(mut parts: Vec<Part>) -> Part {
+        if parts.len() == 1 {
+            return parts.pop().unwrap_or_default();
+        }
+        let mut all = Part {
+            atoms: Vec::with_capacity(parts.iter().map(|p| p.atoms.len()).sum()),
+            drafts: Vec::with_capacity(parts.iter().map(|p| p.drafts.len()).sum()),
+            cues: Vec::with_capacity(parts.iter().map(|p| p.cues.len()).sum()),
+        };
+        for part in parts {
+            let offset = all.atoms.len();
+            all.atoms.extend_from_slice(&part.atoms);
+            all.drafts.extend(part.drafts.into_iter().map(|mut d| {
+                d.atoms = d.atoms.start + offset..d.atoms.end + offset;
+                d
+            }));
+            all.cues.extend(part.cues);
+        }
+        all
+    }
+}
+
 /// The cheap estimate the cue search uses for the best two-line break of a cue `width` wide:
 /// the best good break that leaves both lines short enough, with balance, else a plain break.
 /// Never negative: penalties are not, and both lines being at most `maxw` wide bounds the
@@ -2158,72 +2336,121 @@ fn trimmed_width(toks: &[Token<'_>], total: u32) -> u32 {
 /// text with no speaker.
 type Names = Vec<Option<Arc<str>>>;
 
-/// Every sentence's tokens in time order, measured, the speaker names they refer to, and the
-/// earliest begin and latest end of a token.
-fn tokens<'d>(
-    doc: &'d Transcription<'_>,
-    preset: &Preset,
-) -> (Vec<Token<'d>>, Names, (Millis, Millis)) {
+/// A sentence in time order: its speaker and the place of its tokens in the token list.
+struct Planned<'d, 'a> {
+    sentence: &'d Sentence<'a>,
+    speaker: usize,
+    tokens: std::ops::Range<usize>,
+}
+
+/// The sentences in time order with their speakers and the places of their tokens, the
+/// speaker names, and the number of tokens: all that a token pass needs to fill in its part
+/// of the list while others fill in theirs.
+fn plan_tokens<'d, 'a>(doc: &'d Transcription<'a>) -> (Vec<Planned<'d, 'a>>, Names, usize) {
     let channels = doc.transcripts.len() > 1;
     let mut names: Names = Vec::new();
     let mut keys: Vec<(u32, Option<i64>)> = Vec::new();
-    let mut tokens = Vec::with_capacity(doc.word_count());
-    let mut span = (Millis(u64::MAX), Millis::ZERO);
-    for (channel, s) in sentences_by_time(doc) {
-        let key = (if channels { channel } else { 0 }, s.speaker_id);
-        let speaker = match keys.iter().position(|k| *k == key) {
-            Some(i) => i,
-            None => {
-                keys.push(key);
-                names.push(match (channels, s.speaker_id) {
-                    (true, Some(sp)) => Some(format!("Channel {channel} Speaker {sp}").into()),
-                    (true, None) => Some(format!("Channel {channel}").into()),
-                    (false, Some(sp)) => Some(format!("Speaker {sp}").into()),
-                    (false, None) => None,
-                });
-                keys.len() - 1
-            }
-        };
-        let clamp = |t: Millis| Millis(t.0.min(TIME_LIMIT));
-        let first = tokens.len();
-        if s.words.is_empty() {
-            split_text(
-                &s.text,
-                clamp(s.begin_time),
-                clamp(s.end_time),
+    let mut count = 0;
+    let plans = sentences_by_time(doc)
+        .into_iter()
+        .map(|(channel, s)| {
+            let key = (if channels { channel } else { 0 }, s.speaker_id);
+            let speaker = match keys.iter().position(|k| *k == key) {
+                Some(i) => i,
+                None => {
+                    keys.push(key);
+                    names.push(match (channels, s.speaker_id) {
+                        (true, Some(sp)) => Some(format!("Channel {channel} Speaker {sp}").into()),
+                        (true, None) => Some(format!("Channel {channel}").into()),
+                        (false, Some(sp)) => Some(format!("Speaker {sp}").into()),
+                        (false, None) => None,
+                    });
+                    keys.len() - 1
+                }
+            };
+            let len = match s.words.is_empty() {
+                true => text_pieces(&s.text).len(),
+                false => s.words.len(),
+            };
+            count += len;
+            Planned {
+                sentence: s,
                 speaker,
-                &mut tokens,
-            );
-        } else {
-            for w in &s.words {
-                let begin = clamp(w.begin_time);
-                let end = clamp(w.end_time).max(begin);
-                tokens.push(Token::new(&w.text, &w.punctuation, begin, end, speaker));
+                tokens: count - len..count,
             }
-        }
-        if let Some(t) = tokens[first..].last_mut() {
-            t.sentence_end = true;
-        }
-        // Measured while the sentence's tokens are still in the cache.
-        for t in &mut tokens[first..] {
-            t.measure(preset);
-            span.0 = span.0.min(t.begin);
-            span.1 = span.1.max(t.end);
-        }
-    }
-    (tokens, names, span)
+        })
+        .collect();
+    (plans, names, count)
 }
 
-/// Tokens for a sentence without words: Latin words and numbers with their spaces, single CJK
-/// characters, punctuation attached to what precedes it; times spread evenly.
-fn split_text<'d>(
-    text: &'d str,
-    begin: Millis,
-    end: Millis,
-    speaker: usize,
-    out: &mut Vec<Token<'d>>,
+/// The sentences of `plans` cut into runs of at least `len` tokens (the last takes what is
+/// left), each with its part of the token list and of the sentences' `times`.
+#[allow(clippy::type_complexity)]
+fn token_tasks<'s, 'd, 'a>(
+    mut plans: &'s [Planned<'d, 'a>],
+    mut tokens: &'s mut [Token<'d>],
+    mut times: &'s mut [(Millis, Millis)],
+    len: usize,
+) -> Vec<(
+    &'s [Planned<'d, 'a>],
+    &'s mut [Token<'d>],
+    &'s mut [(Millis, Millis)],
+)> {
+    let mut tasks = Vec::new();
+    while let Some(first) = plans.first().map(|p| p.tokens.start) {
+        let n = plans
+            .iter()
+            .position(|p| p.tokens.end - first >= len)
+            .map_or(plans.len(), |k| k + 1);
+        let (run, rest) = plans.split_at(n);
+        let count = run.last().map_or(first, |p| p.tokens.end) - first;
+        let (t, t_rest) = std::mem::take(&mut tokens).split_at_mut(count);
+        let (m, m_rest) = std::mem::take(&mut times).split_at_mut(n);
+        tasks.push((run, t, m));
+        (plans, tokens, times) = (rest, t_rest, m_rest);
+    }
+    tasks
+}
+
+/// Fills in the tokens of the sentences of `plans` (`tokens` starts at the first one's),
+/// measured, and the earliest begin and latest end of each sentence's tokens in `times`.
+fn make_tokens<'d>(
+    plans: &[Planned<'d, '_>],
+    tokens: &mut [Token<'d>],
+    times: &mut [(Millis, Millis)],
+    preset: &Preset,
 ) {
-    let end = end.max(begin);
+    let offset = plans.first().map_or(0, |p| p.tokens.start);
+    let clamp = |t: Millis| Millis(t.0.min(TIME_LIMIT));
+    for (plan, time) in plans.iter().zip(times) {
+        let out = &mut tokens[plan.tokens.start - offset..plan.tokens.end - offset];
+        let s = plan.sentence;
+        if s.words.is_empty() {
+            let (begin, end) = (clamp(s.begin_time), clamp(s.end_time));
+            split_text(&s.text, begin, end, plan.speaker, out);
+        } else {
+            for (t, w) in out.iter_mut().zip(&s.words) {
+                let begin = clamp(w.begin_time);
+                let end = clamp(w.end_time).max(begin);
+                *t = Token::new(&w.text, &w.punctuation, begin, end, plan.speaker);
+            }
+        }
+        if let Some(t) = out.last_mut() {
+            t.sentence_end = true;
+        }
+        *time = (Millis(u64::MAX), Millis::ZERO);
+        for t in out.iter_mut() {
+            t.measure(preset);
+            time.0 = time.0.min(t.begin);
+            time.1 = time.1.max(t.end);
+        }
+    }
+}
+
+/// Where the text of a sentence without words splits into tokens, as byte ranges: Latin
+/// words and numbers with their spaces, single CJK characters, punctuation attached to what
+/// precedes it.
+fn text_pieces(text: &str) -> Vec<(usize, usize)> {
     let mut pieces: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     let mut prev: Option<char> = None;
@@ -2249,16 +2476,29 @@ fn split_text<'d>(
     if start < text.len() {
         pieces.push((start, text.len()));
     }
+    pieces
+}
+
+/// The tokens of a sentence without words ([`text_pieces`]) into `out`, which has room for
+/// exactly them, with the sentence's time spread evenly over its characters.
+fn split_text<'d>(
+    text: &'d str,
+    begin: Millis,
+    end: Millis,
+    speaker: usize,
+    out: &mut [Token<'d>],
+) {
+    let end = end.max(begin);
     let total = text.chars().count().max(1) as u64;
     let span = end.0 - begin.0;
     let mut chars_before = 0u64;
-    for (a, b) in pieces {
+    for ((a, b), t) in text_pieces(text).into_iter().zip(out) {
         let piece = &text[a..b];
         let n = piece.chars().count() as u64;
         let t0 = begin.0 + span * chars_before / total;
         chars_before += n;
         let t1 = begin.0 + span * chars_before / total;
-        out.push(Token::new(piece, "", Millis(t0), Millis(t1), speaker));
+        *t = Token::new(piece, "", Millis(t0), Millis(t1), speaker);
     }
 }
 
@@ -2441,6 +2681,116 @@ mod tests {
             t += step;
         }
         Transcription::new("", vec![Transcript::new(0, vec![Sentence::new(words)])])
+    }
+
+    /// A long meeting: two channels' worth of speakers taking turns, pauses long and short,
+    /// some sentences without words; enough tokens for the layout to run in parts.
+    fn long_meeting() -> Transcription<'static> {
+        let lines = [
+            "我们今天讨论一下预算，",
+            "好的。",
+            "但是这个方案还要再看看吧？",
+            "对。",
+        ];
+        let mut sentences = Vec::new();
+        let mut t = 0;
+        for k in 0..1200u64 {
+            let text = lines[(k % 4) as usize];
+            let mut s = if k % 7 == 3 {
+                let end = t + 2_000;
+                Sentence::from_text(Millis(t), Millis(end), text)
+            } else {
+                let doc = chars_doc(text, 180, t);
+                doc.transcripts
+                    .into_iter()
+                    .next()
+                    .unwrap()
+                    .sentences
+                    .remove(0)
+            };
+            s.speaker_id = [Some(1), Some(1), Some(2), None, Some(3)][(k / 4 % 5) as usize];
+            t = s.end_time.0 + [150, 400, 2_500, 90, 9_000][(k % 5) as usize];
+            sentences.push(s);
+        }
+        Transcription::new("", vec![Transcript::new(0, sentences)])
+    }
+
+    #[test]
+    fn parts_lay_out_as_the_whole() {
+        let doc = long_meeting();
+        let tokens: usize = doc.transcripts[0]
+            .sentences
+            .iter()
+            .map(|s| s.words.len().max(20))
+            .sum();
+        assert!(
+            tokens > 4 * TOKENS_PER_TASK,
+            "{tokens} tokens: too few for parts"
+        );
+        for labels in [
+            SpeakerLabels::None,
+            SpeakerLabels::Names,
+            SpeakerLabels::Dashes,
+        ] {
+            let builder = CueBuilder::auto().speaker_labels(labels);
+            let on = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| builder.build(&doc))
+            };
+            let whole = on(1);
+            assert!(whole.len() > 100);
+            assert_eq!(on(2), whole, "{labels:?}");
+            assert_eq!(on(3), whole, "{labels:?}");
+        }
+    }
+
+    #[test]
+    fn parts_end_only_where_blocks_must() {
+        // Words with no break allowed between them stay one atom across a long pause, and a
+        // part may not end there.
+        let sentences = (0..40u64)
+            .map(|k| {
+                let t = k * 5_000;
+                let words = vec![
+                    Word::new(Millis(t), Millis(t + 300), "ab", ""),
+                    Word::new(Millis(t + 300), Millis(t + 600), "cd", ""),
+                ];
+                Sentence::new(words)
+            })
+            .collect();
+        let doc = Transcription::new("", vec![Transcript::new(0, sentences)]);
+        let builder = CueBuilder::auto();
+        let whole = builder.build(&doc);
+        assert!(whole[0].duration() > Millis(5_000), "{:?}", whole[0]);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let parts = pool.install(|| builder.clone().task_tokens(2).build(&doc));
+        assert_eq!(parts, whole);
+    }
+
+    #[cfg(feature = "testing")]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Laid out in parts of a few tokens on three threads, any document (glitches
+        /// included) gets the cues it gets in one part.
+        #[test]
+        fn small_parts_lay_out_as_the_whole(
+            doc in crate::testing::strategy::glitchy_transcription(),
+            labels in 0usize..3,
+            task in 1usize..6,
+        ) {
+            let labels = [SpeakerLabels::None, SpeakerLabels::Names, SpeakerLabels::Dashes][labels];
+            let builder = CueBuilder::auto().speaker_labels(labels);
+            let whole = builder.build(&doc);
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+            let parts = pool.install(|| builder.clone().task_tokens(task).build(&doc));
+            proptest::prop_assert_eq!(parts, whole);
+        }
     }
 
     fn texts(cues: &[Cue]) -> Vec<Vec<String>> {
