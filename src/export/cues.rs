@@ -1333,7 +1333,7 @@ impl<'b> Layout<'b> {
             |(range, out)| {
                 let (atoms, drafts) = self.lay_out(&tokens, &names, range);
                 if !dashes {
-                    out.cues = self.assemble_all(&tokens, &atoms, &names, &drafts);
+                    (out.cues, out.owners) = self.assemble_all(&tokens, &atoms, &names, &drafts, 0);
                 }
                 (out.atoms, out.drafts) = (atoms, drafts);
             },
@@ -1341,26 +1341,31 @@ impl<'b> Layout<'b> {
         let Part {
             atoms,
             mut drafts,
-            cues: mut assembled,
+            mut cues,
+            mut owners,
         } = Part::join(laid_out);
         if dashes {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
             // A few hundred drafts to a task.
             let per_task = (drafts.len() * task / count).max(1);
-            let mut parts: Vec<Vec<Option<Cue>>> = Vec::new();
-            parts.resize_with(drafts.len().div_ceil(per_task), Vec::new);
-            let jobs: Vec<_> = drafts.chunks(per_task).zip(&mut parts).collect();
-            par::share(jobs, |(drafts, out)| {
-                *out = self.assemble_all(&tokens, &atoms, &names, drafts);
+            let mut parts: Vec<Part> = Vec::new();
+            parts.resize_with(drafts.len().div_ceil(per_task), Part::default);
+            let jobs: Vec<_> = drafts
+                .chunks(per_task)
+                .zip(&mut parts)
+                .enumerate()
+                .collect();
+            par::share(jobs, |(k, (drafts, out))| {
+                let first = k * per_task;
+                (out.cues, out.owners) = self.assemble_all(&tokens, &atoms, &names, drafts, first);
             });
-            assembled = parts.into_iter().flatten().collect();
-        }
-        let mut cues: Vec<Cue> = Vec::with_capacity(drafts.len());
-        let mut owners = Vec::with_capacity(drafts.len());
-        for (k, cue) in assembled.into_iter().enumerate() {
-            if let Some(cue) = cue {
-                cues.push(cue);
-                owners.push(k);
+            (cues, owners) = (
+                Vec::with_capacity(drafts.len()),
+                Vec::with_capacity(drafts.len()),
+            );
+            for part in parts {
+                cues.extend(part.cues);
+                owners.extend(part.owners);
             }
         }
         let span_begin = times.iter().map(|t| t.0).min().unwrap_or_default();
@@ -1460,22 +1465,29 @@ impl<'b> Layout<'b> {
         parts
     }
 
-    /// The cues of `drafts`, with `None` for a draft with no text, in order.
+    /// The cues of `drafts` that have text, and the index of each one's draft (counted from
+    /// `first`).
     fn assemble_all(
         &self,
         tokens: &[Token<'_>],
         atoms: &[Atom],
         names: &[Option<Arc<str>>],
         drafts: &[Draft],
-    ) -> Vec<Option<Cue>> {
+        first: usize,
+    ) -> (Vec<Cue>, Vec<usize>) {
         // The speakers' names as this call's own: clones of one `Arc` on two threads would
         // contend for its count.
         let names: Names = names.iter().map(|n| n.as_deref().map(Arc::from)).collect();
         let mut scratch = LineScratch::default();
-        drafts
-            .iter()
-            .map(|d| self.assemble(tokens, atoms, &names, d, &mut scratch))
-            .collect()
+        let mut cues = Vec::with_capacity(drafts.len());
+        let mut owners = Vec::with_capacity(drafts.len());
+        for (k, d) in drafts.iter().enumerate() {
+            if let Some(cue) = self.assemble(tokens, atoms, &names, d, &mut scratch) {
+                cues.push(cue);
+                owners.push(first + k);
+            }
+        }
+        (cues, owners)
     }
 
     /// Groups tokens into atoms and scores the break after each, and finds the blocks: the
@@ -2043,16 +2055,18 @@ impl<'b> Layout<'b> {
 }
 
 /// A part of the layout laid out on its own: its atoms, its drafts (ranges of those atoms)
-/// and, unless they wait for dash pairing, its cues.
+/// and, unless they wait for dash pairing, its cues with the index of each one's draft.
 #[derive(Default)]
 struct Part {
     atoms: Vec<Atom>,
     drafts: Vec<Draft>,
-    cues: Vec<Option<Cue>>,
+    cues: Vec<Cue>,
+    owners: Vec<usize>,
 }
 
 impl Part {
-    /// The parts as one: the drafts' atom ranges counted from the first atom of all.
+    /// The parts as one: the drafts' atom ranges counted from the first atom of all, and
+    /// the cues' drafts from the first draft of all.
     fn join(mut parts: Vec<Part>) -> Part {
         if parts.len() == 1 {
             return parts.pop().unwrap_or_default();
@@ -2061,15 +2075,18 @@ impl Part {
             atoms: Vec::with_capacity(parts.iter().map(|p| p.atoms.len()).sum()),
             drafts: Vec::with_capacity(parts.iter().map(|p| p.drafts.len()).sum()),
             cues: Vec::with_capacity(parts.iter().map(|p| p.cues.len()).sum()),
+            owners: Vec::with_capacity(parts.iter().map(|p| p.owners.len()).sum()),
         };
         for part in parts {
-            let offset = all.atoms.len();
+            let (offset, drafts) = (all.atoms.len(), all.drafts.len());
             all.atoms.extend_from_slice(&part.atoms);
             all.drafts.extend(part.drafts.into_iter().map(|mut d| {
                 d.atoms = d.atoms.start + offset..d.atoms.end + offset;
                 d
             }));
             all.cues.extend(part.cues);
+            all.owners
+                .extend(part.owners.into_iter().map(|k| k + drafts));
         }
         all
     }
