@@ -6,14 +6,19 @@
 //! on the disfluency stage of the synthetic hour (two cores): a pool thread takes about 50 µs to
 //! wake and a sleeping caller about 35 µs, and equal shares fixed in advance finished up to
 //! 70 µs apart. Here the caller works too, every thread takes the next item when it is free,
-//! and the caller spins, not sleeps, while the last items finish.
+//! and the caller waits awake (yielding its core) while the last items finish.
+//!
+//! A pool thread that is slow to start costs the caller nothing until the caller runs out of
+//! items; then the caller must wait for the helper job to start (it finds nothing to do),
+//! since the job borrows the items. On a busy machine that can take longer than the work.
 
+use std::cell::Cell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// How long the caller spins for a helper still at work before it sleeps: longer than one
-/// item should take, short enough not to matter when a helper was preempted.
+/// How long the caller waits awake for a helper still at work before it sleeps: longer than
+/// one item should take, short enough not to matter when a helper was preempted.
 const SPIN: Duration = Duration::from_micros(200);
 
 /// Runs `f` on every item, on the calling thread and the pool's other threads (one helper job
@@ -21,16 +26,18 @@ const SPIN: Duration = Duration::from_micros(200);
 /// order; which thread runs an item is not fixed, so `f` should write its result into the
 /// item (a slot of its own) rather than depend on order.
 ///
-/// With a pool of one thread, or one item, everything runs on the calling thread.
+/// With a pool of one thread, one item, or when called from an item of another `share`
+/// (whose helpers are busy already), everything runs on the calling thread.
 pub(crate) fn share<T: Send, F: Fn(T) + Sync>(items: Vec<T>, f: F) {
     let threads = rayon::current_num_threads().min(items.len());
-    if threads < 2 {
+    if threads < 2 || SHARING.get() {
         items.into_iter().for_each(f);
         return;
     }
     let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
     let next = AtomicUsize::new(0);
     let work = || {
+        let _sharing = Sharing::enter();
         while let Some(slot) = slots.get(next.fetch_add(1, Ordering::Relaxed)) {
             // Each index is handed out once, so the lock is never contended.
             let item = slot.lock().ok().and_then(|mut s| s.take());
@@ -51,13 +58,34 @@ pub(crate) fn share<T: Send, F: Fn(T) + Sync>(items: Vec<T>, f: F) {
         }
         work();
         // A helper still at work finishes its item soon: waiting for it awake saves the
-        // wake-up that sleeping at the end of the scope would cost. A helper that has not
-        // started finds nothing left to do.
+        // wake-up that sleeping at the end of the scope would cost, and yielding lets it have
+        // this core should it be waiting for one. A helper that has not started finds nothing
+        // left to do.
         let start = Instant::now();
         while running.load(Ordering::Acquire) > 0 && start.elapsed() < SPIN {
             std::thread::yield_now();
         }
     });
+}
+
+thread_local! {
+    /// Whether this thread is running items of a `share`.
+    static SHARING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks this thread as running items of a `share` until dropped (also when an item panics).
+struct Sharing(bool);
+
+impl Sharing {
+    fn enter() -> Sharing {
+        Sharing(SHARING.replace(true))
+    }
+}
+
+impl Drop for Sharing {
+    fn drop(&mut self) {
+        SHARING.set(self.0);
+    }
 }
 
 #[cfg(test)]
@@ -73,6 +101,23 @@ mod tests {
         });
         assert!(seen.iter().enumerate().all(|(i, &n)| n == 1 + i as u32));
         share(Vec::<u32>::new(), |_| unreachable!("no items"));
+    }
+
+    #[test]
+    fn nested_share_runs_in_place() {
+        let mut outer = [[0u32; 8]; 2];
+        share(outer.iter_mut().collect(), |inner| {
+            let thread = std::thread::current().id();
+            share(inner.iter_mut().collect(), |n| {
+                // On the thread of the outer item: no job waits for a helper that is busy.
+                // (Items slow enough that an idle pool thread would take some.)
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                assert_eq!(std::thread::current().id(), thread);
+                *n += 1;
+            });
+        });
+        assert!(outer.iter().flatten().all(|&n| n == 1));
+        assert!(!SHARING.get());
     }
 
     #[test]
