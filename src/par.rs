@@ -77,8 +77,11 @@ mod tests {
 
     #[test]
     fn runs_inside_the_pool() {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
-        let mut seen = vec![false; 64];
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let mut seen = [false; 64];
         pool.install(|| share(seen.iter_mut().collect(), |s| *s = true));
         assert!(seen.iter().all(|&s| s));
     }
