@@ -1,6 +1,8 @@
 //! Detection and repair for one sentence, on token views shared by sentences with words and
 //! sentences tokenized from their text.
 
+use std::borrow::Cow;
+
 use super::dict::{Dict, Position, Trie, has_triple, is_char_unit, normalize_into, script};
 use super::{Kind, Language, Level, Tier};
 use crate::text::{Script, leading_main_han};
@@ -26,7 +28,8 @@ pub(super) struct Hit {
     pub(super) first: usize,
     pub(super) last: usize,
     pub(super) kind: Kind,
-    pub(super) entry: String,
+    /// The list entry (borrowed for a built-in one), or the repeated token.
+    pub(super) entry: Cow<'static, str>,
     pub(super) language: Option<Language>,
     /// Whether the tokens go (in remove mode); loops of protected tokens are only flagged.
     pub(super) removable: bool,
@@ -931,8 +934,8 @@ fn plan_ctx(
                 first: a,
                 last: b,
                 kind: Kind::from(entry.tier),
-                // `Box<str>::to_string` would go through `Display`.
-                entry: String::from(&*entry.text),
+                // A built-in entry is not copied.
+                entry: entry.text.clone(),
                 language: Some(entry.language),
                 removable: true,
             });
@@ -1188,7 +1191,7 @@ fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], fast: bool, hits: &mut Vec<Hit>,
                 first: seq[k],
                 last: seq[e],
                 kind,
-                entry: cx.toks[seq[k]].text.trim().to_string(),
+                entry: Cow::Owned(cx.toks[seq[k]].text.trim().to_string()),
                 language: None,
                 removable,
             });
