@@ -892,7 +892,8 @@ mod tests {
             assert_eq!(d[0], v[0]);
         }
         let s = DetailValue::from("zh");
-        assert!(s == "zh" && s == *"zh" && s == String::from("zh"));
+        let owned = String::from("zh");
+        assert!(s == "zh" && s == *"zh" && s == owned);
         assert!(s != "en" && s != 0 && !s.is_null());
         assert!(DetailValue::from(0u8) == 0 && DetailValue::from(1.0f32) == 1.0);
     }

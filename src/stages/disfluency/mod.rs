@@ -683,6 +683,20 @@ impl DisfluencyRemover {
         let Some((mut plan, has_words)) = self.plan_sentence(s) else {
             return;
         };
+        self.apply(&mut plan, has_words, loc, channel, s, report);
+        plan::recycle(plan);
+    }
+
+    /// Reports the plan's findings and, in [`Mode::Remove`], applies it to the sentence.
+    fn apply(
+        &self,
+        plan: &mut Plan,
+        has_words: bool,
+        loc: Location,
+        channel: u32,
+        s: &mut Sentence<'_>,
+        report: &mut StageReport,
+    ) {
         let remove = self.mode == Mode::Remove;
         // Text and times of a hit's tokens (before the words move).
         let text_only = if has_words {
@@ -718,8 +732,7 @@ impl DisfluencyRemover {
         // name).
         let mut by_kind = [0u64; Kind::ALL.len()];
         let (mut removed_words, mut tagged_words) = (0, 0);
-        let hits = std::mem::take(&mut plan.hits);
-        for mut h in hits {
+        for mut h in plan.hits.drain(..) {
             let (mut text, begin, end) = span(&s.words, h.first, h.last);
             let removed = remove && h.removable;
             let kind = if removed {
@@ -782,23 +795,20 @@ impl DisfluencyRemover {
             return;
         }
         if has_words {
-            let Plan {
-                keep, text, punct, ..
-            } = plan;
-            for (i, t) in text {
+            for (i, t) in plan.text.drain() {
                 s.words[i].text = Cow::Owned(t);
             }
-            for (i, p) in punct {
+            for (i, p) in plan.punct.drain() {
                 s.words[i].punctuation = Cow::Owned(p);
             }
-            let mut k = keep.into_iter();
-            s.words.retain(|_| k.next().unwrap_or(true));
+            let mut k = plan.keep.iter();
+            s.words.retain(|_| k.next().copied().unwrap_or(true));
             s.fit_bounds_to_words();
             // Words went, so the text changed (or stays equal when they were empty): no need
             // to compare it with the words first.
             s.text = Cow::Owned(crate::text::concat_words(&s.words));
         } else {
-            s.text = Cow::Owned(repaired_text(&s.text, &plan));
+            s.text = Cow::Owned(repaired_text(&s.text, plan));
         }
     }
 }

@@ -41,6 +41,16 @@ pub(super) struct Hit {
 pub(super) struct Changes(Vec<(usize, String)>);
 
 impl Changes {
+    /// No changes, keeping the allocation.
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// The changed tokens and their new values, leaving no changes (and the allocation).
+    pub(super) fn drain(&mut self) -> std::vec::Drain<'_, (usize, String)> {
+        self.0.drain(..)
+    }
+
     /// The new value of token `i`, if it changed.
     pub(super) fn get(&self, i: usize) -> Option<&str> {
         self.0
@@ -58,17 +68,8 @@ impl Changes {
     }
 }
 
-impl IntoIterator for Changes {
-    type Item = (usize, String);
-    type IntoIter = std::vec::IntoIter<(usize, String)>;
-
-    /// The changed tokens and their new values.
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
-    }
-}
-
-/// What to do with a sentence.
+/// What to do with a sentence. Its vectors are reused from sentence to sentence (see
+/// [`recycle`]): a changed sentence would otherwise allocate its hits and its flags.
 #[derive(Debug, Default)]
 pub(super) struct Plan {
     pub(super) hits: Vec<Hit>,
@@ -331,6 +332,8 @@ struct Buffers {
     keys: String,
     starts: Vec<usize>,
     scratch: Scratch,
+    /// The vectors of a plan given back by [`recycle`], for the next one.
+    plan: Plan,
 }
 
 /// Per-sentence working vectors of the planner, reused across sentences.
@@ -859,26 +862,40 @@ pub(super) fn plan(dict: &Dict, toks: &[Tok<'_>], settings: Settings, fast: bool
     BUFFERS.with(|cell| {
         let mut buffers = cell.borrow_mut();
         let cx = Ctx::new(dict, toks, &mut buffers);
-        let plan = if fast && !cx.found.anything() {
-            None
-        } else {
-            plan_ctx(&cx, settings, fast, &mut buffers.scratch)
-        };
+        let mut plan = None;
+        if !fast || cx.found.anything() {
+            let mut p = std::mem::take(&mut buffers.plan);
+            if plan_ctx(&cx, settings, fast, &mut buffers.scratch, &mut p) {
+                plan = Some(p);
+            } else {
+                buffers.plan = p;
+            }
+        }
         cx.into_buffers(&mut buffers);
         plan
     })
 }
 
+/// Gives the vectors of a plan that is done with back to this thread's planner, for the next
+/// sentence.
+pub(super) fn recycle(plan: Plan) {
+    BUFFERS.with(|cell| cell.borrow_mut().plan = plan);
+}
+
+/// Plans into `out` (whose vectors are reused): false when nothing is found.
 fn plan_ctx(
     cx: &Ctx<'_, '_>,
     settings: Settings,
     fast: bool,
     scratch: &mut Scratch,
-) -> Option<Plan> {
+    out: &mut Plan,
+) -> bool {
     let dict = cx.dict;
     let toks = cx.toks;
     let n = toks.len();
-    let mut hits: Vec<Hit> = Vec::new();
+    // Only the hits' field is borrowed: `out.keep` is set below while they are read.
+    let hits = &mut out.hits;
+    hits.clear();
     // 1. Fillers, with their position rules.
     let Scratch {
         cands,
@@ -945,10 +962,10 @@ fn plan_ctx(
     // 2. Repetitions and loops among the other lexical tokens: without a removed filler these
     // are the scan's tokens, so its repeat test rules them out.
     if !fast || cx.found.repeat || !hits.is_empty() {
-        repetitions(cx, gone, fast, &mut hits, repeats);
+        repetitions(cx, gone, fast, hits, repeats);
     }
     if hits.is_empty() {
-        return None;
+        return false;
     }
     // 3. Never empty a sentence of an answer: in light mode keep a sentence made only of
     // fillers; a backchannel that is the whole reply always stays.
@@ -959,20 +976,20 @@ fn plan_ctx(
         }
         (0..n).all(|i| !cx.is_lexical(i) || g[i])
     };
-    if removed_all(&hits) {
+    if removed_all(hits) {
         if settings.level == Level::Light {
-            return None;
+            return false;
         }
         hits.retain(|h| h.kind != Kind::Backchannel);
         if hits.is_empty() {
-            return None;
+            return false;
         }
     }
     // A quotation made only of fillers is quoted speech (`他说：“嗯。”`): keep it.
     if !fast || cx.found.quote {
-        keep_quoted(cx, &mut hits, g);
+        keep_quoted(cx, hits, g);
         if hits.is_empty() {
-            return None;
+            return false;
         }
     }
     // Mostly in order already (fillers, then repetitions after them): the check keeps the
@@ -980,19 +997,17 @@ fn plan_ctx(
     if !hits.is_sorted_by_key(|h| (h.first, h.last)) {
         hits.sort_by_key(|h| (h.first, h.last));
     }
-    let mut plan = Plan {
-        keep: vec![true; n],
-        ..Plan::default()
-    };
+    reset(&mut out.keep, n, true);
     for h in hits.iter().filter(|h| h.removable) {
-        plan.keep[h.first..=h.last]
+        out.keep[h.first..=h.last]
             .iter_mut()
             .for_each(|k| *k = false);
     }
-    plan.hits = hits;
-    repair(cx, &mut plan);
-    plan.emptied = (0..n).all(|i| !plan.keep[i] || !cx.is_lexical(i));
-    Some(plan)
+    out.text.clear();
+    out.punct.clear();
+    repair(cx, out);
+    out.emptied = (0..n).all(|i| !out.keep[i] || !cx.is_lexical(i));
+    true
 }
 
 /// Drops the removable hits that are all of a quotation's words (`他说：“嗯。”` is quoted

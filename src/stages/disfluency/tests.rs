@@ -401,6 +401,61 @@ fn parallel_equals_sequential() {
     assert_eq!(run(true), run(false));
 }
 
+#[test]
+fn reused_plans_leave_nothing_behind() {
+    // The planner reuses its vectors (and a plan's) from sentence to sentence on a thread:
+    // each sentence must come out as it does on a fresh thread, whatever ran before it.
+    let texts = [
+        "嗯，我我觉得好。",
+        "Um, I I think, uh, that was, um, great.",
+        "那个，就是这样。",
+        "嗯。",
+        "他说：“嗯。”然后呢，呃，走了。",
+        "好的。",
+        "So, um, you know, w- went home.",
+        "哈哈哈哈哈，对对对对。",
+    ];
+    let one = |stage: &DisfluencyRemover, text: &str, words: bool| {
+        let mut d = if words {
+            doc_with_words(text)
+        } else {
+            doc_without_words(text)
+        };
+        let mut r = Report::default();
+        stage.process(&mut d, &mut r).unwrap();
+        (d.to_json(), r.to_json())
+    };
+    let stages = || {
+        [Mode::Remove, Mode::Tag].map(|mode| {
+            DisfluencyRemover::builder()
+                .mode(mode)
+                .level(Level::Full)
+                .backchannels(true)
+                .build()
+                .unwrap()
+        })
+    };
+    for words in [true, false] {
+        for (k, stage) in stages().iter().enumerate() {
+            let fresh: Vec<_> = texts
+                .iter()
+                .map(|t| {
+                    let t = t.to_string();
+                    std::thread::spawn(move || one(&stages()[k], &t, words))
+                        .join()
+                        .unwrap()
+                })
+                .collect();
+            for order in [false, true] {
+                for i in 0..texts.len() {
+                    let i = if order { texts.len() - 1 - i } else { i };
+                    assert_eq!(one(stage, texts[i], words), fresh[i], "{:?}", texts[i]);
+                }
+            }
+        }
+    }
+}
+
 /// The four configurations the soundness tests compare: tag and remove, light and full, all
 /// languages, each with and without the scan's shortcuts (the prefilter).
 fn prefilter_pairs() -> Vec<(String, DisfluencyRemover, DisfluencyRemover)> {
