@@ -614,6 +614,25 @@ pub struct SpeakerStats {
     pub by_word: BTreeMap<String, u64>,
 }
 
+/// The detail of a `speaker-summary` event: the fields `SpeakerStats` serializes to, built
+/// without a `serde_json` map in between (which would copy every name, nested ones included).
+impl From<SpeakerStats> for Detail {
+    fn from(st: SpeakerStats) -> Detail {
+        let counts = |m: BTreeMap<String, u64>| {
+            serde_json::Value::Object(m.into_iter().map(|(k, n)| (k, n.into())).collect())
+        };
+        Detail::from_sorted(vec![
+            ("by_kind".into(), counts(st.by_kind).into()),
+            ("by_word".into(), counts(st.by_word).into()),
+            ("channel".into(), st.channel.into()),
+            ("per_minute".into(), st.per_minute.into()),
+            ("speaker".into(), st.speaker.into()),
+            ("talk_ms".into(), st.talk_ms.into()),
+            ("total".into(), st.total.into()),
+        ])
+    }
+}
+
 impl DisfluencyRemover {
     /// The stage with the defaults: remove, light, zh and en, no backchannels.
     pub fn new() -> DisfluencyRemover {
@@ -823,7 +842,7 @@ fn dropped(loc: Location, channel: u32, s: &Sentence<'_>, report: &mut StageRepo
             .time(s.begin_time, s.end_time)
             .text(s.text.to_string())
             .detail(
-                Detail::new()
+                Detail::with_capacity(2)
                     .with("channel", channel)
                     .with("speaker", s.speaker_id),
             ),
@@ -953,10 +972,7 @@ impl Stage for DisfluencyRemover {
             } else {
                 st.total as f64 * 60_000.0 / st.talk_ms as f64
             };
-            let detail = match serde_json::to_value(&st) {
-                Ok(serde_json::Value::Object(map)) => Detail::from(map),
-                _ => Detail::new(),
-            };
+            let detail = Detail::from(st);
             let ti = channels.iter().position(|&c| c == channel).unwrap_or(0);
             stage.event(
                 ReportEvent::new("speaker-summary", Location::transcript(ti)).detail(detail),

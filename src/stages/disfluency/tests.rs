@@ -727,3 +727,30 @@ mod soundness {
         assert!(samples >= 3, "{samples} samples");
     }
 }
+
+#[test]
+fn speaker_stats_detail_is_its_serde_form() {
+    let mut st = SpeakerStats {
+        channel: 1,
+        speaker: Some(3),
+        talk_ms: 90_000,
+        total: 7,
+        per_minute: 7.0 * 60_000.0 / 90_000.0,
+        ..SpeakerStats::default()
+    };
+    st.by_kind.insert("hesitation".into(), 5);
+    st.by_kind.insert("repetition".into(), 2);
+    st.by_word.insert("嗯".into(), 4);
+    st.by_word.insert("um \"x\"".into(), 3);
+    for st in [st, SpeakerStats::default()] {
+        let serde_json::Value::Object(map) = serde_json::to_value(&st).unwrap() else {
+            panic!("an object");
+        };
+        let direct = Detail::from(st);
+        assert_eq!(direct, Detail::from(map.clone()));
+        assert_eq!(
+            serde_json::to_string(&direct).unwrap(),
+            serde_json::to_string(&map).unwrap()
+        );
+    }
+}
