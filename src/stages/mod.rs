@@ -765,6 +765,10 @@ pub fn for_each_sentence<F>(
                     f(Location::sentence(ti, first + k), s, r);
                 }
             });
+            // Room for every part's events at once, rather than growing at each merge.
+            stage
+                .events
+                .reserve(parts.iter().map(|p| p.events.len()).sum());
             for part in parts {
                 stage.merge(part);
             }

@@ -120,6 +120,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 use serde_json::json;
@@ -692,18 +693,19 @@ impl DisfluencyRemover {
         })
     }
 
+    /// Finds and handles the disfluencies of one sentence: its events go to `report`, its
+    /// counts are returned (none when nothing is found).
     fn sentence(
         &self,
         loc: Location,
         channel: u32,
         s: &mut Sentence<'_>,
         report: &mut StageReport,
-    ) {
-        let Some((mut plan, has_words)) = self.plan_sentence(s) else {
-            return;
-        };
-        self.apply(&mut plan, has_words, loc, channel, s, report);
+    ) -> Option<Counts> {
+        let (mut plan, has_words) = self.plan_sentence(s)?;
+        let counts = self.apply(&mut plan, has_words, loc, channel, s, report);
         plan::recycle(plan);
+        Some(counts)
     }
 
     /// Reports the plan's findings and, in [`Mode::Remove`], applies it to the sentence.
@@ -715,7 +717,7 @@ impl DisfluencyRemover {
         channel: u32,
         s: &mut Sentence<'_>,
         report: &mut StageReport,
-    ) {
+    ) -> Counts {
         let remove = self.mode == Mode::Remove;
         // Text and times of a hit's tokens (before the words move).
         let text_only = if has_words {
@@ -747,10 +749,7 @@ impl DisfluencyRemover {
             (t, begin, end)
         };
         let mut tags = Vec::new();
-        // Counted here and added to the report once per sentence (a counter is looked up by
-        // name).
-        let mut by_kind = [0u64; Kind::ALL.len()];
-        let (mut removed_words, mut tagged_words) = (0, 0);
+        let mut counts = Counts::default();
         for mut h in plan.hits.drain(..) {
             let (mut text, begin, end) = span(&s.words, h.first, h.last);
             let removed = remove && h.removable;
@@ -783,35 +782,25 @@ impl DisfluencyRemover {
                 text: Some(ev_text),
                 detail: Some(detail),
             });
-            by_kind[h.kind as usize] += 1;
+            counts.by_kind[h.kind as usize] += 1;
             if removed {
-                removed_words += (h.last - h.first + 1) as u64;
+                counts.removed_words += (h.last - h.first + 1) as u64;
             }
             if self.mode == Mode::Tag {
-                tagged_words += (h.last - h.first + 1) as u64;
+                counts.tagged_words += (h.last - h.first + 1) as u64;
                 tag(&mut s.words, &h, has_words, text, &mut tags);
             }
-        }
-        for (kind, n) in Kind::ALL.into_iter().zip(by_kind) {
-            if n > 0 {
-                report.count(kind.name(), n);
-            }
-        }
-        if removed_words > 0 {
-            report.count("removed-words", removed_words);
-        }
-        if tagged_words > 0 {
-            report.count("tagged-words", tagged_words);
         }
         if !tags.is_empty() {
             let _ = s.enrich("disfluency", serde_json::Value::Array(tags));
         }
         if !remove || plan.keep.iter().all(|&k| k) {
-            return;
+            return counts;
         }
         if plan.emptied {
             dropped(loc, channel, s, report);
-            return;
+            counts.dropped_sentences = 1;
+            return counts;
         }
         if has_words {
             for (i, t) in plan.text.drain() {
@@ -829,10 +818,62 @@ impl DisfluencyRemover {
         } else {
             s.text = Cow::Owned(repaired_text(&s.text, plan));
         }
+        counts
     }
 }
 
-/// The event and count of a sentence the plan empties. Out of line: rare, and the hot path
+/// The stage's counters for one sentence.
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    /// Findings by kind (`kind as usize`).
+    by_kind: [u64; Kind::ALL.len()],
+    removed_words: u64,
+    tagged_words: u64,
+    dropped_sentences: u64,
+}
+
+impl Counts {
+    /// The counters' names and values, in a fixed order.
+    fn named(&self) -> impl Iterator<Item = (&'static str, u64)> {
+        Kind::ALL
+            .into_iter()
+            .map(|k| (k.name(), self.by_kind[k as usize]))
+            .chain([
+                ("removed-words", self.removed_words),
+                ("tagged-words", self.tagged_words),
+                ("dropped-sentences", self.dropped_sentences),
+            ])
+    }
+}
+
+/// [`Counts`] summed over the sentences by any thread, and added to the report once per run:
+/// counted in the report of each of the parallel tasks, every task would copy the names of
+/// its counters, and every sentence look them up by name.
+#[derive(Default)]
+struct Totals([AtomicU64; Kind::ALL.len() + 3]);
+
+impl Totals {
+    fn add(&self, counts: &Counts) {
+        for (slot, (_, n)) in self.0.iter().zip(counts.named()) {
+            if n > 0 {
+                // Only sums: the tasks' end (joined before `write`) orders them.
+                slot.fetch_add(n, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Adds the counters that are not zero to `report` (as counting in each sentence did).
+    fn write(&self, report: &mut StageReport) {
+        for (slot, (name, _)) in self.0.iter().zip(Counts::default().named()) {
+            let n = slot.load(Ordering::Relaxed);
+            if n > 0 {
+                report.count(name, n);
+            }
+        }
+    }
+}
+
+/// The event of a sentence the plan empties. Out of line: rare, and the hot path
 /// stays small for the instruction cache.
 #[cold]
 #[inline(never)]
@@ -847,7 +888,6 @@ fn dropped(loc: Location, channel: u32, s: &Sentence<'_>, report: &mut StageRepo
                     .with("speaker", s.speaker_id),
             ),
     );
-    report.count("dropped-sentences", 1);
 }
 
 /// The text of a sentence without words after `plan`, from the tokens of its `text`. Out of
@@ -894,10 +934,14 @@ impl Stage for DisfluencyRemover {
         let channels: Vec<u32> = doc.transcripts.iter().map(|t| t.channel_id).collect();
         let stage = report.stage(self.name());
         let first_event = stage.events.len();
+        let totals = Totals::default();
         for_each_sentence(doc, stage, self.parallel, |loc, s, r| {
             let channel = channels.get(loc.transcript).copied().unwrap_or(0);
-            self.sentence(loc, channel, s, r);
+            if let Some(counts) = self.sentence(loc, channel, s, r) {
+                totals.add(&counts);
+            }
         });
+        totals.write(stage);
         // Drop the sentences left empty (their events name their input index).
         let dropped: HashSet<(usize, usize)> = stage.events[first_event..]
             .iter()

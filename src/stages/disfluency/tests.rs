@@ -754,3 +754,27 @@ fn speaker_stats_detail_is_its_serde_form() {
         );
     }
 }
+
+#[test]
+fn totals_have_a_slot_per_counter() {
+    let counts = Counts {
+        by_kind: [1, 2, 0, 4, 5],
+        removed_words: 6,
+        tagged_words: 0,
+        dropped_sentences: 8,
+    };
+    assert_eq!(Totals::default().0.len(), counts.named().count());
+    let totals = Totals::default();
+    totals.add(&counts);
+    totals.add(&counts);
+    let mut r = StageReport::new("disfluency");
+    totals.write(&mut r);
+    let want: Vec<(String, u64)> = counts
+        .named()
+        .filter(|&(_, n)| n > 0)
+        .map(|(k, n)| (k.to_string(), 2 * n))
+        .collect();
+    let mut got: Vec<(String, u64)> = r.counters.into_iter().collect();
+    got.sort_by_key(|(k, _)| want.iter().position(|(w, _)| w == k));
+    assert_eq!(got, want);
+}
