@@ -585,9 +585,9 @@ fn tag(
         // the tag itself: most hits are one word.
         if let Some((last, rest)) = words[h.first..=h.last].split_last_mut() {
             for w in rest {
-                let _ = w.enrich("disfluency", tag.clone());
+                let _ = w.enrich_static("disfluency", tag.clone());
             }
-            let _ = last.enrich("disfluency", tag);
+            let _ = last.enrich_static("disfluency", tag);
         }
     } else {
         let mut t = tag;
@@ -792,7 +792,7 @@ impl DisfluencyRemover {
             }
         }
         if !tags.is_empty() {
-            let _ = s.enrich("disfluency", serde_json::Value::Array(tags));
+            let _ = s.enrich_static("disfluency", serde_json::Value::Array(tags));
         }
         if !remove || plan.keep.iter().all(|&k| k) {
             return counts;
