@@ -357,6 +357,8 @@ struct Repeats {
     barrier: Vec<bool>,
     done: Vec<bool>,
     hashes: Vec<u64>,
+    /// A repeated phrase of Chinese words, looked up in the stutter words.
+    phrase: String,
 }
 
 /// Clears `v` and fills it with `n` copies of `value`, keeping its allocation.
@@ -1171,6 +1173,7 @@ fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], fast: bool, hits: &mut Vec<Hit>,
         barrier,
         done,
         hashes,
+        phrase,
     } = r;
     seq.clear();
     seq.extend((0..cx.toks.len()).filter(|&i| cx.is_lexical(i) && !gone[i]));
@@ -1253,12 +1256,13 @@ fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], fast: bool, hits: &mut Vec<Hit>,
             {
                 continue;
             }
-            let classes: Vec<Class> = (0..n).map(|i| cx.info[seq[k + i]].class).collect();
-            let ok = if classes.iter().all(|&c| c == Class::Word) {
+            let all = |class| (0..n).all(|i| cx.info[seq[k + i]].class == class);
+            let ok = if all(Class::Word) {
                 (0..n).any(|i| !is_loop_safe(cx, seq[k + i]))
-            } else if classes.iter().all(|&c| c == Class::Chars) {
-                let phrase: String = (0..n).map(|i| cx.tok_key(seq[k + i])).collect();
-                cx.dict.stutter_words.contains(&phrase)
+            } else if all(Class::Chars) {
+                phrase.clear();
+                (0..n).for_each(|i| phrase.push_str(cx.tok_key(seq[k + i])));
+                cx.dict.stutter_words.contains(phrase.as_str())
             } else {
                 false
             };
@@ -1341,8 +1345,13 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
             || prev.is_some_and(|p| strength(current_punct(plan, toks, p)) == 2)
                 && starts_upper(toks[a].text);
         if let Some(p) = prev {
-            let cur = current_punct(plan, toks, p).to_string();
-            let cur = cur.as_str();
+            // Not borrowed from the plan, which changes below: copied only when an earlier
+            // repair set it.
+            let cur = match punct_of(plan, toks, p) {
+                Ok(c) => Cow::Borrowed(c),
+                Err(c) => Cow::Owned(c.to_string()),
+            };
+            let cur = cur.as_ref();
             // Closing quotes and brackets of the run stay.
             // Mostly none: the collecting code runs only when there are some.
             let closers: String = if toks[a..=b].iter().any(|t| t.punct.contains(CLOSERS)) {
@@ -1360,7 +1369,7 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
                     let mut np = cur.trim_end().to_string();
                     np.push_str(&closers);
                     np.push_str(&cur[cur.trim_end().len()..]);
-                    set_punct(cx, plan, p, &np);
+                    set_punct(cx, plan, p, Cow::Owned(np));
                 }
             } else if let Some(t) = terminal.filter(|_| strength(cur) < 2) {
                 let mut np: String = t
@@ -1370,16 +1379,16 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
                     .collect();
                 np.push_str(&closers);
                 np.push_str(&t[t.trim_end().len()..]);
-                set_punct(cx, plan, p, &np);
+                set_punct(cx, plan, p, Cow::Owned(np));
             } else if !closers.is_empty() {
                 let mut np = cur.trim_end().to_string();
                 np.push_str(&closers);
                 np.push_str(&cur[cur.trim_end().len()..]);
-                set_punct(cx, plan, p, &np);
+                set_punct(cx, plan, p, Cow::Owned(np));
             } else if next.is_none() && only_weak(cur) {
                 // A clause comma left at the end of the sentence.
-                let ws = cur[cur.trim_end().len()..].to_string();
-                set_punct(cx, plan, p, &ws);
+                let ws = &cur[cur.trim_end().len()..];
+                set_punct(cx, plan, p, Cow::Borrowed(ws));
             } else if only_weak(cur)
                 && only_weak(toks[b].punct)
                 && ends_spaced_script(toks[p].text)
@@ -1390,7 +1399,7 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
                 // comma belongs to that word, and in CJK it marks a real pause (`我们，嗯，去吧`).
                 let ws = &cur[cur.trim_end().len()..];
                 let ws = if ws.is_empty() { " " } else { ws };
-                set_punct(cx, plan, p, ws);
+                set_punct(cx, plan, p, Cow::Borrowed(ws));
             }
         }
         // Punctuation left without its word: at the start, or after punctuation.
@@ -1433,9 +1442,18 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
     }
 }
 
+/// The punctuation token `i` has now (after the repairs so far).
 fn current_punct<'p>(plan: &'p Plan, toks: &'p [Tok<'_>], i: usize) -> &'p str {
+    match punct_of(plan, toks, i) {
+        Ok(p) | Err(p) => p,
+    }
+}
+
+/// [`current_punct`], and where it is: `Ok` in the sentence's tokens (no repair changed it,
+/// most often), `Err` in the plan.
+fn punct_of<'p, 't>(plan: &'p Plan, toks: &[Tok<'t>], i: usize) -> Result<&'t str, &'p str> {
     if let Some(p) = plan.punct.get(i) {
-        return p;
+        return Err(p);
     }
     // A word of one Han character is a letter (a test checks the range), without decoding.
     if toks[i].punct.is_empty()
@@ -1443,12 +1461,16 @@ fn current_punct<'p>(plan: &'p Plan, toks: &'p [Tok<'_>], i: usize) -> &'p str {
         && toks[i].text.trim().chars().all(|c| !c.is_alphanumeric())
     {
         // A punctuation token: its text is its punctuation.
-        return plan.text.get(i).unwrap_or(toks[i].text);
+        return match plan.text.get(i) {
+            Some(t) => Err(t),
+            None => Ok(toks[i].text),
+        };
     }
-    toks[i].punct
+    Ok(toks[i].punct)
 }
 
-fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: &str) {
+/// Sets the punctuation of token `i` to `p` (a string built for it is kept, not copied).
+fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: Cow<'_, str>) {
     if !cx.is_lexical(i) {
         // A punctuation token takes the stronger mark as its text.
         if !p.trim().is_empty() {
@@ -1463,7 +1485,7 @@ fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: &str) {
         plan.text.set(i, t);
     }
     if p != cx.toks[i].punct {
-        plan.punct.set(i, p.to_string());
+        plan.punct.set(i, p.into_owned());
     }
 }
 
