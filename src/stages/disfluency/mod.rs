@@ -46,13 +46,18 @@
 //! # Speed
 //!
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
-//! one Han character each), `Stage::process` runs about 3.52 M instructions in [`Level::Light`]
-//! (3.79 M full, 4.13 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
-//! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). The
-//! wall-clock ratio is worse than that 0.15×: criterion on an otherwise idle machine put light
-//! at 0.25× to 0.29× the parse time with the default pool of two threads (full 0.28×, tag
-//! 0.34×) and at 0.32× to 0.35× on one thread, against 0.39× and 0.445× before this work (the
-//! machine's clock was noisy: the same parse measured 1.55 to 2.86 ms from run to run).
+//! one Han character each), `Stage::process` runs about 3.31 M instructions in [`Level::Light`]
+//! (3.57 M full, 3.80 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
+//! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). It
+//! allocates about 730 times a run (750 full, 2,780 tag, where each marked word gets its own
+//! enrichment value), down from 1,800 (1,850, 4,340): little more than what it writes, a
+//! finding's event text and fields, a changed sentence's text and the per-speaker summaries.
+//! Allocations cost more than their instructions on two threads, which contend in the
+//! allocator. The wall-clock ratio is worse than the 0.14× of the instructions: before the
+//! allocations were cut, criterion on an otherwise idle machine put light at 0.25× to 0.29×
+//! the parse time with the default pool of two threads (full 0.28×, tag 0.34×) and at 0.32× to
+//! 0.35× on one thread, against 0.39× and 0.445× before this work (the machine's clock was
+//! noisy: the same parse measured 1.55 to 2.86 ms from run to run).
 //! Simulated on the stage alone (callgrind with cache and branch simulation, `--toggle-collect`
 //! on `process`), a run has about 33k D1 read misses (reading each word's entry and the bytes
 //! of its text: about three a word, in order, which the simulation does not prefetch), 31k
@@ -65,10 +70,14 @@
 //!
 //! Where light's instructions go: the scan, about 1.6 M (some 137 instructions per
 //! one-character word: two records, a hash, a bit test, the repeat window); planning and
-//! repairing the 196 sentences the scan cannot rule out, about 0.8 M; writing back the 143
-//! changed sentences and reporting their findings, about 0.9 M (their new text, and each
-//! finding's event: its text and its fields, two allocations; the kind, language and a
-//! built-in entry are static strings, see [`DetailValue`](crate::DetailValue)). A first pass that
+//! repairing the 196 sentences the scan cannot rule out, about 0.7 M (in vectors reused from
+//! sentence to sentence, the plan's included); writing back the 143 changed sentences and
+//! reporting their findings, about 0.6 M (their new text, and each finding's event: its text
+//! and its fields, two allocations; the kind, language and a built-in entry are static
+//! strings, see [`DetailValue`](crate::DetailValue)); the per-speaker summaries and counters,
+//! 0.2 M. Keeping up to five detail fields inside the event instead of in a vector saved the
+//! vector's allocation but cost more instructions than it saved (about 0.12 M a run, moving
+//! events three times as large). A first pass that
 //! only decides whether a sentence of Han words needs planning, before any record is built, did
 //! not pay: it rules out a sixth of the sentences and cost more (about 0.37 M a run) than it
 //! saved (0.18 M).
