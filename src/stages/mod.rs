@@ -310,9 +310,10 @@ pub struct ReportEvent {
     /// End of the affected audio.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<Millis>,
-    /// The text involved.
+    /// The text involved. A `'static` string (such as a list entry the text equals) is kept
+    /// without a copy: a long document has thousands of events.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<Cow<'static, str>>,
     /// Stage-specific details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Detail>,
@@ -345,8 +346,8 @@ impl ReportEvent {
         self
     }
 
-    /// Sets the text.
-    pub fn text(mut self, text: impl Into<String>) -> Self {
+    /// Sets the text (a `String`, or a `&'static str` that is not copied).
+    pub fn text(mut self, text: impl Into<Cow<'static, str>>) -> Self {
         self.text = Some(text.into());
         self
     }

@@ -46,12 +46,13 @@
 //! # Speed
 //!
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
-//! one Han character each), `Stage::process` runs about 3.31 M instructions in [`Level::Light`]
-//! (3.57 M full, 3.80 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
+//! one Han character each), `Stage::process` runs about 3.25 M instructions in [`Level::Light`]
+//! (3.51 M full, 3.74 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
 //! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). It
-//! allocates about 730 times a run (750 full, 2,780 tag, where each marked word gets its own
+//! allocates about 540 times a run (560 full, 2,580 tag, where each marked word gets its own
 //! enrichment value), down from 1,800 (1,850, 4,340): little more than what it writes, a
-//! finding's event text and fields, a changed sentence's text and the per-speaker summaries.
+//! finding's event fields (and its text when that is not the list entry), a changed
+//! sentence's text and the per-speaker summaries.
 //! Allocations cost more than their instructions on two threads, which contend in the
 //! allocator. The wall-clock ratio is worse than the 0.14× of the instructions: before the
 //! allocations were cut, criterion on an otherwise idle machine put light at 0.25× to 0.29×
@@ -72,9 +73,10 @@
 //! one-character word: two records, a hash, a bit test, the repeat window); planning and
 //! repairing the 196 sentences the scan cannot rule out, about 0.7 M (in vectors reused from
 //! sentence to sentence, the plan's included); writing back the 143 changed sentences and
-//! reporting their findings, about 0.6 M (their new text, and each finding's event: its text
-//! and its fields, two allocations; the kind, language and a built-in entry are static
-//! strings, see [`DetailValue`](crate::DetailValue)); the per-speaker summaries and counters,
+//! reporting their findings, about 0.55 M (their new text, and each finding's event: its
+//! fields, one allocation, and its text, which most often is the list entry and then shares
+//! it; the kind, language and a built-in entry are static strings, see
+//! [`DetailValue`](crate::DetailValue)); the per-speaker summaries and counters,
 //! 0.2 M. Keeping up to five detail fields inside the event instead of in a vector saved the
 //! vector's allocation but cost more instructions than it saved (about 0.12 M a run, moving
 //! events three times as large). A first pass that
@@ -581,7 +583,7 @@ fn tag(
     words: &mut [Word<'_>],
     h: &plan::Hit,
     has_words: bool,
-    text: String,
+    text: Cow<'static, str>,
     tags: &mut Vec<serde_json::Value>,
 ) {
     let tag = json!({
@@ -600,7 +602,7 @@ fn tag(
         }
     } else {
         let mut t = tag;
-        t["text"] = json!(text);
+        t["text"] = serde_json::Value::String(text.into_owned());
         tags.push(t);
     }
 }
@@ -736,12 +738,24 @@ impl DisfluencyRemover {
         };
         // Tokens of the text carry the sentence's times.
         let sentence_times = (s.begin_time, s.end_time);
-        // The trimmed text of tokens `first..=last`, built once.
-        let span = |words: &[Word<'_>], first: usize, last: usize| -> (String, Millis, Millis) {
+        // The trimmed text of tokens `first..=last`, built once, or the hit's `entry` when it is
+        // that (most hits: one word without punctuation; a built-in entry is not copied).
+        let span = |words: &[Word<'_>],
+                    first: usize,
+                    last: usize,
+                    entry: &Cow<'static, str>|
+         -> (Cow<'static, str>, Millis, Millis) {
             let (mut t, begin, end) = if has_words {
                 let ws = &words[first..=last];
+                let (begin, end) = (ws[0].begin_time, ws[ws.len() - 1].end_time);
+                if let [w] = ws {
+                    // Trimming `text + punctuation` with blank punctuation trims the text.
+                    if w.punctuation.trim().is_empty() && w.text.trim() == entry.as_ref() {
+                        return (entry.clone(), begin, end);
+                    }
+                }
                 let t = crate::text::concat_words(ws);
-                (t, ws[0].begin_time, ws[ws.len() - 1].end_time)
+                (t, begin, end)
             } else {
                 let ts = &text_only[first..=last];
                 let mut t = String::new();
@@ -755,12 +769,12 @@ impl DisfluencyRemover {
             t.truncate(t.trim_end().len());
             let lead = t.len() - t.trim_start().len();
             t.drain(..lead);
-            (t, begin, end)
+            (Cow::Owned(t), begin, end)
         };
         let mut tags = Vec::new();
         let mut counts = Counts::default();
         for mut h in plan.hits.drain(..) {
-            let (mut text, begin, end) = span(&s.words, h.first, h.last);
+            let (mut text, begin, end) = span(&s.words, h.first, h.last, &h.entry);
             let removed = remove && h.removable;
             let kind = if removed {
                 "removed"

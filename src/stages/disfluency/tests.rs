@@ -778,3 +778,53 @@ fn totals_have_a_slot_per_counter() {
     got.sort_by_key(|(k, _)| want.iter().position(|(w, _)| w == k));
     assert_eq!(got, want);
 }
+
+#[test]
+fn event_texts_are_their_words_and_share_built_in_entries() {
+    // One-word hits with and without punctuation, blank punctuation, spaces, other spellings
+    // of an entry, a repetition and a two-word marker.
+    let words = [
+        ("嗯", ""),
+        ("我", ""),
+        ("我", ""),
+        ("觉得", "，"),
+        ("呃", "，"),
+        ("那个", ""),
+        ("um ", " "),
+        ("Um", ""),
+        (" uh", ""),
+        ("ummm", " "),
+        ("you ", ""),
+        ("know", ","),
+        ("we ", ""),
+        ("go", "."),
+    ];
+    for stage in [
+        full(),
+        DisfluencyRemover::builder()
+            .mode(Mode::Tag)
+            .level(Level::Full)
+            .build()
+            .unwrap(),
+    ] {
+        let mut doc = doc_of_words(&words);
+        let mut r = Report::default();
+        stage.process(&mut doc, &mut r).unwrap();
+        let mut shared = 0;
+        let findings = r
+            .events()
+            .filter(|e| matches!(e.kind.as_ref(), "removed" | "tagged"));
+        for e in findings {
+            let (a, b) = e.words.unwrap();
+            let want: String = words[a..b].iter().flat_map(|(t, p)| [*t, *p]).collect();
+            let text = e.text.as_ref().unwrap();
+            assert_eq!(text, want.trim(), "{e:?}");
+            if let Cow::Borrowed(_) = text {
+                assert_eq!(e.detail.as_ref().unwrap()["entry"], text.as_ref());
+                shared += 1;
+            }
+        }
+        // `嗯`, `那个`, `um ` + ` `, ` uh`: built-in entries, not copied.
+        assert_eq!(shared, 4, "{:?}", r.to_json());
+    }
+}
