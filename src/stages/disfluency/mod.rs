@@ -76,13 +76,13 @@
 //! reporting their findings, about 0.55 M (their new text, and each finding's event: its
 //! fields, one allocation, and its text, which most often is the list entry and then shares
 //! it; the kind, language and a built-in entry are static strings, see
-//! [`DetailValue`](crate::DetailValue)); the per-speaker summaries and counters,
-//! 0.2 M. Keeping up to five detail fields inside the event instead of in a vector saved the
-//! vector's allocation but cost more instructions than it saved (about 0.12 M a run, moving
-//! events three times as large). A first pass that
-//! only decides whether a sentence of Han words needs planning, before any record is built, did
-//! not pay: it rules out a sixth of the sentences and cost more (about 0.37 M a run) than it
-//! saved (0.18 M).
+//! [`DetailValue`](crate::DetailValue)); the per-speaker summaries and counters, 0.2 M.
+//!
+//! Two ideas did not pay. Keeping up to five detail fields inside the event instead of in a
+//! vector saved the vector's allocation but cost more instructions than it saved (about
+//! 0.12 M a run, moving events three times as large). A first pass that only decides whether
+//! a sentence of Han words needs planning, before any record is built, rules out a sixth of
+//! the sentences and cost more (about 0.37 M a run) than it saved (0.18 M).
 //!
 //! The hot path is one scan per sentence: each token is classified, keyed and hashed once (a
 //! token that is one Han character, how Paraformer writes Chinese, by a few lookups, with its
