@@ -105,7 +105,9 @@ pub use model::{
     Extra, ExtraValue, Finding, FindingKind, Location, ParseOptions, Properties, Sentence,
     Transcript, Transcription, Word, WriteOptions, realtime, task, text,
 };
-pub use stages::{Detail, Pipeline, PipelineBuilder, Report, ReportEvent, Stage, StageReport};
+pub use stages::{
+    Detail, DetailValue, Pipeline, PipelineBuilder, Report, ReportEvent, Stage, StageReport,
+};
 pub use time::{FrameRate, Millis, MillisDelta, TimeRange};
 
 #[cfg(doctest)]

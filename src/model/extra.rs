@@ -88,6 +88,26 @@ impl<'a> Extra<'a> {
 
     /// Adds or replaces an enrichment field; refuses to touch an input field.
     pub(crate) fn insert(&mut self, key: &str, value: serde_json::Value) -> Result<()> {
+        self.insert_key(key, || Cow::Owned(key.to_string()), value)
+    }
+
+    /// [`Extra::insert`] with a key that lives as long as the program: not copied (a stage
+    /// that enriches every word it marks would copy the same key for each).
+    pub(crate) fn insert_static(
+        &mut self,
+        key: &'static str,
+        value: serde_json::Value,
+    ) -> Result<()> {
+        self.insert_key(key, || Cow::Borrowed(key), value)
+    }
+
+    /// [`Extra::insert`], with `owned` giving the key to store when it is new.
+    fn insert_key(
+        &mut self,
+        key: &str,
+        owned: impl FnOnce() -> Cow<'a, str>,
+        value: serde_json::Value,
+    ) -> Result<()> {
         let fields = self.fields_mut();
         match fields.iter_mut().find(|(k, _)| k == key) {
             Some((_, ExtraValue::Input(_))) => Err(Error::invalid(
@@ -99,7 +119,7 @@ impl<'a> Extra<'a> {
                 Ok(())
             }
             None => {
-                fields.push((Cow::Owned(key.to_string()), ExtraValue::Added(value)));
+                fields.push((owned(), ExtraValue::Added(value)));
                 Ok(())
             }
         }

@@ -217,11 +217,36 @@ macro_rules! extra_accessors {
     };
 }
 
+/// `enrich_static` for the objects stages enrich with a key known when the code is written.
+macro_rules! static_enrichment {
+    ($ty:ident, $keys:expr) => {
+        impl<'a> $ty<'a> {
+            /// [`Self::enrich`] with a `'static` key, which is not copied: a stage that
+            /// enriches many objects would copy the same key for each.
+            pub(crate) fn enrich_static(
+                &mut self,
+                key: &'static str,
+                value: serde_json::Value,
+            ) -> Result<()> {
+                if $keys.contains(&key) {
+                    return Err(Error::invalid(
+                        "enrichment key",
+                        format!("`{key}` is a field of the result"),
+                    ));
+                }
+                self.extra.insert_static(key, value)
+            }
+        }
+    };
+}
+
 extra_accessors!(Transcription, keys::TRANSCRIPTION);
 extra_accessors!(Properties, keys::PROPERTIES);
 extra_accessors!(Transcript, keys::TRANSCRIPT);
 extra_accessors!(Sentence, keys::SENTENCE);
 extra_accessors!(Word, keys::WORD);
+static_enrichment!(Sentence, keys::SENTENCE);
+static_enrichment!(Word, keys::WORD);
 
 impl<'a> Transcription<'a> {
     /// A document built in code. Every known field is written, even at its default.

@@ -614,4 +614,42 @@ mod tests {
         assert!(t.enrich("x", serde_json::json!(2)).is_err());
         assert!(t.enrich("file_url", serde_json::json!(2)).is_err());
     }
+
+    #[test]
+    fn static_enrichment_is_enrichment() {
+        let json = r#"{"transcripts":[{"sentences":[{"begin_time":0,"end_time":5,"text":"a",
+            "words":[{"begin_time":0,"end_time":5,"text":"a","punctuation":"","y":1}]}]}]}"#;
+        let (mut a, mut b) = (
+            Transcription::from_str(json).unwrap(),
+            Transcription::from_str(json).unwrap(),
+        );
+        let (sa, sb) = (
+            &mut a.transcripts[0].sentences[0],
+            &mut b.transcripts[0].sentences[0],
+        );
+        sa.enrich("tag", serde_json::json!(1)).unwrap();
+        sb.enrich_static("tag", serde_json::json!(1)).unwrap();
+        // Replacing keeps one field.
+        sa.words[0].enrich("tag", serde_json::json!(2)).unwrap();
+        sa.words[0].enrich("tag", serde_json::json!(3)).unwrap();
+        sb.words[0]
+            .enrich_static("tag", serde_json::json!(2))
+            .unwrap();
+        sb.words[0]
+            .enrich_static("tag", serde_json::json!(3))
+            .unwrap();
+        assert!(sb.enrich_static("text", serde_json::json!(2)).is_err());
+        assert!(
+            sb.words[0]
+                .enrich_static("y", serde_json::json!(2))
+                .is_err()
+        );
+        assert!(
+            sb.words[0]
+                .enrich_static("begin_time", serde_json::json!(2))
+                .is_err()
+        );
+        assert_eq!(a.to_json(), b.to_json());
+        assert!(a.to_json().contains(r#""y":1,"tag":3}"#));
+    }
 }

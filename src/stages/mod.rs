@@ -310,9 +310,10 @@ pub struct ReportEvent {
     /// End of the affected audio.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<Millis>,
-    /// The text involved.
+    /// The text involved. A `'static` string (such as a list entry the text equals) is kept
+    /// without a copy: a long document has thousands of events.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<Cow<'static, str>>,
     /// Stage-specific details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Detail>,
@@ -345,8 +346,8 @@ impl ReportEvent {
         self
     }
 
-    /// Sets the text.
-    pub fn text(mut self, text: impl Into<String>) -> Self {
+    /// Sets the text (a `String`, or a `&'static str` that is not copied).
+    pub fn text(mut self, text: impl Into<Cow<'static, str>>) -> Self {
         self.text = Some(text.into());
         self
     }
@@ -358,24 +359,26 @@ impl ReportEvent {
     }
 }
 
-/// Stage-specific details of a [`ReportEvent`]: named JSON values, written as one JSON object.
+/// Stage-specific details of a [`ReportEvent`]: named values, written as one JSON object.
 ///
 /// Lighter than a `serde_json` map, since a long document can have thousands of events: the
 /// fields sit in one vector, kept in the order of their names (so the JSON is the same as a
-/// map's), and a name known when the stage is written is not copied.
+/// map's), and a name known when the stage is written is not copied. Neither is such a
+/// value: see [`DetailValue`].
 ///
 /// ```
 /// use asrpost::stages::Detail;
 ///
 /// let d = Detail::new().with("entry", "测试").with("channel", 0);
 /// assert_eq!(d["entry"], "测试");
+/// assert_eq!(d["channel"], 0);
 /// assert!(d.get("tag").is_none());
 /// assert_eq!(serde_json::to_string(&d)?, r#"{"channel":0,"entry":"测试"}"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Detail {
-    fields: Vec<(Cow<'static, str>, serde_json::Value)>,
+    fields: Vec<(Cow<'static, str>, DetailValue)>,
 }
 
 impl Detail {
@@ -393,7 +396,7 @@ impl Detail {
 
     /// The fields `fields`, already in the order of their names and each name once: a stage
     /// that writes many events builds them without a search per field.
-    pub(crate) fn from_sorted(fields: Vec<(Cow<'static, str>, serde_json::Value)>) -> Detail {
+    pub(crate) fn from_sorted(fields: Vec<(Cow<'static, str>, DetailValue)>) -> Detail {
         debug_assert!(
             fields.windows(2).all(|w| w[0].0 < w[1].0),
             "names not in order"
@@ -405,7 +408,7 @@ impl Detail {
     pub fn with(
         mut self,
         name: impl Into<Cow<'static, str>>,
-        value: impl Into<serde_json::Value>,
+        value: impl Into<DetailValue>,
     ) -> Detail {
         self.insert(name, value);
         self
@@ -415,7 +418,7 @@ impl Detail {
     pub fn insert(
         &mut self,
         name: impl Into<Cow<'static, str>>,
-        value: impl Into<serde_json::Value>,
+        value: impl Into<DetailValue>,
     ) -> &mut Self {
         self.insert_field(name.into(), value.into());
         self
@@ -425,7 +428,7 @@ impl Detail {
     /// (`insert` is generic, and a stage setting five fields would otherwise carry five copies
     /// in its hot path).
     #[inline(never)]
-    fn insert_field(&mut self, name: Cow<'static, str>, value: serde_json::Value) {
+    fn insert_field(&mut self, name: Cow<'static, str>, value: DetailValue) {
         // Fields set in the order of their names (as stages mostly do) go at the end.
         if self.fields.last().is_none_or(|(n, _)| *n < name) {
             self.fields.push((name, value));
@@ -438,13 +441,13 @@ impl Detail {
     }
 
     /// The value of `name`.
-    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+    pub fn get(&self, name: &str) -> Option<&DetailValue> {
         let k = self.fields.binary_search_by(|(n, _)| n.as_ref().cmp(name));
         k.ok().map(|k| &self.fields[k].1)
     }
 
     /// The fields in the order of their names.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &DetailValue)> {
         self.fields.iter().map(|(n, v)| (n.as_ref(), v))
     }
 
@@ -462,10 +465,10 @@ impl Detail {
 /// `detail["name"]` is the value of `name`, or `null` when there is none (as for a
 /// `serde_json` object).
 impl std::ops::Index<&str> for Detail {
-    type Output = serde_json::Value;
+    type Output = DetailValue;
 
-    fn index(&self, name: &str) -> &serde_json::Value {
-        static NULL: serde_json::Value = serde_json::Value::Null;
+    fn index(&self, name: &str) -> &DetailValue {
+        static NULL: DetailValue = DetailValue(DetailRepr::Json(serde_json::Value::Null));
         self.get(name).unwrap_or(&NULL)
     }
 }
@@ -493,6 +496,228 @@ impl Serialize for Detail {
             map.serialize_entry(name.as_ref(), value)?;
         }
         map.end()
+    }
+}
+
+/// The value of a [`Detail`] field: a string, or any other JSON value.
+///
+/// A string known when the stage is written (`"hesitation"`, a language code) is kept as a
+/// `&'static str`, without the allocation a `serde_json::Value` string needs: a stage writes
+/// several per event, and a long document has thousands of events. Values are made with
+/// `into()` from strings (`&'static str`, `String`, `Cow<'static, str>`), numbers, `bool`,
+/// `Option` (`None` is `null`) and `serde_json` values, and are read with the accessors of
+/// `serde_json::Value` (`as_str`, `as_u64`…), indexing into arrays and objects
+/// (`detail["by_kind"]["hesitation"]`) and comparisons with strings and numbers. They are
+/// written as the same `serde_json::Value` would be.
+///
+/// ```
+/// use asrpost::stages::DetailValue;
+///
+/// let kind = DetailValue::from("hesitation"); // no allocation
+/// assert_eq!(kind, "hesitation");
+/// assert_eq!(kind.as_str(), Some("hesitation"));
+/// let counts = DetailValue::from(serde_json::json!({"um": 2}));
+/// assert_eq!(counts["um"], 2);
+/// assert_eq!(DetailValue::from(None::<i64>).to_json(), serde_json::Value::Null);
+/// assert_eq!(serde_json::to_string(&kind)?, r#""hesitation""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct DetailValue(DetailRepr);
+
+/// The two forms of a [`DetailValue`]. A string is always `Str` (`From<Value>` takes a JSON
+/// string apart), so the derived equality compares values, not forms.
+#[derive(Clone, Debug, PartialEq)]
+enum DetailRepr {
+    Str(Cow<'static, str>),
+    Json(serde_json::Value),
+}
+
+impl DetailValue {
+    /// The `serde_json` value, when it is not a string.
+    fn json(&self) -> Option<&serde_json::Value> {
+        match &self.0 {
+            DetailRepr::Str(_) => None,
+            DetailRepr::Json(v) => Some(v),
+        }
+    }
+
+    /// The string, if it is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.0 {
+            DetailRepr::Str(s) => Some(s),
+            DetailRepr::Json(_) => None,
+        }
+    }
+
+    /// The boolean, if it is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        self.json().and_then(serde_json::Value::as_bool)
+    }
+
+    /// The number, if it is an integer that fits an `i64`.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.json().and_then(serde_json::Value::as_i64)
+    }
+
+    /// The number, if it is an integer that fits a `u64`.
+    pub fn as_u64(&self) -> Option<u64> {
+        self.json().and_then(serde_json::Value::as_u64)
+    }
+
+    /// The number as an `f64`, if it is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        self.json().and_then(serde_json::Value::as_f64)
+    }
+
+    /// The array, if it is one.
+    pub fn as_array(&self) -> Option<&Vec<serde_json::Value>> {
+        self.json().and_then(serde_json::Value::as_array)
+    }
+
+    /// The object, if it is one.
+    pub fn as_object(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.json().and_then(serde_json::Value::as_object)
+    }
+
+    /// Whether it is `null`.
+    pub fn is_null(&self) -> bool {
+        self.json().is_some_and(serde_json::Value::is_null)
+    }
+
+    /// The value as a `serde_json::Value` (a string is copied).
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.0 {
+            DetailRepr::Str(s) => serde_json::Value::String(s.to_string()),
+            DetailRepr::Json(v) => v.clone(),
+        }
+    }
+}
+
+impl Serialize for DetailValue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        // A `serde_json` string serializes with `serialize_str` too: the JSON is the same.
+        match &self.0 {
+            DetailRepr::Str(s) => serializer.serialize_str(s),
+            DetailRepr::Json(v) => v.serialize(serializer),
+        }
+    }
+}
+
+/// `value["key"]` or `value[0]` inside an object or array, `null` when missing (as for a
+/// `serde_json::Value`).
+impl<I: serde_json::value::Index> std::ops::Index<I> for DetailValue {
+    type Output = serde_json::Value;
+
+    fn index(&self, index: I) -> &serde_json::Value {
+        static NULL: serde_json::Value = serde_json::Value::Null;
+        match &self.0 {
+            DetailRepr::Str(_) => &NULL,
+            DetailRepr::Json(v) => &v[index],
+        }
+    }
+}
+
+impl From<&'static str> for DetailValue {
+    fn from(s: &'static str) -> DetailValue {
+        DetailValue(DetailRepr::Str(Cow::Borrowed(s)))
+    }
+}
+
+impl From<String> for DetailValue {
+    fn from(s: String) -> DetailValue {
+        DetailValue(DetailRepr::Str(Cow::Owned(s)))
+    }
+}
+
+impl From<Cow<'static, str>> for DetailValue {
+    fn from(s: Cow<'static, str>) -> DetailValue {
+        DetailValue(DetailRepr::Str(s))
+    }
+}
+
+impl From<serde_json::Value> for DetailValue {
+    fn from(v: serde_json::Value) -> DetailValue {
+        match v {
+            serde_json::Value::String(s) => DetailValue::from(s),
+            v => DetailValue(DetailRepr::Json(v)),
+        }
+    }
+}
+
+impl From<serde_json::Map<String, serde_json::Value>> for DetailValue {
+    fn from(map: serde_json::Map<String, serde_json::Value>) -> DetailValue {
+        DetailValue(DetailRepr::Json(serde_json::Value::Object(map)))
+    }
+}
+
+/// `None` is `null`.
+impl<T: Into<DetailValue>> From<Option<T>> for DetailValue {
+    fn from(v: Option<T>) -> DetailValue {
+        v.map_or(
+            DetailValue(DetailRepr::Json(serde_json::Value::Null)),
+            Into::into,
+        )
+    }
+}
+
+/// An array.
+impl<T: Into<serde_json::Value>> From<Vec<T>> for DetailValue {
+    fn from(v: Vec<T>) -> DetailValue {
+        DetailValue(DetailRepr::Json(v.into()))
+    }
+}
+
+/// Numbers and booleans, as `serde_json` converts them; compared as `serde_json` compares
+/// them.
+macro_rules! detail_scalars {
+    ($($t:ty),*) => {$(
+        impl From<$t> for DetailValue {
+            fn from(v: $t) -> DetailValue {
+                DetailValue(DetailRepr::Json(v.into()))
+            }
+        }
+
+        impl PartialEq<$t> for DetailValue {
+            fn eq(&self, other: &$t) -> bool {
+                self.json().is_some_and(|v| v == other)
+            }
+        }
+    )*};
+}
+
+detail_scalars!(
+    bool, i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64
+);
+
+impl PartialEq<str> for DetailValue {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for DetailValue {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+
+impl PartialEq<String> for DetailValue {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == Some(other.as_str())
+    }
+}
+
+impl PartialEq<serde_json::Value> for DetailValue {
+    fn eq(&self, other: &serde_json::Value) -> bool {
+        match (&self.0, other) {
+            (DetailRepr::Str(a), serde_json::Value::String(b)) => a == b,
+            (DetailRepr::Json(a), b) => a == b,
+            _ => false,
+        }
     }
 }
 
@@ -541,6 +766,10 @@ pub fn for_each_sentence<F>(
                     f(Location::sentence(ti, first + k), s, r);
                 }
             });
+            // Room for every part's events at once, rather than growing at each merge.
+            stage
+                .events
+                .reserve(parts.iter().map(|p| p.events.len()).sum());
             for part in parts {
                 stage.merge(part);
             }
@@ -625,6 +854,53 @@ mod tests {
             unreachable!()
         };
         assert_eq!(Detail::from(map), d);
+    }
+
+    #[test]
+    fn detail_values_write_and_compare_as_json_values() {
+        use serde_json::{Value, json};
+        let cases: Vec<(DetailValue, Value)> = vec![
+            ("static".into(), json!("static")),
+            (
+                String::from("owned \"quoted\"\n").into(),
+                json!("owned \"quoted\"\n"),
+            ),
+            (Cow::Borrowed("cow").into(), json!("cow")),
+            (json!("from json").into(), json!("from json")),
+            (7u32.into(), json!(7)),
+            ((-3i64).into(), json!(-3)),
+            (2.5f64.into(), json!(2.5)),
+            (true.into(), json!(true)),
+            (None::<i64>.into(), Value::Null),
+            (Some("x").into(), json!("x")),
+            (vec![1, 2].into(), json!([1, 2])),
+            (json!({"a": {"b": 1}}).into(), json!({"a": {"b": 1}})),
+        ];
+        for (d, v) in cases {
+            assert_eq!(
+                serde_json::to_string(&d).unwrap(),
+                serde_json::to_string(&v).unwrap()
+            );
+            assert_eq!(d, v);
+            assert_eq!(d.to_json(), v);
+            // However it was made, a value equals the one made from its JSON.
+            assert_eq!(d, DetailValue::from(v.clone()));
+            assert_eq!(d.as_str(), v.as_str());
+            assert_eq!(d.as_u64(), v.as_u64());
+            assert_eq!(d.as_i64(), v.as_i64());
+            assert_eq!(d.as_f64(), v.as_f64());
+            assert_eq!(d.as_bool(), v.as_bool());
+            assert_eq!(d.as_array(), v.as_array());
+            assert_eq!(d.as_object(), v.as_object());
+            assert_eq!(d.is_null(), v.is_null());
+            assert_eq!(d["a"], v["a"]);
+            assert_eq!(d[0], v[0]);
+        }
+        let s = DetailValue::from("zh");
+        let owned = String::from("zh");
+        assert!(s == "zh" && s == *"zh" && s == owned);
+        assert!(s != "en" && s != 0 && !s.is_null());
+        assert!(DetailValue::from(0u8) == 0 && DetailValue::from(1.0f32) == 1.0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The word lists of the hinted languages, compiled into tries of units (a Latin or Cyrillic
 //! word, a Hangul word, or one Chinese or Japanese character).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -48,7 +49,8 @@ pub(super) enum Position {
 /// One list entry.
 #[derive(Clone, Debug)]
 pub(super) struct Entry {
-    pub(super) text: Box<str>,
+    /// Borrowed for a built-in entry, so that a finding's event names it without a copy.
+    pub(super) text: Cow<'static, str>,
     pub(super) tier: Tier,
     pub(super) position: Position,
     pub(super) language: Language,
@@ -386,12 +388,13 @@ impl Dict {
                 .added
                 .iter()
                 .filter(|(al, _, _)| *al == lang)
-                .map(|(_, t, e)| (*t, e.as_str()));
+                .map(|(_, t, e)| (*t, Cow::Owned(e.clone())));
             let all = builtin
                 .iter()
-                .flat_map(|(t, es)| es.iter().map(move |e| (*t, *e)))
+                .flat_map(|(t, es)| es.iter().map(move |e| (*t, Cow::Borrowed(*e))))
                 .chain(user);
-            for (tier, text) in all {
+            for (tier, entry) in all {
+                let text = entry.as_ref();
                 let key = norm(text);
                 if key.is_empty() || removed.contains(&key) || clashes.contains(&key) {
                     continue;
@@ -406,13 +409,13 @@ impl Dict {
                     Position::Isolated
                 };
                 let id = d.entries.len() as u32;
+                let units = entry_units(text);
                 d.entries.push(Entry {
-                    text: text.into(),
+                    text: entry,
                     tier,
                     position,
                     language: lang,
                 });
-                let units = entry_units(text);
                 if let Some(c) = units.first().and_then(|u| u.chars().next()) {
                     d.first.insert(c);
                 }

@@ -46,13 +46,19 @@
 //! # Speed
 //!
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
-//! one Han character each), `Stage::process` runs about 3.52 M instructions in [`Level::Light`]
-//! (3.79 M full, 4.13 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
-//! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). The
-//! wall-clock ratio is worse than that 0.15×: criterion on an otherwise idle machine put light
-//! at 0.25× to 0.29× the parse time with the default pool of two threads (full 0.28×, tag
-//! 0.34×) and at 0.32× to 0.35× on one thread, against 0.39× and 0.445× before this work (the
-//! machine's clock was noisy: the same parse measured 1.55 to 2.86 ms from run to run).
+//! one Han character each), `Stage::process` runs about 3.25 M instructions in [`Level::Light`]
+//! (3.51 M full, 3.74 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
+//! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). It
+//! allocates about 540 times a run (560 full, 2,580 tag, where each marked word gets its own
+//! enrichment value), down from 1,800 (1,850, 4,340): little more than what it writes, a
+//! finding's event fields (and its text when that is not the list entry), a changed
+//! sentence's text and the per-speaker summaries.
+//! Allocations cost more than their instructions on two threads, which contend in the
+//! allocator. The wall-clock ratio is worse than the 0.14× of the instructions: before the
+//! allocations were cut, criterion on an otherwise idle machine put light at 0.25× to 0.29×
+//! the parse time with the default pool of two threads (full 0.28×, tag 0.34×) and at 0.32× to
+//! 0.35× on one thread, against 0.39× and 0.445× before this work (the machine's clock was
+//! noisy: the same parse measured 1.55 to 2.86 ms from run to run).
 //! Simulated on the stage alone (callgrind with cache and branch simulation, `--toggle-collect`
 //! on `process`), a run has about 33k D1 read misses (reading each word's entry and the bytes
 //! of its text: about three a word, in order, which the simulation does not prefetch), 31k
@@ -65,12 +71,18 @@
 //!
 //! Where light's instructions go: the scan, about 1.6 M (some 137 instructions per
 //! one-character word: two records, a hash, a bit test, the repeat window); planning and
-//! repairing the 196 sentences the scan cannot rule out, about 0.8 M; writing back the 143
-//! changed sentences and reporting their findings, about 0.9 M (their new text, and each
-//! finding's event with `serde_json` values: five allocations a finding). A first pass that
-//! only decides whether a sentence of Han words needs planning, before any record is built, did
-//! not pay: it rules out a sixth of the sentences and cost more (about 0.37 M a run) than it
-//! saved (0.18 M).
+//! repairing the 196 sentences the scan cannot rule out, about 0.7 M (in vectors reused from
+//! sentence to sentence, the plan's included); writing back the 143 changed sentences and
+//! reporting their findings, about 0.55 M (their new text, and each finding's event: its
+//! fields, one allocation, and its text, which most often is the list entry and then shares
+//! it; the kind, language and a built-in entry are static strings, see
+//! [`DetailValue`](crate::DetailValue)); the per-speaker summaries and counters, 0.2 M.
+//!
+//! Two ideas did not pay. Keeping up to five detail fields inside the event instead of in a
+//! vector saved the vector's allocation but cost more instructions than it saved (about
+//! 0.12 M a run, moving events three times as large). A first pass that only decides whether
+//! a sentence of Han words needs planning, before any record is built, rules out a sixth of
+//! the sentences and cost more (about 0.37 M a run) than it saved (0.18 M).
 //!
 //! The hot path is one scan per sentence: each token is classified, keyed and hashed once (a
 //! token that is one Han character, how Paraformer writes Chinese, by a few lookups, with its
@@ -119,6 +131,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 use serde_json::json;
@@ -545,7 +558,7 @@ impl Default for DisfluencyRemover {
 fn finding_detail(
     approximate_time: bool,
     channel: u32,
-    entry: String,
+    entry: Cow<'static, str>,
     kind: Kind,
     language: Option<&'static str>,
     speaker: Option<i64>,
@@ -570,7 +583,7 @@ fn tag(
     words: &mut [Word<'_>],
     h: &plan::Hit,
     has_words: bool,
-    text: String,
+    text: Cow<'static, str>,
     tags: &mut Vec<serde_json::Value>,
 ) {
     let tag = json!({
@@ -583,13 +596,13 @@ fn tag(
         // the tag itself: most hits are one word.
         if let Some((last, rest)) = words[h.first..=h.last].split_last_mut() {
             for w in rest {
-                let _ = w.enrich("disfluency", tag.clone());
+                let _ = w.enrich_static("disfluency", tag.clone());
             }
-            let _ = last.enrich("disfluency", tag);
+            let _ = last.enrich_static("disfluency", tag);
         }
     } else {
         let mut t = tag;
-        t["text"] = json!(text);
+        t["text"] = serde_json::Value::String(text.into_owned());
         tags.push(t);
     }
 }
@@ -611,6 +624,25 @@ pub struct SpeakerStats {
     pub by_kind: BTreeMap<String, u64>,
     /// Findings by word (the list entry, or the repeated word).
     pub by_word: BTreeMap<String, u64>,
+}
+
+/// The detail of a `speaker-summary` event: the fields `SpeakerStats` serializes to, built
+/// without a `serde_json` map in between (which would copy every name, nested ones included).
+impl From<SpeakerStats> for Detail {
+    fn from(st: SpeakerStats) -> Detail {
+        let counts = |m: BTreeMap<String, u64>| {
+            serde_json::Value::Object(m.into_iter().map(|(k, n)| (k, n.into())).collect())
+        };
+        Detail::from_sorted(vec![
+            ("by_kind".into(), counts(st.by_kind).into()),
+            ("by_word".into(), counts(st.by_word).into()),
+            ("channel".into(), st.channel.into()),
+            ("per_minute".into(), st.per_minute.into()),
+            ("speaker".into(), st.speaker.into()),
+            ("talk_ms".into(), st.talk_ms.into()),
+            ("total".into(), st.total.into()),
+        ])
+    }
 }
 
 impl DisfluencyRemover {
@@ -672,16 +704,31 @@ impl DisfluencyRemover {
         })
     }
 
+    /// Finds and handles the disfluencies of one sentence: its events go to `report`, its
+    /// counts are returned (none when nothing is found).
     fn sentence(
         &self,
         loc: Location,
         channel: u32,
         s: &mut Sentence<'_>,
         report: &mut StageReport,
-    ) {
-        let Some((mut plan, has_words)) = self.plan_sentence(s) else {
-            return;
-        };
+    ) -> Option<Counts> {
+        let (mut plan, has_words) = self.plan_sentence(s)?;
+        let counts = self.apply(&mut plan, has_words, loc, channel, s, report);
+        plan::recycle(plan);
+        Some(counts)
+    }
+
+    /// Reports the plan's findings and, in [`Mode::Remove`], applies it to the sentence.
+    fn apply(
+        &self,
+        plan: &mut Plan,
+        has_words: bool,
+        loc: Location,
+        channel: u32,
+        s: &mut Sentence<'_>,
+        report: &mut StageReport,
+    ) -> Counts {
         let remove = self.mode == Mode::Remove;
         // Text and times of a hit's tokens (before the words move).
         let text_only = if has_words {
@@ -691,12 +738,24 @@ impl DisfluencyRemover {
         };
         // Tokens of the text carry the sentence's times.
         let sentence_times = (s.begin_time, s.end_time);
-        // The trimmed text of tokens `first..=last`, built once.
-        let span = |words: &[Word<'_>], first: usize, last: usize| -> (String, Millis, Millis) {
+        // The trimmed text of tokens `first..=last`, built once, or the hit's `entry` when it is
+        // that (most hits: one word without punctuation; a built-in entry is not copied).
+        let span = |words: &[Word<'_>],
+                    first: usize,
+                    last: usize,
+                    entry: &Cow<'static, str>|
+         -> (Cow<'static, str>, Millis, Millis) {
             let (mut t, begin, end) = if has_words {
                 let ws = &words[first..=last];
+                let (begin, end) = (ws[0].begin_time, ws[ws.len() - 1].end_time);
+                if let [w] = ws {
+                    // Trimming `text + punctuation` with blank punctuation trims the text.
+                    if w.punctuation.trim().is_empty() && w.text.trim() == entry.as_ref() {
+                        return (entry.clone(), begin, end);
+                    }
+                }
                 let t = crate::text::concat_words(ws);
-                (t, ws[0].begin_time, ws[ws.len() - 1].end_time)
+                (t, begin, end)
             } else {
                 let ts = &text_only[first..=last];
                 let mut t = String::new();
@@ -710,16 +769,12 @@ impl DisfluencyRemover {
             t.truncate(t.trim_end().len());
             let lead = t.len() - t.trim_start().len();
             t.drain(..lead);
-            (t, begin, end)
+            (Cow::Owned(t), begin, end)
         };
         let mut tags = Vec::new();
-        // Counted here and added to the report once per sentence (a counter is looked up by
-        // name).
-        let mut by_kind = [0u64; Kind::ALL.len()];
-        let (mut removed_words, mut tagged_words) = (0, 0);
-        let hits = std::mem::take(&mut plan.hits);
-        for mut h in hits {
-            let (mut text, begin, end) = span(&s.words, h.first, h.last);
+        let mut counts = Counts::default();
+        for mut h in plan.hits.drain(..) {
+            let (mut text, begin, end) = span(&s.words, h.first, h.last, &h.entry);
             let removed = remove && h.removable;
             let kind = if removed {
                 "removed"
@@ -750,59 +805,98 @@ impl DisfluencyRemover {
                 text: Some(ev_text),
                 detail: Some(detail),
             });
-            by_kind[h.kind as usize] += 1;
+            counts.by_kind[h.kind as usize] += 1;
             if removed {
-                removed_words += (h.last - h.first + 1) as u64;
+                counts.removed_words += (h.last - h.first + 1) as u64;
             }
             if self.mode == Mode::Tag {
-                tagged_words += (h.last - h.first + 1) as u64;
+                counts.tagged_words += (h.last - h.first + 1) as u64;
                 tag(&mut s.words, &h, has_words, text, &mut tags);
             }
         }
-        for (kind, n) in Kind::ALL.into_iter().zip(by_kind) {
-            if n > 0 {
-                report.count(kind.name(), n);
-            }
-        }
-        if removed_words > 0 {
-            report.count("removed-words", removed_words);
-        }
-        if tagged_words > 0 {
-            report.count("tagged-words", tagged_words);
-        }
         if !tags.is_empty() {
-            let _ = s.enrich("disfluency", serde_json::Value::Array(tags));
+            let _ = s.enrich_static("disfluency", serde_json::Value::Array(tags));
         }
         if !remove || plan.keep.iter().all(|&k| k) {
-            return;
+            return counts;
         }
         if plan.emptied {
             dropped(loc, channel, s, report);
-            return;
+            counts.dropped_sentences = 1;
+            return counts;
         }
         if has_words {
-            let Plan {
-                keep, text, punct, ..
-            } = plan;
-            for (i, t) in text {
+            for (i, t) in plan.text.drain() {
                 s.words[i].text = Cow::Owned(t);
             }
-            for (i, p) in punct {
+            for (i, p) in plan.punct.drain() {
                 s.words[i].punctuation = Cow::Owned(p);
             }
-            let mut k = keep.into_iter();
-            s.words.retain(|_| k.next().unwrap_or(true));
+            let mut k = plan.keep.iter();
+            s.words.retain(|_| k.next().copied().unwrap_or(true));
             s.fit_bounds_to_words();
             // Words went, so the text changed (or stays equal when they were empty): no need
             // to compare it with the words first.
             s.text = Cow::Owned(crate::text::concat_words(&s.words));
         } else {
-            s.text = Cow::Owned(repaired_text(&s.text, &plan));
+            s.text = Cow::Owned(repaired_text(&s.text, plan));
+        }
+        counts
+    }
+}
+
+/// The stage's counters for one sentence.
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    /// Findings by kind (`kind as usize`).
+    by_kind: [u64; Kind::ALL.len()],
+    removed_words: u64,
+    tagged_words: u64,
+    dropped_sentences: u64,
+}
+
+impl Counts {
+    /// The counters' names and values, in a fixed order.
+    fn named(&self) -> impl Iterator<Item = (&'static str, u64)> {
+        Kind::ALL
+            .into_iter()
+            .map(|k| (k.name(), self.by_kind[k as usize]))
+            .chain([
+                ("removed-words", self.removed_words),
+                ("tagged-words", self.tagged_words),
+                ("dropped-sentences", self.dropped_sentences),
+            ])
+    }
+}
+
+/// [`Counts`] summed over the sentences by any thread, and added to the report once per run:
+/// counted in the report of each of the parallel tasks, every task would copy the names of
+/// its counters, and every sentence look them up by name.
+#[derive(Default)]
+struct Totals([AtomicU64; Kind::ALL.len() + 3]);
+
+impl Totals {
+    fn add(&self, counts: &Counts) {
+        for (slot, (_, n)) in self.0.iter().zip(counts.named()) {
+            if n > 0 {
+                // Only sums: the tasks' end (joined before `write`) orders them.
+                slot.fetch_add(n, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Adds the counters that are not zero to `report` (as counting in each sentence did).
+    fn write(&self, report: &mut StageReport) {
+        for (slot, (name, _)) in self.0.iter().zip(Counts::default().named()) {
+            let n = slot.load(Ordering::Relaxed);
+            if n > 0 {
+                report.count(name, n);
+            }
         }
     }
 }
 
-/// The event and count of a sentence the plan empties. Out of line: rare, and the hot path
+/// The event of a sentence the plan empties. Out of line: rare, and the hot path
 /// stays small for the instruction cache.
 #[cold]
 #[inline(never)]
@@ -812,12 +906,11 @@ fn dropped(loc: Location, channel: u32, s: &Sentence<'_>, report: &mut StageRepo
             .time(s.begin_time, s.end_time)
             .text(s.text.to_string())
             .detail(
-                Detail::new()
+                Detail::with_capacity(2)
                     .with("channel", channel)
                     .with("speaker", s.speaker_id),
             ),
     );
-    report.count("dropped-sentences", 1);
 }
 
 /// The text of a sentence without words after `plan`, from the tokens of its `text`. Out of
@@ -864,10 +957,14 @@ impl Stage for DisfluencyRemover {
         let channels: Vec<u32> = doc.transcripts.iter().map(|t| t.channel_id).collect();
         let stage = report.stage(self.name());
         let first_event = stage.events.len();
+        let totals = Totals::default();
         for_each_sentence(doc, stage, self.parallel, |loc, s, r| {
             let channel = channels.get(loc.transcript).copied().unwrap_or(0);
-            self.sentence(loc, channel, s, r);
+            if let Some(counts) = self.sentence(loc, channel, s, r) {
+                totals.add(&counts);
+            }
         });
+        totals.write(stage);
         // Drop the sentences left empty (their events name their input index).
         let dropped: HashSet<(usize, usize)> = stage.events[first_event..]
             .iter()
@@ -942,10 +1039,7 @@ impl Stage for DisfluencyRemover {
             } else {
                 st.total as f64 * 60_000.0 / st.talk_ms as f64
             };
-            let detail = match serde_json::to_value(&st) {
-                Ok(serde_json::Value::Object(map)) => Detail::from(map),
-                _ => Detail::new(),
-            };
+            let detail = Detail::from(st);
             let ti = channels.iter().position(|&c| c == channel).unwrap_or(0);
             stage.event(
                 ReportEvent::new("speaker-summary", Location::transcript(ti)).detail(detail),

@@ -1,6 +1,8 @@
 //! Detection and repair for one sentence, on token views shared by sentences with words and
 //! sentences tokenized from their text.
 
+use std::borrow::Cow;
+
 use super::dict::{Dict, Position, Trie, has_triple, is_char_unit, normalize_into, script};
 use super::{Kind, Language, Level, Tier};
 use crate::text::{Script, leading_main_han};
@@ -26,7 +28,8 @@ pub(super) struct Hit {
     pub(super) first: usize,
     pub(super) last: usize,
     pub(super) kind: Kind,
-    pub(super) entry: String,
+    /// The list entry (borrowed for a built-in one), or the repeated token.
+    pub(super) entry: Cow<'static, str>,
     pub(super) language: Option<Language>,
     /// Whether the tokens go (in remove mode); loops of protected tokens are only flagged.
     pub(super) removable: bool,
@@ -38,6 +41,16 @@ pub(super) struct Hit {
 pub(super) struct Changes(Vec<(usize, String)>);
 
 impl Changes {
+    /// No changes, keeping the allocation.
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// The changed tokens and their new values, leaving no changes (and the allocation).
+    pub(super) fn drain(&mut self) -> std::vec::Drain<'_, (usize, String)> {
+        self.0.drain(..)
+    }
+
     /// The new value of token `i`, if it changed.
     pub(super) fn get(&self, i: usize) -> Option<&str> {
         self.0
@@ -55,17 +68,8 @@ impl Changes {
     }
 }
 
-impl IntoIterator for Changes {
-    type Item = (usize, String);
-    type IntoIter = std::vec::IntoIter<(usize, String)>;
-
-    /// The changed tokens and their new values.
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
-    }
-}
-
-/// What to do with a sentence.
+/// What to do with a sentence. Its vectors are reused from sentence to sentence (see
+/// [`recycle`]): a changed sentence would otherwise allocate its hits and its flags.
 #[derive(Debug, Default)]
 pub(super) struct Plan {
     pub(super) hits: Vec<Hit>,
@@ -328,6 +332,8 @@ struct Buffers {
     keys: String,
     starts: Vec<usize>,
     scratch: Scratch,
+    /// The vectors of a plan given back by [`recycle`], for the next one.
+    plan: Plan,
 }
 
 /// Per-sentence working vectors of the planner, reused across sentences.
@@ -351,6 +357,8 @@ struct Repeats {
     barrier: Vec<bool>,
     done: Vec<bool>,
     hashes: Vec<u64>,
+    /// A repeated phrase of Chinese words, looked up in the stutter words.
+    phrase: String,
 }
 
 /// Clears `v` and fills it with `n` copies of `value`, keeping its allocation.
@@ -856,26 +864,40 @@ pub(super) fn plan(dict: &Dict, toks: &[Tok<'_>], settings: Settings, fast: bool
     BUFFERS.with(|cell| {
         let mut buffers = cell.borrow_mut();
         let cx = Ctx::new(dict, toks, &mut buffers);
-        let plan = if fast && !cx.found.anything() {
-            None
-        } else {
-            plan_ctx(&cx, settings, fast, &mut buffers.scratch)
-        };
+        let mut plan = None;
+        if !fast || cx.found.anything() {
+            let mut p = std::mem::take(&mut buffers.plan);
+            if plan_ctx(&cx, settings, fast, &mut buffers.scratch, &mut p) {
+                plan = Some(p);
+            } else {
+                buffers.plan = p;
+            }
+        }
         cx.into_buffers(&mut buffers);
         plan
     })
 }
 
+/// Gives the vectors of a plan that is done with back to this thread's planner, for the next
+/// sentence.
+pub(super) fn recycle(plan: Plan) {
+    BUFFERS.with(|cell| cell.borrow_mut().plan = plan);
+}
+
+/// Plans into `out` (whose vectors are reused): false when nothing is found.
 fn plan_ctx(
     cx: &Ctx<'_, '_>,
     settings: Settings,
     fast: bool,
     scratch: &mut Scratch,
-) -> Option<Plan> {
+    out: &mut Plan,
+) -> bool {
     let dict = cx.dict;
     let toks = cx.toks;
     let n = toks.len();
-    let mut hits: Vec<Hit> = Vec::new();
+    // Only the hits' field is borrowed: `out.keep` is set below while they are read.
+    let hits = &mut out.hits;
+    hits.clear();
     // 1. Fillers, with their position rules.
     let Scratch {
         cands,
@@ -931,8 +953,8 @@ fn plan_ctx(
                 first: a,
                 last: b,
                 kind: Kind::from(entry.tier),
-                // `Box<str>::to_string` would go through `Display`.
-                entry: String::from(&*entry.text),
+                // A built-in entry is not copied.
+                entry: entry.text.clone(),
                 language: Some(entry.language),
                 removable: true,
             });
@@ -942,10 +964,10 @@ fn plan_ctx(
     // 2. Repetitions and loops among the other lexical tokens: without a removed filler these
     // are the scan's tokens, so its repeat test rules them out.
     if !fast || cx.found.repeat || !hits.is_empty() {
-        repetitions(cx, gone, fast, &mut hits, repeats);
+        repetitions(cx, gone, fast, hits, repeats);
     }
     if hits.is_empty() {
-        return None;
+        return false;
     }
     // 3. Never empty a sentence of an answer: in light mode keep a sentence made only of
     // fillers; a backchannel that is the whole reply always stays.
@@ -956,20 +978,20 @@ fn plan_ctx(
         }
         (0..n).all(|i| !cx.is_lexical(i) || g[i])
     };
-    if removed_all(&hits) {
+    if removed_all(hits) {
         if settings.level == Level::Light {
-            return None;
+            return false;
         }
         hits.retain(|h| h.kind != Kind::Backchannel);
         if hits.is_empty() {
-            return None;
+            return false;
         }
     }
     // A quotation made only of fillers is quoted speech (`他说：“嗯。”`): keep it.
     if !fast || cx.found.quote {
-        keep_quoted(cx, &mut hits, g);
+        keep_quoted(cx, hits, g);
         if hits.is_empty() {
-            return None;
+            return false;
         }
     }
     // Mostly in order already (fillers, then repetitions after them): the check keeps the
@@ -977,19 +999,17 @@ fn plan_ctx(
     if !hits.is_sorted_by_key(|h| (h.first, h.last)) {
         hits.sort_by_key(|h| (h.first, h.last));
     }
-    let mut plan = Plan {
-        keep: vec![true; n],
-        ..Plan::default()
-    };
+    reset(&mut out.keep, n, true);
     for h in hits.iter().filter(|h| h.removable) {
-        plan.keep[h.first..=h.last]
+        out.keep[h.first..=h.last]
             .iter_mut()
             .for_each(|k| *k = false);
     }
-    plan.hits = hits;
-    repair(cx, &mut plan);
-    plan.emptied = (0..n).all(|i| !plan.keep[i] || !cx.is_lexical(i));
-    Some(plan)
+    out.text.clear();
+    out.punct.clear();
+    repair(cx, out);
+    out.emptied = (0..n).all(|i| !out.keep[i] || !cx.is_lexical(i));
+    true
 }
 
 /// Drops the removable hits that are all of a quotation's words (`他说：“嗯。”` is quoted
@@ -1153,6 +1173,7 @@ fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], fast: bool, hits: &mut Vec<Hit>,
         barrier,
         done,
         hashes,
+        phrase,
     } = r;
     seq.clear();
     seq.extend((0..cx.toks.len()).filter(|&i| cx.is_lexical(i) && !gone[i]));
@@ -1188,7 +1209,7 @@ fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], fast: bool, hits: &mut Vec<Hit>,
                 first: seq[k],
                 last: seq[e],
                 kind,
-                entry: cx.toks[seq[k]].text.trim().to_string(),
+                entry: Cow::Owned(cx.toks[seq[k]].text.trim().to_string()),
                 language: None,
                 removable,
             });
@@ -1235,12 +1256,13 @@ fn repetitions(cx: &Ctx<'_, '_>, gone: &[bool], fast: bool, hits: &mut Vec<Hit>,
             {
                 continue;
             }
-            let classes: Vec<Class> = (0..n).map(|i| cx.info[seq[k + i]].class).collect();
-            let ok = if classes.iter().all(|&c| c == Class::Word) {
+            let all = |class| (0..n).all(|i| cx.info[seq[k + i]].class == class);
+            let ok = if all(Class::Word) {
                 (0..n).any(|i| !is_loop_safe(cx, seq[k + i]))
-            } else if classes.iter().all(|&c| c == Class::Chars) {
-                let phrase: String = (0..n).map(|i| cx.tok_key(seq[k + i])).collect();
-                cx.dict.stutter_words.contains(&phrase)
+            } else if all(Class::Chars) {
+                phrase.clear();
+                (0..n).for_each(|i| phrase.push_str(cx.tok_key(seq[k + i])));
+                cx.dict.stutter_words.contains(phrase.as_str())
             } else {
                 false
             };
@@ -1323,8 +1345,13 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
             || prev.is_some_and(|p| strength(current_punct(plan, toks, p)) == 2)
                 && starts_upper(toks[a].text);
         if let Some(p) = prev {
-            let cur = current_punct(plan, toks, p).to_string();
-            let cur = cur.as_str();
+            // Not borrowed from the plan, which changes below: copied only when an earlier
+            // repair set it.
+            let cur = match punct_of(plan, toks, p) {
+                Ok(c) => Cow::Borrowed(c),
+                Err(c) => Cow::Owned(c.to_string()),
+            };
+            let cur = cur.as_ref();
             // Closing quotes and brackets of the run stay.
             // Mostly none: the collecting code runs only when there are some.
             let closers: String = if toks[a..=b].iter().any(|t| t.punct.contains(CLOSERS)) {
@@ -1342,7 +1369,7 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
                     let mut np = cur.trim_end().to_string();
                     np.push_str(&closers);
                     np.push_str(&cur[cur.trim_end().len()..]);
-                    set_punct(cx, plan, p, &np);
+                    set_punct(cx, plan, p, Cow::Owned(np));
                 }
             } else if let Some(t) = terminal.filter(|_| strength(cur) < 2) {
                 let mut np: String = t
@@ -1352,16 +1379,16 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
                     .collect();
                 np.push_str(&closers);
                 np.push_str(&t[t.trim_end().len()..]);
-                set_punct(cx, plan, p, &np);
+                set_punct(cx, plan, p, Cow::Owned(np));
             } else if !closers.is_empty() {
                 let mut np = cur.trim_end().to_string();
                 np.push_str(&closers);
                 np.push_str(&cur[cur.trim_end().len()..]);
-                set_punct(cx, plan, p, &np);
+                set_punct(cx, plan, p, Cow::Owned(np));
             } else if next.is_none() && only_weak(cur) {
                 // A clause comma left at the end of the sentence.
-                let ws = cur[cur.trim_end().len()..].to_string();
-                set_punct(cx, plan, p, &ws);
+                let ws = &cur[cur.trim_end().len()..];
+                set_punct(cx, plan, p, Cow::Borrowed(ws));
             } else if only_weak(cur)
                 && only_weak(toks[b].punct)
                 && ends_spaced_script(toks[p].text)
@@ -1372,7 +1399,7 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
                 // comma belongs to that word, and in CJK it marks a real pause (`我们，嗯，去吧`).
                 let ws = &cur[cur.trim_end().len()..];
                 let ws = if ws.is_empty() { " " } else { ws };
-                set_punct(cx, plan, p, ws);
+                set_punct(cx, plan, p, Cow::Borrowed(ws));
             }
         }
         // Punctuation left without its word: at the start, or after punctuation.
@@ -1415,9 +1442,18 @@ fn repair(cx: &Ctx<'_, '_>, plan: &mut Plan) {
     }
 }
 
+/// The punctuation token `i` has now (after the repairs so far).
 fn current_punct<'p>(plan: &'p Plan, toks: &'p [Tok<'_>], i: usize) -> &'p str {
+    match punct_of(plan, toks, i) {
+        Ok(p) | Err(p) => p,
+    }
+}
+
+/// [`current_punct`], and where it is: `Ok` in the sentence's tokens (no repair changed it,
+/// most often), `Err` in the plan.
+fn punct_of<'p, 't>(plan: &'p Plan, toks: &[Tok<'t>], i: usize) -> Result<&'t str, &'p str> {
     if let Some(p) = plan.punct.get(i) {
-        return p;
+        return Err(p);
     }
     // A word of one Han character is a letter (a test checks the range), without decoding.
     if toks[i].punct.is_empty()
@@ -1425,12 +1461,16 @@ fn current_punct<'p>(plan: &'p Plan, toks: &'p [Tok<'_>], i: usize) -> &'p str {
         && toks[i].text.trim().chars().all(|c| !c.is_alphanumeric())
     {
         // A punctuation token: its text is its punctuation.
-        return plan.text.get(i).unwrap_or(toks[i].text);
+        return match plan.text.get(i) {
+            Some(t) => Err(t),
+            None => Ok(toks[i].text),
+        };
     }
-    toks[i].punct
+    Ok(toks[i].punct)
 }
 
-fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: &str) {
+/// Sets the punctuation of token `i` to `p` (a string built for it is kept, not copied).
+fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: Cow<'_, str>) {
     if !cx.is_lexical(i) {
         // A punctuation token takes the stronger mark as its text.
         if !p.trim().is_empty() {
@@ -1445,7 +1485,7 @@ fn set_punct(cx: &Ctx<'_, '_>, plan: &mut Plan, i: usize, p: &str) {
         plan.text.set(i, t);
     }
     if p != cx.toks[i].punct {
-        plan.punct.set(i, p.to_string());
+        plan.punct.set(i, p.into_owned());
     }
 }
 

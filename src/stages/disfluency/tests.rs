@@ -401,6 +401,61 @@ fn parallel_equals_sequential() {
     assert_eq!(run(true), run(false));
 }
 
+#[test]
+fn reused_plans_leave_nothing_behind() {
+    // The planner reuses its vectors (and a plan's) from sentence to sentence on a thread:
+    // each sentence must come out as it does on a fresh thread, whatever ran before it.
+    let texts = [
+        "嗯，我我觉得好。",
+        "Um, I I think, uh, that was, um, great.",
+        "那个，就是这样。",
+        "嗯。",
+        "他说：“嗯。”然后呢，呃，走了。",
+        "好的。",
+        "So, um, you know, w- went home.",
+        "哈哈哈哈哈，对对对对。",
+    ];
+    let one = |stage: &DisfluencyRemover, text: &str, words: bool| {
+        let mut d = if words {
+            doc_with_words(text)
+        } else {
+            doc_without_words(text)
+        };
+        let mut r = Report::default();
+        stage.process(&mut d, &mut r).unwrap();
+        (d.to_json(), r.to_json())
+    };
+    let stages = || {
+        [Mode::Remove, Mode::Tag].map(|mode| {
+            DisfluencyRemover::builder()
+                .mode(mode)
+                .level(Level::Full)
+                .backchannels(true)
+                .build()
+                .unwrap()
+        })
+    };
+    for words in [true, false] {
+        for (k, stage) in stages().iter().enumerate() {
+            let fresh: Vec<_> = texts
+                .iter()
+                .map(|t| {
+                    let t = t.to_string();
+                    std::thread::spawn(move || one(&stages()[k], &t, words))
+                        .join()
+                        .unwrap()
+                })
+                .collect();
+            for order in [false, true] {
+                for i in 0..texts.len() {
+                    let i = if order { texts.len() - 1 - i } else { i };
+                    assert_eq!(one(stage, texts[i], words), fresh[i], "{:?}", texts[i]);
+                }
+            }
+        }
+    }
+}
+
 /// The four configurations the soundness tests compare: tag and remove, light and full, all
 /// languages, each with and without the scan's shortcuts (the prefilter).
 fn prefilter_pairs() -> Vec<(String, DisfluencyRemover, DisfluencyRemover)> {
@@ -670,5 +725,106 @@ mod soundness {
             }
         }
         assert!(samples >= 3, "{samples} samples");
+    }
+}
+
+#[test]
+fn speaker_stats_detail_is_its_serde_form() {
+    let mut st = SpeakerStats {
+        channel: 1,
+        speaker: Some(3),
+        talk_ms: 90_000,
+        total: 7,
+        per_minute: 7.0 * 60_000.0 / 90_000.0,
+        ..SpeakerStats::default()
+    };
+    st.by_kind.insert("hesitation".into(), 5);
+    st.by_kind.insert("repetition".into(), 2);
+    st.by_word.insert("嗯".into(), 4);
+    st.by_word.insert("um \"x\"".into(), 3);
+    for st in [st, SpeakerStats::default()] {
+        let serde_json::Value::Object(map) = serde_json::to_value(&st).unwrap() else {
+            panic!("an object");
+        };
+        let direct = Detail::from(st);
+        assert_eq!(direct, Detail::from(map.clone()));
+        assert_eq!(
+            serde_json::to_string(&direct).unwrap(),
+            serde_json::to_string(&map).unwrap()
+        );
+    }
+}
+
+#[test]
+fn totals_have_a_slot_per_counter() {
+    let counts = Counts {
+        by_kind: [1, 2, 0, 4, 5],
+        removed_words: 6,
+        tagged_words: 0,
+        dropped_sentences: 8,
+    };
+    assert_eq!(Totals::default().0.len(), counts.named().count());
+    let totals = Totals::default();
+    totals.add(&counts);
+    totals.add(&counts);
+    let mut r = StageReport::new("disfluency");
+    totals.write(&mut r);
+    let want: Vec<(String, u64)> = counts
+        .named()
+        .filter(|&(_, n)| n > 0)
+        .map(|(k, n)| (k.to_string(), 2 * n))
+        .collect();
+    let mut got: Vec<(String, u64)> = r.counters.into_iter().collect();
+    got.sort_by_key(|(k, _)| want.iter().position(|(w, _)| w == k));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn event_texts_are_their_words_and_share_built_in_entries() {
+    // One-word hits with and without punctuation, blank punctuation, spaces, other spellings
+    // of an entry, a repetition and a two-word marker.
+    let words = [
+        ("嗯", ""),
+        ("我", ""),
+        ("我", ""),
+        ("觉得", "，"),
+        ("呃", "，"),
+        ("那个", ""),
+        ("um ", " "),
+        ("Um", ""),
+        (" uh", ""),
+        ("ummm", " "),
+        ("you ", ""),
+        ("know", ","),
+        ("we ", ""),
+        ("go", "."),
+    ];
+    for stage in [
+        full(),
+        DisfluencyRemover::builder()
+            .mode(Mode::Tag)
+            .level(Level::Full)
+            .build()
+            .unwrap(),
+    ] {
+        let mut doc = doc_of_words(&words);
+        let mut r = Report::default();
+        stage.process(&mut doc, &mut r).unwrap();
+        let mut shared = 0;
+        let findings = r
+            .events()
+            .filter(|e| matches!(e.kind.as_ref(), "removed" | "tagged"));
+        for e in findings {
+            let (a, b) = e.words.unwrap();
+            let want: String = words[a..b].iter().flat_map(|(t, p)| [*t, *p]).collect();
+            let text = e.text.as_ref().unwrap();
+            assert_eq!(text, want.trim(), "{e:?}");
+            if let Cow::Borrowed(_) = text {
+                assert_eq!(e.detail.as_ref().unwrap()["entry"], text.as_ref());
+                shared += 1;
+            }
+        }
+        // `嗯`, `那个`, `um ` + ` `, ` uh`: built-in entries, not copied.
+        assert_eq!(shared, 4, "{:?}", r.to_json());
     }
 }

@@ -436,13 +436,13 @@ impl SensitiveWordFilter {
         let entry = self.entries.get(h.entry as usize);
         let mut detail = Detail::new().with("channel", channel);
         if let Some(e) = entry {
-            detail.insert("entry", e.word.as_str());
+            detail.insert("entry", e.word.clone());
             detail.insert("action", e.action.name());
             if let Action::Replace(r) = &e.action {
-                detail.insert("replacement", r.as_str());
+                detail.insert("replacement", r.clone());
             }
             if let Some(t) = &e.tag {
-                detail.insert("tag", t.as_str());
+                detail.insert("tag", t.clone());
             }
         }
         let kind = entry.map_or("masked", |e| e.action.event_kind());
