@@ -131,6 +131,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
@@ -712,14 +713,16 @@ impl DisfluencyRemover {
         channel: u32,
         s: &mut Sentence<'_>,
         report: &mut StageReport,
+        tallies: &Tallies,
     ) -> Option<Counts> {
         let (mut plan, has_words) = self.plan_sentence(s)?;
-        let counts = self.apply(&mut plan, has_words, loc, channel, s, report);
+        let counts = self.apply(&mut plan, has_words, loc, channel, s, report, tallies);
         plan::recycle(plan);
         Some(counts)
     }
 
     /// Reports the plan's findings and, in [`Mode::Remove`], applies it to the sentence.
+    #[allow(clippy::too_many_arguments)]
     fn apply(
         &self,
         plan: &mut Plan,
@@ -728,6 +731,7 @@ impl DisfluencyRemover {
         channel: u32,
         s: &mut Sentence<'_>,
         report: &mut StageReport,
+        tallies: &Tallies,
     ) -> Counts {
         let remove = self.mode == Mode::Remove;
         // Text and times of a hit's tokens (before the words move).
@@ -784,6 +788,7 @@ impl DisfluencyRemover {
                 "flagged"
             };
             let language = h.language.map(Language::code);
+            tallies.add((channel, s.speaker_id), h.kind, &h.entry);
             let entry = if self.mode == Mode::Tag {
                 h.entry.clone()
             } else {
@@ -896,6 +901,39 @@ impl Totals {
     }
 }
 
+/// Findings per speaker (channel and speaker id), by kind and by word, tallied as the
+/// sentences are done, on whichever thread: the summary need not read the events again
+/// after the parallel part of the run.
+#[derive(Default)]
+struct Tallies(Mutex<BTreeMap<(u32, Option<i64>), Tally>>);
+
+/// One speaker's findings: in all, by kind (`kind as usize`), by list entry.
+#[derive(Default)]
+struct Tally {
+    total: u64,
+    by_kind: [u64; Kind::ALL.len()],
+    by_word: HashMap<Cow<'static, str>, u64, dict::FxBuild>,
+}
+
+impl Tallies {
+    /// Counts a finding of `kind` for `entry` by `speaker`. The entry comes as a `Cow`, not a
+    /// `&str`: a new word of a built-in list is kept as the borrow it is, not copied.
+    #[allow(clippy::ptr_arg)]
+    fn add(&self, speaker: (u32, Option<i64>), kind: Kind, entry: &Cow<'static, str>) {
+        // Findings are few (a few hundred an hour): the lock is rarely contended.
+        let mut all = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let t = all.entry(speaker).or_default();
+        t.total += 1;
+        t.by_kind[kind as usize] += 1;
+        match t.by_word.get_mut(entry.as_ref()) {
+            Some(n) => *n += 1,
+            None => {
+                t.by_word.insert(entry.clone(), 1);
+            }
+        }
+    }
+}
+
 /// The event of a sentence the plan empties. Out of line: rare, and the hot path
 /// stays small for the instruction cache.
 #[cold]
@@ -958,9 +996,10 @@ impl Stage for DisfluencyRemover {
         let stage = report.stage(self.name());
         let first_event = stage.events.len();
         let totals = Totals::default();
+        let tallies = Tallies::default();
         for_each_sentence(doc, stage, self.parallel, |loc, s, r| {
             let channel = channels.get(loc.transcript).copied().unwrap_or(0);
-            if let Some(counts) = self.sentence(loc, channel, s, r) {
+            if let Some(counts) = self.sentence(loc, channel, s, r, &tallies) {
                 totals.add(&counts);
             }
         });
@@ -981,49 +1020,22 @@ impl Stage for DisfluencyRemover {
                 t.rebuild_text();
             }
         }
-        // Per-speaker summary: counted by the events' own strings (a hash each), then
-        // lowered and sorted once per distinct word.
-        type Tally<'e> = HashMap<&'e str, u64, dict::FxBuild>;
-        let mut tallies: BTreeMap<(u32, Option<i64>), (u64, Tally<'_>, Tally<'_>)> =
-            BTreeMap::new();
-        for e in &stage.events[first_event..] {
-            if e.kind == "sentence-dropped" {
-                continue;
-            }
-            let Some(d) = &e.detail else {
-                continue;
-            };
-            // One pass over the few fields rather than a search per field.
-            let (mut channel, mut speaker, mut kind, mut entry) = (0, None, None, None);
-            for (k, v) in d.iter() {
-                match k {
-                    "channel" => channel = v.as_u64().unwrap_or(0) as u32,
-                    "speaker" => speaker = v.as_i64(),
-                    "kind" => kind = v.as_str(),
-                    "entry" => entry = v.as_str(),
-                    _ => {}
+        // Per-speaker summary, from the tallies the sentences kept; words lowered and merged
+        // once per distinct word.
+        let mut stats: BTreeMap<(u32, Option<i64>), SpeakerStats> = BTreeMap::new();
+        for (key, tally) in tallies.0.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            let st = stats.entry(key).or_default();
+            st.total = tally.total;
+            for kind in Kind::ALL {
+                let n = tally.by_kind[kind as usize];
+                if n > 0 {
+                    add(&mut st.by_kind, Cow::Borrowed(kind.name()), n);
                 }
             }
-            let (total, by_kind, by_word) = tallies.entry((channel, speaker)).or_default();
-            *total += 1;
-            if let Some(k) = kind {
-                *by_kind.entry(k).or_insert(0) += 1;
-            }
-            if let Some(w) = entry {
-                *by_word.entry(w).or_insert(0) += 1;
-            }
-        }
-        let mut stats: BTreeMap<(u32, Option<i64>), SpeakerStats> = BTreeMap::new();
-        for (key, (total, by_kind, by_word)) in tallies {
-            let st = stats.entry(key).or_default();
-            st.total = total;
-            for (k, n) in by_kind {
-                add(&mut st.by_kind, Cow::Borrowed(k), n);
-            }
-            for (w, n) in by_word {
+            for (w, n) in tally.by_word {
                 // Most entries are already lower case: allocate only for the others.
                 let lower = if w.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
-                    Cow::Borrowed(w)
+                    w
                 } else {
                     Cow::Owned(w.to_lowercase())
                 };
