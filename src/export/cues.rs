@@ -160,21 +160,48 @@ struct ScriptCounts {
 }
 
 impl ScriptCounts {
+    /// Counts the characters of `text` by script. Most are ASCII or in the main Han block:
+    /// those are told by their bytes, and only the others are decoded.
     fn add(&mut self, text: &str) {
-        for c in text.chars() {
-            self.total += 1;
-            // The main Han block first: most characters of Chinese text are in it.
-            if (0x4E00..=0x9FFF).contains(&(c as u32)) {
-                self.han += 1;
-                continue;
+        let bytes = text.as_bytes();
+        // Counters in locals: stored through `self`, they would be written back each step.
+        let (mut total, mut han, mut latin) = (0, 0, 0);
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            total += 1;
+            if b.is_ascii() {
+                // Of ASCII, only letters count (as Latin); digits, spaces and punctuation not.
+                latin += usize::from(b.is_ascii_alphabetic());
+                i += 1;
+            } else if leading_main_han(&bytes[i..]).is_some() {
+                han += 1;
+                i += 3;
+            } else if let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
+                i += c.len_utf8();
+                self.add_char(c);
+            } else {
+                // Not reached: `i` is always at the start of a character.
+                break;
             }
-            match Script::of(c) {
-                Script::Han => self.han += 1,
-                Script::Kana => self.kana += 1,
-                Script::Hangul => self.hangul += 1,
-                Script::Latin | Script::Cyrillic => self.latin += 1,
-                _ => {}
-            }
+        }
+        self.total += total;
+        self.han += han;
+        self.latin += latin;
+    }
+
+    /// Counts one character by script.
+    fn add_char(&mut self, c: char) {
+        // CJK and full-width punctuation, the other usual characters of Chinese text, count
+        // for no script: settled before classifying (`U+3005` and `U+3007` are Han).
+        if matches!(c as u32, 0x3000..=0x3004 | 0x3006 | 0x3008..=0x303F | 0xFF01..=0xFF0F) {
+            return;
+        }
+        match Script::of(c) {
+            Script::Han => self.han += 1,
+            Script::Kana => self.kana += 1,
+            Script::Hangul => self.hangul += 1,
+            Script::Latin | Script::Cyrillic => self.latin += 1,
+            _ => {}
         }
     }
 
@@ -2929,6 +2956,34 @@ mod tests {
         ] {
             let want = text.chars().filter(|&c| !is_zero_width(c)).count();
             assert_eq!(visible_chars(text), want, "{text:?}");
+        }
+    }
+
+    /// Counting on the bytes finds what counting each character by its script finds.
+    #[test]
+    fn script_counts_match_scripts() {
+        let every: String = ('\0'..=char::MAX).collect();
+        let mixed = "Hello 世界，这里是 ASR。これは日本語です 안녕하세요 Привет é\u{301} \u{3400}\u{4DC0}\u{9FFF}\u{A000}";
+        for text in [every.as_str(), mixed, "", "a", "\u{4E00}", "\u{4DFF}x"] {
+            let mut fast = ScriptCounts::default();
+            fast.add(text);
+            let mut slow = ScriptCounts::default();
+            for c in text.chars() {
+                slow.total += 1;
+                match Script::of(c) {
+                    Script::Han => slow.han += 1,
+                    Script::Kana => slow.kana += 1,
+                    Script::Hangul => slow.hangul += 1,
+                    Script::Latin | Script::Cyrillic => slow.latin += 1,
+                    _ => {}
+                }
+            }
+            assert_eq!(
+                (fast.han, fast.kana, fast.hangul, fast.latin, fast.total),
+                (slow.han, slow.kana, slow.hangul, slow.latin, slow.total),
+                "{}",
+                text.chars().take(20).collect::<String>()
+            );
         }
     }
 
