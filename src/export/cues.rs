@@ -2314,12 +2314,15 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool) -> CueLine 
                 end: t.end,
             });
         }
-        // Most words have no punctuation: skip the empty part.
-        for part in [t.text, t.punct].into_iter().filter(|p| !p.is_empty()) {
-            if clean {
+        if clean {
+            for part in [t.text, t.punct] {
                 text.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
-            } else {
-                text.push_str(part);
+            }
+        } else {
+            text.push_str(t.text);
+            // Most words have no punctuation: skip the empty part.
+            if !t.punct.is_empty() {
+                text.push_str(t.punct);
             }
         }
     }
