@@ -1694,6 +1694,15 @@ impl<'b> Layout<'b> {
             good.clear();
             let mut good_lo = 0;
             let begin = a[i].begin;
+            // A cue's duration (`finish - begin`, or zero) is compared with the limits as its
+            // end with the ends they allow from this start: the same answers, and no
+            // subtraction in the loop. Times are clamped far below overflow; a zero minimum
+            // allows every end.
+            let longest_end = begin.saturating_add(max_duration);
+            let shortest_end = match min_duration {
+                Millis::ZERO => Millis::ZERO,
+                d => begin.saturating_add(d),
+            };
             // The cue from atom `i` to atom `j`, updated as `j` grows: greedy fill decides
             // whether it fits in the allowed lines (`lines`, the width of the last one in
             // `line_sum`); `total` is its width without the white space it starts with.
@@ -1708,7 +1717,6 @@ impl<'b> Layout<'b> {
             // comes near it).
             let mut fallback = (i32::MAX, 0);
             for (j, at) in (i..).zip(&a[i..]) {
-                let dur = at.finish.saturating_sub(begin);
                 if j > i {
                     // Atom `j` joins the cue: on the last line if it fits there, else on a
                     // new one, if the cue may have one more.
@@ -1721,7 +1729,7 @@ impl<'b> Layout<'b> {
                     } else {
                         line_sum += at.width;
                     }
-                    if dur > max_duration {
+                    if at.finish > longest_end {
                         break;
                     }
                     total += at.width;
@@ -1734,7 +1742,7 @@ impl<'b> Layout<'b> {
                 if width < third {
                     cost += (((third - width) * fill_mul) >> 16) as i32;
                 }
-                if dur < min_duration {
+                if at.finish < shortest_end {
                     cost += 60;
                 }
                 // Only good breaks (and the block end) become states directly; of the plain
