@@ -1528,7 +1528,13 @@ impl<'b> Layout<'b> {
         tokens: &[Token<'_>],
         range: std::ops::Range<usize>,
     ) -> (Vec<Atom>, Vec<std::ops::Range<usize>>) {
-        let mut atoms: Vec<Atom> = Vec::with_capacity(range.len());
+        // A part has at most an atom per token. The first part's atoms become the list of all
+        // parts' atoms (`Part::join`): it gets room for all, so that its own are not copied.
+        let room = match range.start {
+            0 => tokens.len(),
+            _ => range.len(),
+        };
+        let mut atoms: Vec<Atom> = Vec::with_capacity(room);
         let mut blocks = Vec::new();
         // The first token of the atom being grown, the first atom of the present block, and
         // whether the next atom starts another speaker's words.
@@ -2102,16 +2108,22 @@ struct Part {
 impl Part {
     /// The parts as one: the drafts' atom ranges counted from the first atom of all, and
     /// the cues' drafts from the first draft of all.
-    fn join(mut parts: Vec<Part>) -> Part {
-        if parts.len() == 1 {
-            return parts.pop().unwrap_or_default();
-        }
-        let mut all = Part {
-            atoms: Vec::with_capacity(parts.iter().map(|p| p.atoms.len()).sum()),
-            drafts: Vec::with_capacity(parts.iter().map(|p| p.drafts.len()).sum()),
-            cues: Vec::with_capacity(parts.iter().map(|p| p.cues.len()).sum()),
-            owners: Vec::with_capacity(parts.iter().map(|p| p.owners.len()).sum()),
-        };
+    fn join(parts: Vec<Part>) -> Part {
+        let sum = |len: fn(&Part) -> usize| parts.iter().map(len).sum::<usize>();
+        let (atoms, drafts, cues, owners) = (
+            sum(|p| p.atoms.len()),
+            sum(|p| p.drafts.len()),
+            sum(|p| p.cues.len()),
+            sum(|p| p.owners.len()),
+        );
+        // The others appended to the first part, which `Layout::atoms` gave room for every
+        // atom: its atoms, most of the memory, stay where they are.
+        let mut parts = parts.into_iter();
+        let mut all = parts.next().unwrap_or_default();
+        all.atoms.reserve_exact(atoms - all.atoms.len());
+        all.drafts.reserve_exact(drafts - all.drafts.len());
+        all.cues.reserve_exact(cues - all.cues.len());
+        all.owners.reserve_exact(owners - all.owners.len());
         for part in parts {
             let (offset, drafts) = (all.atoms.len(), all.drafts.len());
             all.atoms.extend_from_slice(&part.atoms);
