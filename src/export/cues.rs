@@ -29,8 +29,8 @@
 //!   words, `benches/export.rs`) takes 0.72–0.74× the time of parsing its JSON on one thread
 //!   on an otherwise idle machine (criterion 0.74×; the `subtitle_profile` example's fastest
 //!   runs 0.72×), against 0.89× before the short paths below; under load it measured up to
-//!   0.80×. That is about 10.3 million instructions per export, 985 per word (callgrind, the
-//!   `subtitle_profile` example), down from 12.9 million. The cue search takes
+//!   0.80×. That is about 9.9 million instructions per export, 940 per word (callgrind, the
+//!   `subtitle_profile` example on one thread), down from 12.9 million. The cue search takes
 //!   about 30% of it, tokens and atoms about a third, the cues' text (line breaking, line text,
 //!   allocation of each cue's lines and texts) about a fifth, timing, re-balancing and
 //!   writing the rest. The wall time follows the instruction count, not the memory traffic:
