@@ -29,8 +29,8 @@
 //!   words, `benches/export.rs`) takes 0.72–0.74× the time of parsing its JSON on one thread
 //!   on an otherwise idle machine (criterion 0.74×; the `subtitle_profile` example's fastest
 //!   runs 0.72×), against 0.89× before the short paths below; under load it measured up to
-//!   0.80×. That is about 10.3 million instructions per export, 985 per word (callgrind, the
-//!   `subtitle_profile` example), down from 12.9 million. The cue search takes
+//!   0.80×. That is about 9.9 million instructions per export, 940 per word (callgrind, the
+//!   `subtitle_profile` example on one thread), down from 12.9 million. The cue search takes
 //!   about 30% of it, tokens and atoms about a third, the cues' text (line breaking, line text,
 //!   allocation of each cue's lines and texts) about a fifth, timing, re-balancing and
 //!   writing the rest. The wall time follows the instruction count, not the memory traffic:
@@ -160,21 +160,48 @@ struct ScriptCounts {
 }
 
 impl ScriptCounts {
+    /// Counts the characters of `text` by script. Most are ASCII or in the main Han block:
+    /// those are told by their bytes, and only the others are decoded.
     fn add(&mut self, text: &str) {
-        for c in text.chars() {
-            self.total += 1;
-            // The main Han block first: most characters of Chinese text are in it.
-            if (0x4E00..=0x9FFF).contains(&(c as u32)) {
-                self.han += 1;
-                continue;
+        let bytes = text.as_bytes();
+        // Counters in locals: stored through `self`, they would be written back each step.
+        let (mut total, mut han, mut latin) = (0, 0, 0);
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            total += 1;
+            if b.is_ascii() {
+                // Of ASCII, only letters count (as Latin); digits, spaces and punctuation not.
+                latin += usize::from(b.is_ascii_alphabetic());
+                i += 1;
+            } else if leading_main_han(&bytes[i..]).is_some() {
+                han += 1;
+                i += 3;
+            } else if let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
+                i += c.len_utf8();
+                self.add_char(c);
+            } else {
+                // Not reached: `i` is always at the start of a character.
+                break;
             }
-            match Script::of(c) {
-                Script::Han => self.han += 1,
-                Script::Kana => self.kana += 1,
-                Script::Hangul => self.hangul += 1,
-                Script::Latin | Script::Cyrillic => self.latin += 1,
-                _ => {}
-            }
+        }
+        self.total += total;
+        self.han += han;
+        self.latin += latin;
+    }
+
+    /// Counts one character by script.
+    fn add_char(&mut self, c: char) {
+        // CJK and full-width punctuation, the other usual characters of Chinese text, count
+        // for no script: settled before classifying (`U+3005` and `U+3007` are Han).
+        if matches!(c as u32, 0x3000..=0x3004 | 0x3006 | 0x3008..=0x303F | 0xFF01..=0xFF0F) {
+            return;
+        }
+        match Script::of(c) {
+            Script::Han => self.han += 1,
+            Script::Kana => self.kana += 1,
+            Script::Hangul => self.hangul += 1,
+            Script::Latin | Script::Cyrillic => self.latin += 1,
+            _ => {}
         }
     }
 
@@ -1501,7 +1528,13 @@ impl<'b> Layout<'b> {
         tokens: &[Token<'_>],
         range: std::ops::Range<usize>,
     ) -> (Vec<Atom>, Vec<std::ops::Range<usize>>) {
-        let mut atoms: Vec<Atom> = Vec::with_capacity(range.len());
+        // A part has at most an atom per token. The first part's atoms become the list of all
+        // parts' atoms (`Part::join`): it gets room for all, so that its own are not copied.
+        let room = match range.start {
+            0 => tokens.len(),
+            _ => range.len(),
+        };
+        let mut atoms: Vec<Atom> = Vec::with_capacity(room);
         let mut blocks = Vec::new();
         // The first token of the atom being grown, the first atom of the present block, and
         // whether the next atom starts another speaker's words.
@@ -1667,6 +1700,15 @@ impl<'b> Layout<'b> {
             good.clear();
             let mut good_lo = 0;
             let begin = a[i].begin;
+            // A cue's duration (`finish - begin`, or zero) is compared with the limits as its
+            // end with the ends they allow from this start: the same answers, and no
+            // subtraction in the loop. Times are clamped far below overflow; a zero minimum
+            // allows every end.
+            let longest_end = begin.saturating_add(max_duration);
+            let shortest_end = match min_duration {
+                Millis::ZERO => Millis::ZERO,
+                d => begin.saturating_add(d),
+            };
             // The cue from atom `i` to atom `j`, updated as `j` grows: greedy fill decides
             // whether it fits in the allowed lines (`lines`, the width of the last one in
             // `line_sum`); `total` is its width without the white space it starts with.
@@ -1681,7 +1723,6 @@ impl<'b> Layout<'b> {
             // comes near it).
             let mut fallback = (i32::MAX, 0);
             for (j, at) in (i..).zip(&a[i..]) {
-                let dur = at.finish.saturating_sub(begin);
                 if j > i {
                     // Atom `j` joins the cue: on the last line if it fits there, else on a
                     // new one, if the cue may have one more.
@@ -1694,7 +1735,7 @@ impl<'b> Layout<'b> {
                     } else {
                         line_sum += at.width;
                     }
-                    if dur > max_duration {
+                    if at.finish > longest_end {
                         break;
                     }
                     total += at.width;
@@ -1707,7 +1748,7 @@ impl<'b> Layout<'b> {
                 if width < third {
                     cost += (((third - width) * fill_mul) >> 16) as i32;
                 }
-                if dur < min_duration {
+                if at.finish < shortest_end {
                     cost += 60;
                 }
                 // Only good breaks (and the block end) become states directly; of the plain
@@ -2067,16 +2108,22 @@ struct Part {
 impl Part {
     /// The parts as one: the drafts' atom ranges counted from the first atom of all, and
     /// the cues' drafts from the first draft of all.
-    fn join(mut parts: Vec<Part>) -> Part {
-        if parts.len() == 1 {
-            return parts.pop().unwrap_or_default();
-        }
-        let mut all = Part {
-            atoms: Vec::with_capacity(parts.iter().map(|p| p.atoms.len()).sum()),
-            drafts: Vec::with_capacity(parts.iter().map(|p| p.drafts.len()).sum()),
-            cues: Vec::with_capacity(parts.iter().map(|p| p.cues.len()).sum()),
-            owners: Vec::with_capacity(parts.iter().map(|p| p.owners.len()).sum()),
-        };
+    fn join(parts: Vec<Part>) -> Part {
+        let sum = |len: fn(&Part) -> usize| parts.iter().map(len).sum::<usize>();
+        let (atoms, drafts, cues, owners) = (
+            sum(|p| p.atoms.len()),
+            sum(|p| p.drafts.len()),
+            sum(|p| p.cues.len()),
+            sum(|p| p.owners.len()),
+        );
+        // The others appended to the first part, which `Layout::atoms` gave room for every
+        // atom: its atoms, most of the memory, stay where they are.
+        let mut parts = parts.into_iter();
+        let mut all = parts.next().unwrap_or_default();
+        all.atoms.reserve_exact(atoms - all.atoms.len());
+        all.drafts.reserve_exact(drafts - all.drafts.len());
+        all.cues.reserve_exact(cues - all.cues.len());
+        all.owners.reserve_exact(owners - all.owners.len());
         for part in parts {
             let (offset, drafts) = (all.atoms.len(), all.drafts.len());
             all.atoms.extend_from_slice(&part.atoms);
@@ -2287,12 +2334,15 @@ fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool) -> CueLine 
                 end: t.end,
             });
         }
-        // Most words have no punctuation: skip the empty part.
-        for part in [t.text, t.punct].into_iter().filter(|p| !p.is_empty()) {
-            if clean {
+        if clean {
+            for part in [t.text, t.punct] {
                 text.extend(part.chars().map(|c| if c.is_control() { ' ' } else { c }));
-            } else {
-                text.push_str(part);
+            }
+        } else {
+            text.push_str(t.text);
+            // Most words have no punctuation: skip the empty part.
+            if !t.punct.is_empty() {
+                text.push_str(t.punct);
             }
         }
     }
@@ -2929,6 +2979,34 @@ mod tests {
         ] {
             let want = text.chars().filter(|&c| !is_zero_width(c)).count();
             assert_eq!(visible_chars(text), want, "{text:?}");
+        }
+    }
+
+    /// Counting on the bytes finds what counting each character by its script finds.
+    #[test]
+    fn script_counts_match_scripts() {
+        let every: String = ('\0'..=char::MAX).collect();
+        let mixed = "Hello 世界，这里是 ASR。これは日本語です 안녕하세요 Привет é\u{301} \u{3400}\u{4DC0}\u{9FFF}\u{A000}";
+        for text in [every.as_str(), mixed, "", "a", "\u{4E00}", "\u{4DFF}x"] {
+            let mut fast = ScriptCounts::default();
+            fast.add(text);
+            let mut slow = ScriptCounts::default();
+            for c in text.chars() {
+                slow.total += 1;
+                match Script::of(c) {
+                    Script::Han => slow.han += 1,
+                    Script::Kana => slow.kana += 1,
+                    Script::Hangul => slow.hangul += 1,
+                    Script::Latin | Script::Cyrillic => slow.latin += 1,
+                    _ => {}
+                }
+            }
+            assert_eq!(
+                (fast.han, fast.kana, fast.hangul, fast.latin, fast.total),
+                (slow.han, slow.kana, slow.hangul, slow.latin, slow.total),
+                "{}",
+                text.chars().take(20).collect::<String>()
+            );
         }
     }
 

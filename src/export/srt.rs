@@ -43,25 +43,44 @@ impl SrtExporter {
 
     /// Writes `cues` as SRT to `out`.
     pub fn write_cues(&self, cues: &[Cue], out: &mut String) {
-        let nl = if self.crlf { "\r\n" } else { "\n" };
+        // A line end pushed as characters: a few stores, not a call to copy one byte.
+        let crlf = self.crlf;
+        let newline = |out: &mut String| {
+            if crlf {
+                out.push('\r');
+            }
+            out.push('\n');
+        };
+        let nl_len = if crlf { 2 } else { 1 };
+        // Room for all of it at once, so that the output does not grow (and get copied) step by
+        // step: each cue's number, times and line ends, and its text, which neutralizing
+        // seldom lengthens.
+        let text: usize = cues
+            .iter()
+            .flat_map(|c| &c.lines)
+            .map(|l| l.text.len() + nl_len)
+            .sum();
+        out.reserve(text + cues.len() * (40 + 3 * nl_len));
         for (i, cue) in cues.iter().enumerate() {
             crate::time::push_decimal(i as u64 + 1, out);
-            out.push_str(nl);
+            newline(out);
             cue.begin.push_clock(',', out);
             out.push_str(" --> ");
             cue.end.push_clock(',', out);
-            out.push_str(nl);
-            let label = cue.label_text();
+            newline(out);
             for (k, line) in cue.lines.iter().enumerate() {
                 if k == 0 {
-                    if let Some(label) = &label {
-                        neutralize(label, out);
+                    if let (Some(name), true) = (&cue.speaker, cue.label) {
+                        // The label (`Cue::label_text`) written in place, not made first:
+                        // `: ` holds nothing to neutralize.
+                        neutralize(name, out);
+                        out.push_str(": ");
                     }
                 }
                 neutralize(&line.text, out);
-                out.push_str(nl);
+                newline(out);
             }
-            out.push_str(nl);
+            newline(out);
         }
     }
 }
