@@ -26,26 +26,36 @@
 //!   whole stretch, no cut helps: those cues stay too fast and [`qc`](super::qc) reports them
 //!   ([`CueBuilder::rebalance`]).
 //! * **Performance.** Laying out and writing the synthetic one-hour meeting as SRT (10.5k
-//!   words, `benches/export.rs`) takes 0.72–0.74× the time of parsing its JSON on one thread
-//!   on an otherwise idle machine (criterion 0.74×; the `subtitle_profile` example's fastest
-//!   runs 0.72×), against 0.89× before the short paths below; under load it measured up to
-//!   0.80×. That is about 9.9 million instructions per export, 940 per word (callgrind, the
+//!   words, `benches/export.rs`) takes 0.58–0.60× the time of parsing its JSON with the
+//!   default pool of two threads on an otherwise idle machine, and 0.745× on one thread
+//!   (criterion; 0.79× on one thread before this round, 0.89× before the short paths below).
+//!   That is about 9.9 million instructions per export, 940 per word (callgrind, the
 //!   `subtitle_profile` example on one thread), down from 12.9 million. The cue search takes
-//!   about 30% of it, tokens and atoms about a third, the cues' text (line breaking, line text,
-//!   allocation of each cue's lines and texts) about a fifth, timing, re-balancing and
-//!   writing the rest. The wall time follows the instruction count, not the memory traffic:
-//!   building tokens, atoms and cues block by block in one pass cut level-1 cache misses by
-//!   40% and was no faster, so tokens, atoms (with the blocks) and cues keep their own
-//!   passes. Packing what the search reads of each block's atoms into a compact array, or
-//!   walking its states with an iterator instead of indices, measured 3–6% more
+//!   about a third of it, tokens and atoms about a third, the cues' text (line breaking, line
+//!   text, allocation of each cue's lines and texts) about a fifth, timing, re-balancing and
+//!   writing the rest.
+//!
+//!   Two passes run in parallel, one right after the other (see `Layout::run`): tokens are
+//!   made and measured sentence by sentence, then the text is cut into parts that no block
+//!   crosses (at speaker changes, and at long pauses where a line may break), and each part's
+//!   atoms, cue search and cue text are worked out on its own. On two cores the first pass
+//!   gains little (a sleeping pool thread takes about 40 µs to start, a third of the pass);
+//!   the second, about 0.9 ms of work in 9 parts, takes 0.48 ms at best and about 0.6 ms
+//!   typically. Timing, re-balancing and writing stay on the calling thread (about 0.2 ms).
+//!   Parts of 512 or 2,048 tokens measured no better than 1,024; starting the pool thread
+//!   early with an empty job, or helper threads of our own (`std::thread::scope`, whose start
+//!   took up to milliseconds here) did not pay.
+//!
+//!   The wall time follows the instruction count, not the memory traffic: building tokens,
+//!   atoms and cues block by block in one pass cut level-1 cache misses by 40% and was no
+//!   faster on one thread. Packing what the search reads of each block's atoms into a compact
+//!   array, or walking its states with an iterator instead of indices, measured 3–6% more
 //!   instructions (the packing costs more than the loop saves). The common cases have short
 //!   paths: a one-character Han token is measured on its bytes, conjunctions are looked up as
 //!   numbers in tables built when compiling, two-line breaks are scored only where both lines
 //!   fit, greedy fill finds line ends by binary search, and a line is trimmed only at an end
 //!   whose token may end in white space. The layout keeps each line's reading length from its
-//!   tokens' widths, so timing and the re-balancer do not count characters again. It runs on
-//!   one thread: laying out blocks in parallel (they do not depend on each other) measured
-//!   10–15% slower on two idle cores.
+//!   tokens' widths, so timing and the re-balancer do not count characters again.
 //!
 //! ```
 //! use asrpost::Transcription;

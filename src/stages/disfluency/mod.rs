@@ -46,19 +46,18 @@
 //! # Speed
 //!
 //! On the synthetic 1-hour result (`benches/disfluency.rs`: 302 sentences, 10.5k words, mostly
-//! one Han character each), `Stage::process` runs about 3.25 M instructions in [`Level::Light`]
-//! (3.51 M full, 3.74 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
+//! one Han character each), `Stage::process` runs about 3.18 M instructions in [`Level::Light`]
+//! (3.44 M full, 3.68 M tag) against 23.9 M for parsing the result (callgrind, one thread: the
 //! `profile` command of `examples/disfluency_check.rs`), down from 5.3 M (5.8 M, 6.4 M). It
 //! allocates about 540 times a run (560 full, 2,580 tag, where each marked word gets its own
 //! enrichment value), down from 1,800 (1,850, 4,340): little more than what it writes, a
 //! finding's event fields (and its text when that is not the list entry), a changed
 //! sentence's text and the per-speaker summaries.
-//! Allocations cost more than their instructions on two threads, which contend in the
-//! allocator. The wall-clock ratio is worse than the 0.14× of the instructions: before the
-//! allocations were cut, criterion on an otherwise idle machine put light at 0.25× to 0.29×
-//! the parse time with the default pool of two threads (full 0.28×, tag 0.34×) and at 0.32× to
-//! 0.35× on one thread, against 0.39× and 0.445× before this work (the machine's clock was
-//! noisy: the same parse measured 1.55 to 2.86 ms from run to run).
+//! In wall time, criterion on an otherwise idle machine puts light at 0.19× to 0.24× the
+//! parse time with the default pool of two threads (median of seven runs 0.20×; full 0.21× to
+//! 0.22×, tag 0.23× to 0.29×) and at 0.23× on one thread (full 0.26×, tag 0.30×), against
+//! 0.39× and 0.445× before this work. The spread is the second core's: a sleeping pool thread
+//! takes about 35 µs to start, a tenth of the run, and sometimes far longer.
 //! Simulated on the stage alone (callgrind with cache and branch simulation, `--toggle-collect`
 //! on `process`), a run has about 33k D1 read misses (reading each word's entry and the bytes
 //! of its text: about three a word, in order, which the simulation does not prefetch), 31k
@@ -66,8 +65,9 @@
 //! instruction-cache misses: the code a changed sentence runs through (scan, planner, repair,
 //! events) does not fit the 32 KiB cache. Cold paths (tag mode, quotations, sentences without
 //! words, dropped sentences) are out of line to keep that down (from 27k). Two threads help
-//! little: the sentences are few and long, and the document was just written by the calling
-//! thread, which runs its share of the tasks itself (see [`for_each_sentence`]).
+//! less than twice: the pool thread starts late, the calling thread works meanwhile (see
+//! [`for_each_sentence`]), and the summary and the transcript's text are done after the
+//! parallel part.
 //!
 //! Where light's instructions go: the scan, about 1.6 M (some 137 instructions per
 //! one-character word: two records, a hash, a bit test, the repeat window); planning and
