@@ -26,9 +26,10 @@
 //!   whole stretch, no cut helps: those cues stay too fast and [`qc`](super::qc) reports them
 //!   ([`CueBuilder::rebalance`]).
 //! * **Performance.** Laying out and writing the synthetic one-hour meeting as SRT (10.5k
-//!   words, `benches/export.rs`) takes 0.58–0.60× the time of parsing its JSON with the
-//!   default pool of two threads on an otherwise idle machine, and 0.745× on one thread
-//!   (criterion; 0.79× on one thread before this round, 0.89× before the short paths below).
+//!   words, `benches/export.rs`) takes 0.57–0.65× the time of parsing its JSON with the
+//!   default pool of two threads on an otherwise idle machine (0.58–0.60× in most runs), and
+//!   0.75–0.77× on one thread (criterion; 0.79× before the parallel layout, 0.89× before the
+//!   short paths below).
 //!   That is about 9.9 million instructions per export, 940 per word (callgrind, the
 //!   `subtitle_profile` example on one thread), down from 12.9 million. The cue search takes
 //!   about a third of it, tokens and atoms about a third, the cues' text (line breaking, line
