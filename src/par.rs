@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 /// How long the caller waits awake for a helper still at work before it sleeps: longer than
 /// one item should take, short enough not to matter when a helper was preempted.
-const SPIN: Duration = Duration::from_micros(200);
+const WAIT_AWAKE: Duration = Duration::from_micros(200);
 
 /// Runs `f` on every item, on the calling thread and the pool's other threads (one helper job
 /// per other thread), each thread taking the next item not yet taken. Items are taken in
@@ -62,7 +62,7 @@ pub(crate) fn share<T: Send, F: Fn(T) + Sync>(items: Vec<T>, f: F) {
         // this core should it be waiting for one. A helper that has not started finds nothing
         // left to do.
         let start = Instant::now();
-        while running.load(Ordering::Acquire) > 0 && start.elapsed() < SPIN {
+        while running.load(Ordering::Acquire) > 0 && start.elapsed() < WAIT_AWAKE {
             std::thread::yield_now();
         }
     });

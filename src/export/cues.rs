@@ -1385,7 +1385,7 @@ impl<'b> Layout<'b> {
         if dashes {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
             // A few hundred drafts to a task.
-            let per_task = (drafts.len() * task / count).max(1);
+            let per_task = (drafts.len().saturating_mul(task) / count).max(1);
             let mut parts: Vec<Part> = Vec::new();
             parts.resize_with(drafts.len().div_ceil(per_task), Part::default);
             let jobs: Vec<_> = drafts
