@@ -53,11 +53,12 @@
 //! enrichment value), down from 1,800 (1,850, 4,340): little more than what it writes, a
 //! finding's event fields (and its text when that is not the list entry), a changed
 //! sentence's text and the per-speaker summaries.
-//! In wall time, criterion on an otherwise idle machine puts light at 0.19× to 0.24× the
-//! parse time with the default pool of two threads (median of seven runs 0.20×; full 0.21× to
-//! 0.22×, tag 0.23× to 0.29×) and at 0.23× on one thread (full 0.26×, tag 0.30×), against
-//! 0.39× and 0.445× before this work. The spread is the second core's: a sleeping pool thread
-//! takes about 35 µs to start, a tenth of the run, and sometimes far longer.
+//! In wall time, criterion on an otherwise idle machine puts light at 0.18× to 0.24× the
+//! parse time with the default pool of two threads (median of eleven runs 0.19×: seven under
+//! 0.2×, three within 0.005× above it, one at 0.24×; full 0.21× to 0.22×, tag 0.23× to 0.29×)
+//! and at 0.23× on one thread (full 0.26×, tag 0.30×), against 0.39× and 0.445× before this
+//! work. The spread is the second core's: a sleeping pool thread takes about 35 µs to start, a
+//! tenth of the run, and sometimes far longer.
 //! Simulated on the stage alone (callgrind with cache and branch simulation, `--toggle-collect`
 //! on `process`), a run has about 33k D1 read misses (reading each word's entry and the bytes
 //! of its text: about three a word, in order, which the simulation does not prefetch), 31k
