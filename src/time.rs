@@ -98,7 +98,8 @@ impl Millis {
     /// WebVTT (`.`) forms, for writers that format many times.
     pub(crate) fn push_clock(self, sep: char, out: &mut String) {
         let (h, m, s, ms) = self.parts();
-        if let (true, Ok(sep)) = (h < 100, u8::try_from(sep)) {
+        if h < 100 && sep.is_ascii() {
+            let sep = sep as u8;
             // The common case, pushed as ASCII characters into room reserved once: cheaper
             // than validating a byte buffer as UTF-8 to push it as a `str`. Every field is
             // below 1000 here: its digits are worked out in 32-bit arithmetic, cheaper than
@@ -119,15 +120,13 @@ impl Millis {
                 d(ms / 10),
                 d(ms),
             ];
-            if buf.is_ascii() {
-                out.reserve(buf.len());
-                for b in buf {
-                    // Masking tells the compiler what `is_ascii` found (it changes nothing),
-                    // so that each push is the one-byte one.
-                    out.push(char::from(b & 0x7F));
-                }
-                return;
+            out.reserve(buf.len());
+            for b in buf {
+                // Every byte is ASCII; masking tells the compiler so (it changes nothing), so
+                // that each push is the one-byte one.
+                out.push(char::from(b & 0x7F));
             }
+            return;
         }
         if h < 10 {
             out.push('0');

@@ -87,6 +87,9 @@ mod speed;
 /// Times past this are clamped, so that no arithmetic on them can overflow.
 const TIME_LIMIT: u64 = 1 << 50;
 
+/// What follows the speaker's name in a label (`Speaker 1: `).
+pub(crate) const LABEL_END: &str = ": ";
+
 /// The least a parallel task of the layout gets, in tokens: about 50 µs of work, well above
 /// the cost of handing it to another thread.
 const TOKENS_PER_TASK: usize = 1024;
@@ -519,8 +522,13 @@ pub struct Cue {
 impl Cue {
     /// The label written before the text (`Speaker 1: `), if any.
     pub fn label_text(&self) -> Option<String> {
+        self.label_name().map(|name| format!("{name}{LABEL_END}"))
+    }
+
+    /// The speaker's name the label is made of ([`Cue::label_text`]), if there is a label.
+    pub fn label_name(&self) -> Option<&str> {
         match (&self.speaker, self.label) {
-            (Some(name), true) => Some(format!("{name}: ")),
+            (Some(name), true) => Some(name),
             _ => None,
         }
     }
@@ -533,22 +541,21 @@ impl Cue {
     /// The reading length of the cue under `preset`, label included, in half characters
     /// ([`Preset::reading_length`]).
     pub fn reading_length(&self, preset: &Preset) -> u32 {
-        let label = match (&self.speaker, self.label) {
-            // The name, the colon and the space before the text.
-            (Some(name), true) => preset.reading_length([&**name]) + preset.width(": "),
-            _ => 0,
-        };
-        label.saturating_add(preset.reading_length(self.lines.iter().map(|l| l.text.as_str())))
+        self.label_length(preset)
+            .saturating_add(preset.reading_length(self.lines.iter().map(|l| l.text.as_str())))
+    }
+
+    /// The reading length of the label: the name, the colon and the space before the text.
+    fn label_length(&self, preset: &Preset) -> u32 {
+        self.label_name().map_or(0, |name| {
+            preset.reading_length([name]) + preset.width(LABEL_END)
+        })
     }
 
     /// [`Cue::reading_length`], from the lengths the layout found for its lines where it has
     /// them.
     pub(crate) fn laid_out_reading_length(&self, preset: &Preset) -> u32 {
-        let label = match (&self.speaker, self.label) {
-            (Some(name), true) => preset.reading_length([&**name]) + preset.width(": "),
-            _ => 0,
-        };
-        self.lines.iter().fold(label, |n, l| {
+        self.lines.iter().fold(self.label_length(preset), |n, l| {
             let line = l
                 .reading
                 .unwrap_or_else(|| preset.reading_length([l.text.as_str()]));
@@ -1354,6 +1361,7 @@ impl<'b> Layout<'b> {
             1 => count,
             _ => self.task_tokens,
         };
+        // Blank tokens, each overwritten by the task that owns its sentence.
         let mut tokens = vec![Token::new("", "", Millis::ZERO, Millis::ZERO, 0); count];
         let mut times = vec![(Millis::ZERO, Millis::ZERO); plans.len()];
         let preset = self.preset;
@@ -1411,7 +1419,6 @@ impl<'b> Layout<'b> {
         if let Some(d) = doc.duration() {
             span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
         }
-        let mut scratch = LineScratch::default();
         let span = (span_begin, span_end.max(span_begin + Millis(1)));
         let speech = match self.rebalance {
             true => speed::Speech::record(&cues, owners),
@@ -1427,7 +1434,7 @@ impl<'b> Layout<'b> {
                 names: &names,
                 span,
             };
-            fix.run(&mut drafts, &mut cues, speech, &mut scratch);
+            fix.run(&mut drafts, &mut cues, speech, &mut LineScratch::default());
         }
         cues
     }
@@ -1841,7 +1848,7 @@ impl<'b> Layout<'b> {
 
     /// The width of the label `Speaker N: ` written before a cue's text.
     fn label_width(&self, name: &str) -> u32 {
-        self.preset.width(name) + self.preset.width(": ")
+        self.preset.width(name) + self.preset.width(LABEL_END)
     }
 
     /// Joins adjacent one-line cues of two speakers into dash cues.

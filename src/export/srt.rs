@@ -1,7 +1,7 @@
 //! SubRip (SRT) subtitles.
 
 use super::Exporter;
-use super::cues::{Cue, CueBuilder};
+use super::cues::{Cue, CueBuilder, LABEL_END};
 use crate::Transcription;
 
 /// Writes SRT: cues numbered from 1, `HH:MM:SS,mmm --> HH:MM:SS,mmm`, the text, a blank line.
@@ -70,11 +70,11 @@ impl SrtExporter {
             newline(out);
             for (k, line) in cue.lines.iter().enumerate() {
                 if k == 0 {
-                    if let (Some(name), true) = (&cue.speaker, cue.label) {
+                    if let Some(name) = cue.label_name() {
                         // The label (`Cue::label_text`) written in place, not made first:
-                        // `: ` holds nothing to neutralize.
+                        // its end holds nothing to neutralize.
                         neutralize(name, out);
-                        out.push_str(": ");
+                        out.push_str(LABEL_END);
                     }
                 }
                 neutralize(&line.text, out);

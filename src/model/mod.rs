@@ -199,12 +199,7 @@ macro_rules! extra_accessors {
             /// Refuses a key that names a known field or a field that came with the input:
             /// enrichment never changes what the service wrote.
             pub fn enrich(&mut self, key: &str, value: serde_json::Value) -> Result<()> {
-                if $keys.contains(&key) {
-                    return Err(Error::invalid(
-                        "enrichment key",
-                        format!("`{key}` is a field of the result"),
-                    ));
-                }
+                refuse_known_key($keys, key)?;
                 self.extra.insert(key, value)
             }
 
@@ -215,6 +210,17 @@ macro_rules! extra_accessors {
             }
         }
     };
+}
+
+/// The error for an enrichment `key` that names one of the object's known fields, `keys`.
+fn refuse_known_key(keys: &[&str], key: &str) -> Result<()> {
+    match keys.contains(&key) {
+        true => Err(Error::invalid(
+            "enrichment key",
+            format!("`{key}` is a field of the result"),
+        )),
+        false => Ok(()),
+    }
 }
 
 /// `enrich_static` for the objects stages enrich with a key known when the code is written.
@@ -228,12 +234,7 @@ macro_rules! static_enrichment {
                 key: &'static str,
                 value: serde_json::Value,
             ) -> Result<()> {
-                if $keys.contains(&key) {
-                    return Err(Error::invalid(
-                        "enrichment key",
-                        format!("`{key}` is a field of the result"),
-                    ));
-                }
+                refuse_known_key($keys, key)?;
                 self.extra.insert_static(key, value)
             }
         }
