@@ -77,7 +77,7 @@
 use std::sync::Arc;
 
 use crate::text::{Script, is_wide, leading_main_han};
-use crate::{FrameRate, Millis, Sentence, Transcription};
+use crate::{FrameRate, Millis, Sentence, Transcription, Word};
 
 use super::text::sentences_by_time;
 use crate::par;
@@ -1352,72 +1352,57 @@ impl<'b> Layout<'b> {
         if count == 0 {
             return Vec::new();
         }
-        // An hour of speech takes about a millisecond to lay out. Two passes run on the calling
-        // thread and the pool's others (`par::share`), one right after the other so that the
-        // pool's threads are still awake for the second: the tokens, sentence by sentence, and
-        // the cues, in parts of the tokens that no block crosses. Each task gets at least
-        // `TOKENS_PER_TASK` tokens and writes its results to a place of its own.
+        // An hour of speech takes about a millisecond to lay out. The token list is cut into
+        // parts that no block crosses, each of at least `TOKENS_PER_TASK` tokens, and each part
+        // makes its own tokens and lays them out on its own, on the calling thread or the
+        // pool's others (`par::share`).
         let task = match rayon::current_num_threads() {
             1 => count,
             _ => self.task_tokens,
         };
-        // Blank tokens, each overwritten by the task that owns its sentence.
-        let mut tokens = vec![Token::new("", "", Millis::ZERO, Millis::ZERO, 0); count];
-        let mut times = vec![(Millis::ZERO, Millis::ZERO); plans.len()];
-        let preset = self.preset;
-        let jobs = token_tasks(&plans, &mut tokens, &mut times, task);
-        par::share(jobs, |(plans, tokens, times)| {
-            make_tokens(plans, tokens, times, preset);
-        });
-        let parts = self.parts(&plans, &times, &tokens, task);
-        // Dash cues pair drafts of two blocks: their text waits for the pairing.
-        let dashes = self.labels == SpeakerLabels::Dashes && self.max_lines >= 2;
-        let mut laid_out: Vec<Part> = Vec::new();
-        laid_out.resize_with(parts.len(), Part::default);
-        par::share(
-            parts.into_iter().zip(&mut laid_out).collect(),
-            |(range, out)| {
-                let (atoms, drafts) = self.lay_out(&tokens, &names, range);
-                if !dashes {
-                    (out.cues, out.owners) = self.assemble_all(&tokens, &atoms, &names, &drafts, 0);
-                }
-                (out.atoms, out.drafts) = (atoms, drafts);
-            },
-        );
-        let Part {
+        let plans = &plans[..];
+        let parts = self.parts(plans, count, task);
+        let mut laid_out = self.lay_out_parts(plans, &names, parts.clone());
+        let holds = Part::cuts_holding(&laid_out, self.split_pause);
+        if holds.contains(&false) {
+            // A word outside its sentence's time made a pause look longer than it is: lay out
+            // again with the parts joined there.
+            let parts = PartPlan::join_at(parts, &holds);
+            laid_out = self.lay_out_parts(plans, &names, parts);
+        }
+        let Joined {
+            tokens,
+            time: (span_begin, mut span_end),
             atoms,
             mut drafts,
             mut cues,
             mut owners,
         } = Part::join(laid_out);
-        if dashes {
+        if self.dashes() {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
             // A few hundred drafts to a task.
             let per_task = (drafts.len().saturating_mul(task) / count).max(1);
-            let mut parts: Vec<Part> = Vec::new();
-            parts.resize_with(drafts.len().div_ceil(per_task), Part::default);
+            let mut parts: Vec<(Vec<Cue>, Vec<usize>)> = Vec::new();
+            parts.resize_with(drafts.len().div_ceil(per_task), Default::default);
             let jobs: Vec<_> = drafts
                 .chunks(per_task)
                 .zip(&mut parts)
                 .enumerate()
                 .collect();
             par::share(jobs, |(k, (drafts, out))| {
-                let first = k * per_task;
-                (out.cues, out.owners) = self.assemble_all(&tokens, &atoms, &names, drafts, first);
+                *out = self.assemble_all(&tokens, &atoms, &names, drafts, k * per_task);
             });
             (cues, owners) = (
                 Vec::with_capacity(drafts.len()),
                 Vec::with_capacity(drafts.len()),
             );
             for part in parts {
-                cues.extend(part.cues);
-                owners.extend(part.owners);
+                cues.extend(part.0);
+                owners.extend(part.1);
             }
         }
-        let span_begin = times.iter().map(|t| t.0).min().unwrap_or_default();
-        let mut span_end = times.iter().map(|t| t.1).max().unwrap_or_default();
         if let Some(d) = doc.duration() {
-            span_end = span_end.max(Millis(d.0.min(TIME_LIMIT)));
+            span_end = span_end.max(clamp(d));
         }
         let span = (span_begin, span_end.max(span_begin + Millis(1)));
         let speech = match self.rebalance {
@@ -1439,19 +1424,71 @@ impl<'b> Layout<'b> {
         cues
     }
 
-    /// The atoms of `range`, a part of `tokens` that ends where a block must, and its cues
-    /// as drafts (atom ranges counted from the part's first atom).
-    fn lay_out(
+    /// Whether cues of two speakers are paired into dash cues: their text then waits for the
+    /// pairing, which looks at drafts of two blocks.
+    fn dashes(&self) -> bool {
+        self.labels == SpeakerLabels::Dashes && self.max_lines >= 2
+    }
+
+    /// The `parts` made and laid out, on the calling thread and the pool's others. Each has its
+    /// cues unless they wait for dash pairing.
+    fn lay_out_parts<'d>(
         &self,
-        tokens: &[Token<'_>],
+        plans: &[Planned<'d, '_>],
         names: &[Option<Arc<str>>],
-        range: std::ops::Range<usize>,
-    ) -> (Vec<Atom>, Vec<Draft>) {
-        // The speaker before the part, for whether its first cue is labelled.
-        let mut prev_speaker = range.start.checked_sub(1).map(|i| tokens[i].speaker);
-        let (atoms, blocks) = self.atoms(tokens, range);
+        parts: Vec<PartPlan>,
+    ) -> Vec<Part<'d>> {
+        let mut laid_out: Vec<Part> = Vec::new();
+        laid_out.resize_with(parts.len(), Part::default);
+        // The largest parts first, so that the last to finish are small ones.
+        let mut tasks: Vec<_> = parts.into_iter().zip(&mut laid_out).collect();
+        let tokens = |p: &PartPlan| {
+            let s = &plans[p.sentences.clone()];
+            s.last().map_or(0, |l| l.tokens.end) - s.first().map_or(0, |f| f.tokens.start)
+        };
+        tasks.sort_by_key(|(p, _)| std::cmp::Reverse(tokens(p)));
+        par::share(tasks, |(plan, out)| {
+            *out = self.lay_out(plans, names, plan);
+            if !self.dashes() {
+                (out.cues, out.owners) =
+                    self.assemble_all(&out.tokens[..], &out.atoms[..], names, &out.drafts, 0);
+            }
+            // From here on the atoms are read with all parts' tokens ([`Part::join`]).
+            for atom in &mut out.atoms {
+                (atom.first, atom.end) = (atom.first + out.first, atom.end + out.first);
+            }
+        });
+        laid_out
+    }
+
+    /// Makes the tokens of `part` and lays them out: the part's atoms and its cues as drafts
+    /// (atom ranges counted from its first atom).
+    fn lay_out<'d>(
+        &self,
+        plans: &[Planned<'d, '_>],
+        names: &[Option<Arc<str>>],
+        part: PartPlan,
+    ) -> Part<'d> {
+        let sentences = &plans[part.sentences.clone()];
+        let first = sentences.first().map_or(0, |p| p.tokens.start);
+        let len = sentences.last().map_or(first, |p| p.tokens.end) - first;
+        // The part's tokens, then the few after it that scoring the break at its end looks at.
+        let mut tokens = Vec::with_capacity(len + LOOKAHEAD);
+        for plan in sentences {
+            plan.push_tokens(self.preset, usize::MAX, &mut tokens);
+        }
+        for plan in &plans[part.sentences.end..] {
+            let more = len + LOOKAHEAD - tokens.len();
+            if more == 0 {
+                break;
+            }
+            plan.push_tokens(self.preset, more, &mut tokens);
+        }
+        let (atoms, blocks) = self.atoms(&tokens, len);
         let mut drafts = Vec::new();
         let mut scratch = Scratch::default();
+        // The speaker before the part, for whether its first cue is labelled.
+        let mut prev_speaker = part.speaker_before;
         for block in blocks {
             let speaker = tokens[atoms[block.start].first].speaker;
             let label = self.labels == SpeakerLabels::Names
@@ -1464,58 +1501,85 @@ impl<'b> Layout<'b> {
             };
             self.segment(&atoms, block, speaker, label_w, &mut scratch, &mut drafts);
         }
-        (atoms, drafts)
+        tokens.truncate(len);
+        let time = tokens
+            .iter()
+            .fold((Millis(u64::MAX), Millis::ZERO), |t, x| {
+                (t.0.min(x.begin), t.1.max(x.end))
+            });
+        Part {
+            first,
+            time,
+            after_pause: part.after_pause,
+            tokens,
+            atoms,
+            drafts,
+            ..Part::default()
+        }
     }
 
-    /// Cuts the token list into parts of at least `len` tokens (the last takes what is left)
-    /// between sentences, where a block must end whatever the atoms turn out to be: at a
-    /// change of speaker, or where a line may break and there is a pause of
-    /// [`CueBuilder::split_pause`] between every token before and every token after. One part
-    /// when `len` covers all.
-    fn parts(
-        &self,
-        plans: &[Planned<'_, '_>],
-        times: &[(Millis, Millis)],
-        tokens: &[Token<'_>],
-        len: usize,
-    ) -> Vec<std::ops::Range<usize>> {
-        let n = tokens.len();
-        if len >= n {
-            return std::iter::once(0..n).collect();
+    /// Cuts the sentences into parts of at least `len` tokens (the last takes what is left)
+    /// where a block must end whatever the atoms turn out to be: at a change of speaker, or
+    /// where a line may break and there is a pause of [`CueBuilder::split_pause`] between every
+    /// sentence before and every sentence after. One part when `len` covers all `count` tokens.
+    ///
+    /// The pauses are the sentences' (no word is looked at yet): [`Part::cuts_holding`]
+    /// checks them with the tokens' times.
+    fn parts(&self, plans: &[Planned<'_, '_>], count: usize, len: usize) -> Vec<PartPlan> {
+        let whole = PartPlan {
+            sentences: 0..plans.len(),
+            speaker_before: None,
+            after_pause: false,
+        };
+        if len >= count {
+            return vec![whole];
         }
         // The earliest begin from each sentence on.
-        let mut later = vec![Millis(u64::MAX); times.len() + 1];
-        for k in (0..times.len()).rev() {
-            later[k] = later[k + 1].min(times[k].0);
+        let mut later = vec![Millis(u64::MAX); plans.len() + 1];
+        for k in (0..plans.len()).rev() {
+            later[k] = later[k + 1].min(clamp(plans[k].sentence.begin_time));
         }
         let mut parts = Vec::new();
-        let (mut first, mut ends) = (0, Millis::ZERO);
-        for (k, plan) in plans.iter().enumerate().skip(1) {
-            ends = ends.max(times[k - 1].1);
+        let (mut first, mut ends) = (whole, Millis::ZERO);
+        // The sentence with the last token so far.
+        let mut before: Option<&Planned<'_, '_>> = None;
+        for (k, plan) in plans.iter().enumerate() {
             let at = plan.tokens.start;
-            if at < first + len || n - at < len {
-                continue;
+            let start = plans[first.sentences.start].tokens.start;
+            let candidate = !plan.tokens.is_empty() && at >= start + len && count - at >= len;
+            if let Some(prev) = before.filter(|_| candidate) {
+                // An atom ends between `a` and `b`, and a block too if the speaker changes
+                // there or the pause is long enough for `splits`.
+                let (a, b) = (
+                    prev.token(prev.tokens.len() - 1, self.preset),
+                    plan.token(0, self.preset),
+                );
+                let pause = can_break(&a, &b) && later[k].saturating_sub(ends) >= self.split_pause;
+                if a.speaker != b.speaker || pause {
+                    let next = PartPlan {
+                        sentences: k..plans.len(),
+                        speaker_before: Some(prev.speaker),
+                        after_pause: a.speaker == b.speaker,
+                    };
+                    first.sentences.end = k;
+                    parts.push(std::mem::replace(&mut first, next));
+                }
             }
-            // An atom ends between `a` and `b`; none before finishes later than `ends` and none
-            // after begins before `later[k]`, so `splits` holds there.
-            let (a, b) = (&tokens[at - 1], &tokens[at]);
-            if a.speaker != b.speaker
-                || (can_break(a, b) && later[k].saturating_sub(ends) >= self.split_pause)
-            {
-                parts.push(first..at);
-                first = at;
+            ends = ends.max(clamp(plan.sentence.end_time));
+            if !plan.tokens.is_empty() {
+                before = Some(plan);
             }
         }
-        parts.push(first..n);
+        parts.push(first);
         parts
     }
 
     /// The cues of `drafts` that have text, and the index of each one's draft (counted from
     /// `first`).
-    fn assemble_all(
+    fn assemble_all<'d>(
         &self,
-        tokens: &[Token<'_>],
-        atoms: &[Atom],
+        tokens: &(impl Slices<Token<'d>> + ?Sized),
+        atoms: &(impl Slices<Atom> + ?Sized),
         names: &[Option<Arc<str>>],
         drafts: &[Draft],
         first: usize,
@@ -1539,28 +1603,19 @@ impl<'b> Layout<'b> {
     /// ranges of atoms that no cue may cross, ended by a speaker change, a long pause or a
     /// step back in time. One pass over the tokens does both.
     ///
-    /// Only the tokens of `range` are grouped (`range` ends where an atom must), but a break
-    /// at its end is scored with the tokens after it.
-    fn atoms(
-        &self,
-        tokens: &[Token<'_>],
-        range: std::ops::Range<usize>,
-    ) -> (Vec<Atom>, Vec<std::ops::Range<usize>>) {
-        // A part has at most an atom per token. The first part's atoms become the list of all
-        // parts' atoms (`Part::join`): it gets room for all, so that its own are not copied.
-        let room = match range.start {
-            0 => tokens.len(),
-            _ => range.len(),
-        };
-        let mut atoms: Vec<Atom> = Vec::with_capacity(room);
+    /// Only the first `len` tokens are grouped (they end where an atom must), but the break
+    /// after them is scored with the tokens that follow.
+    fn atoms(&self, tokens: &[Token<'_>], len: usize) -> (Vec<Atom>, Vec<std::ops::Range<usize>>) {
+        // At most an atom per token.
+        let mut atoms: Vec<Atom> = Vec::with_capacity(len);
         let mut blocks = Vec::new();
         // The first token of the atom being grown, the first atom of the present block, and
         // whether the next atom starts another speaker's words.
-        let (mut start, mut block, mut new_speaker) = (range.start, 0, false);
-        for (i, t) in tokens.iter().enumerate().take(range.end).skip(range.start) {
+        let (mut start, mut block, mut new_speaker) = (0, 0, false);
+        for (i, t) in tokens[..len].iter().enumerate() {
             let next = tokens.get(i + 1);
             let speaker_change = next.is_some_and(|n| n.speaker != t.speaker);
-            if i + 1 < range.end && next.is_some_and(|n| !speaker_change && !can_break(t, n)) {
+            if i + 1 < len && next.is_some_and(|n| !speaker_change && !can_break(t, n)) {
                 continue;
             }
             if start == i {
@@ -1854,8 +1909,8 @@ impl<'b> Layout<'b> {
     /// Joins adjacent one-line cues of two speakers into dash cues.
     fn pair_speakers(
         &self,
-        tokens: &[Token<'_>],
-        atoms: &[Atom],
+        tokens: &InParts<Token<'_>>,
+        atoms: &InParts<Atom>,
         names: &[Option<Arc<str>>],
         drafts: &mut Vec<Draft>,
     ) {
@@ -1871,6 +1926,11 @@ impl<'b> Layout<'b> {
             w + dash <= self.maxw
         };
         let span = |r: &std::ops::Range<usize>| (atoms[r.start].begin, atoms[r.end - 1].finish);
+        // When the first token of a draft's atoms begins.
+        let next_begin = |r: &std::ops::Range<usize>| {
+            let i = atoms[r.start].first;
+            tokens[i].begin
+        };
         // A pair is shown from the first draft's start to the later end, as one cue: only
         // when no other draft starts inside that time. Otherwise the cues, ordered by time,
         // would cut the pair short (its second line gone before it is spoken) or show a
@@ -1902,7 +1962,7 @@ impl<'b> Layout<'b> {
                     && e1.max(e0).saturating_sub(b0) <= self.preset.max_duration
                     && one_line(&d.atoms)
                     && one_line(&next.atoms)
-                    && tokens[atoms[next.atoms.start].first].begin >= b0
+                    && next_begin(&next.atoms) >= b0
                     && alone
                 {
                     if let Some((k, n)) = it.next() {
@@ -1919,10 +1979,10 @@ impl<'b> Layout<'b> {
     }
 
     /// The cue's text and times from its atoms.
-    fn assemble(
+    fn assemble<'d>(
         &self,
-        tokens: &[Token<'_>],
-        atoms: &[Atom],
+        tokens: &(impl Slices<Token<'d>> + ?Sized),
+        atoms: &(impl Slices<Atom> + ?Sized),
         names: &[Option<Arc<str>>],
         d: &Draft,
         scratch: &mut LineScratch,
@@ -2113,47 +2173,166 @@ impl<'b> Layout<'b> {
     }
 }
 
-/// A part of the layout laid out on its own: its atoms, its drafts (ranges of those atoms)
-/// and, unless they wait for dash pairing, its cues with the index of each one's draft.
+/// Where a part of the layout starts and ends: its sentences, the speaker of the last token
+/// before them, and whether a block ends before them only for the pause ([`Layout::parts`]).
+#[derive(Clone)]
+struct PartPlan {
+    sentences: std::ops::Range<usize>,
+    speaker_before: Option<usize>,
+    after_pause: bool,
+}
+
+impl PartPlan {
+    /// `parts` joined to the part before where the cut before them does not hold
+    /// ([`Part::cuts_holding`]).
+    fn join_at(parts: Vec<PartPlan>, holds: &[bool]) -> Vec<PartPlan> {
+        let mut joined: Vec<PartPlan> = Vec::with_capacity(parts.len());
+        for (part, &holds) in parts.into_iter().zip(holds) {
+            match joined.last_mut() {
+                Some(last) if !holds => last.sentences.end = part.sentences.end,
+                _ => joined.push(part),
+            }
+        }
+        joined
+    }
+}
+
+/// A part of the layout laid out on its own: its tokens (the first is token `first` of all),
+/// its atoms (token indices counted from `first`), its drafts (ranges of those atoms) and,
+/// unless they wait for dash pairing, its cues with the index of each one's draft.
 #[derive(Default)]
-struct Part {
+struct Part<'d> {
+    first: usize,
+    /// The earliest begin and latest end of its tokens.
+    time: (Millis, Millis),
+    after_pause: bool,
+    tokens: Vec<Token<'d>>,
     atoms: Vec<Atom>,
     drafts: Vec<Draft>,
     cues: Vec<Cue>,
     owners: Vec<usize>,
 }
 
-impl Part {
-    /// The parts as one: the drafts' atom ranges counted from the first atom of all, and
-    /// the cues' drafts from the first draft of all.
-    fn join(parts: Vec<Part>) -> Part {
-        let sum = |len: fn(&Part) -> usize| parts.iter().map(len).sum::<usize>();
-        let (atoms, drafts, cues, owners) = (
-            sum(|p| p.atoms.len()),
-            sum(|p| p.drafts.len()),
-            sum(|p| p.cues.len()),
-            sum(|p| p.owners.len()),
-        );
-        // The others appended to the first part, which `Layout::atoms` gave room for every
-        // atom: its atoms, most of the memory, stay where they are.
-        let mut parts = parts.into_iter();
-        let mut all = parts.next().unwrap_or_default();
-        all.atoms.reserve_exact(atoms - all.atoms.len());
-        all.drafts.reserve_exact(drafts - all.drafts.len());
-        all.cues.reserve_exact(cues - all.cues.len());
-        all.owners.reserve_exact(owners - all.owners.len());
+impl<'d> Part<'d> {
+    /// Whether the cut before each part ends a block whatever the atoms: always at a change of
+    /// speaker ([`Layout::parts`] checked that a line may break there); after a pause, when no
+    /// token before the cut ends later than `split_pause` before a token after it begins.
+    fn cuts_holding(parts: &[Part<'_>], split_pause: Millis) -> Vec<bool> {
+        // The earliest begin from each part on.
+        let mut later = vec![Millis(u64::MAX); parts.len() + 1];
+        for k in (0..parts.len()).rev() {
+            later[k] = later[k + 1].min(parts[k].time.0);
+        }
+        let mut ends = Millis::ZERO;
+        let mut holds = Vec::with_capacity(parts.len());
+        for (part, later) in parts.iter().zip(later) {
+            holds.push(!part.after_pause || later.saturating_sub(ends) >= split_pause);
+            ends = ends.max(part.time.1);
+        }
+        holds
+    }
+
+    /// The parts as one: their tokens and atoms side by side, drafts with the atom ranges of
+    /// all, cues with the drafts of all. The atoms must hold the token indices of all.
+    fn join(parts: Vec<Part<'d>>) -> Joined<'d> {
+        let time = parts.iter().fold((Millis(u64::MAX), Millis::ZERO), |t, p| {
+            (t.0.min(p.time.0), t.1.max(p.time.1))
+        });
+        let sum = |len: fn(&Part<'_>) -> usize| parts.iter().map(len).sum::<usize>();
+        let mut all = Joined {
+            tokens: InParts::with_capacity(parts.len()),
+            atoms: InParts::with_capacity(parts.len()),
+            drafts: Vec::with_capacity(sum(|p| p.drafts.len())),
+            cues: Vec::with_capacity(sum(|p| p.cues.len())),
+            owners: Vec::with_capacity(sum(|p| p.owners.len())),
+            time,
+        };
         for part in parts {
-            let (offset, drafts) = (all.atoms.len(), all.drafts.len());
-            all.atoms.extend_from_slice(&part.atoms);
+            let (atoms, drafts) = (all.atoms.len(), all.drafts.len());
             all.drafts.extend(part.drafts.into_iter().map(|mut d| {
-                d.atoms = d.atoms.start + offset..d.atoms.end + offset;
+                d.atoms = d.atoms.start + atoms..d.atoms.end + atoms;
                 d
             }));
             all.cues.extend(part.cues);
             all.owners
                 .extend(part.owners.into_iter().map(|k| k + drafts));
+            all.tokens.push(part.tokens);
+            all.atoms.push(part.atoms);
         }
         all
+    }
+}
+
+/// All parts of the layout as one ([`Part::join`]).
+struct Joined<'d> {
+    tokens: InParts<Token<'d>>,
+    atoms: InParts<Atom>,
+    drafts: Vec<Draft>,
+    cues: Vec<Cue>,
+    owners: Vec<usize>,
+    /// The earliest begin and latest end of all tokens.
+    time: (Millis, Millis),
+}
+
+/// A list the parts of the layout made, each its own piece, indexed as one list: joining
+/// them would copy most of the layout's memory on one thread. A range indexed must lie in
+/// one piece, as the tokens and atoms of a block do.
+struct InParts<T> {
+    /// The index of each piece's first element, and one past the last.
+    starts: Vec<usize>,
+    pieces: Vec<Vec<T>>,
+}
+
+impl<T> InParts<T> {
+    fn with_capacity(pieces: usize) -> InParts<T> {
+        let mut starts = Vec::with_capacity(pieces + 1);
+        starts.push(0);
+        InParts {
+            starts,
+            pieces: Vec::with_capacity(pieces),
+        }
+    }
+
+    fn push(&mut self, piece: Vec<T>) {
+        self.starts.push(self.len() + piece.len());
+        self.pieces.push(piece);
+    }
+
+    fn len(&self) -> usize {
+        self.starts.last().copied().unwrap_or(0)
+    }
+
+    /// The piece that holds element `i`, and its first element's index.
+    fn piece(&self, i: usize) -> (&[T], usize) {
+        // Pieces may be empty: the last that starts at or before `i`.
+        let k = self.starts.partition_point(|&s| s <= i).saturating_sub(1);
+        match self.pieces.get(k) {
+            Some(piece) => (piece, self.starts[k]),
+            None => (&[], self.len()),
+        }
+    }
+}
+
+/// Tokens or atoms taken by range: a part's own list, or all parts' ([`InParts`]).
+trait Slices<T>: std::ops::Index<std::ops::Range<usize>, Output = [T]> {}
+
+impl<T, L: std::ops::Index<std::ops::Range<usize>, Output = [T]> + ?Sized> Slices<T> for L {}
+
+impl<T> std::ops::Index<usize> for InParts<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        let (piece, start) = self.piece(i);
+        &piece[i - start]
+    }
+}
+
+impl<T> std::ops::Index<std::ops::Range<usize>> for InParts<T> {
+    type Output = [T];
+
+    fn index(&self, range: std::ops::Range<usize>) -> &[T] {
+        let (piece, start) = self.piece(range.start);
+        &piece[range.start - start..range.end - start]
     }
 }
 
@@ -2324,7 +2503,11 @@ fn conjunction_starts(tokens: &[Token<'_>], t: &Token<'_>, at: usize) -> bool {
 
 /// A line's text from its atoms: words and punctuation joined, control characters as spaces,
 /// trimmed; with each word's place and times when `with_words`.
-fn line_text(tokens: &[Token<'_>], atoms: &[Atom], with_words: bool) -> CueLine {
+fn line_text<'d>(
+    tokens: &(impl Slices<Token<'d>> + ?Sized),
+    atoms: &[Atom],
+    with_words: bool,
+) -> CueLine {
     let (first, end) = match (atoms.first(), atoms.last()) {
         (Some(a), Some(b)) => (a.first, b.end),
         _ => (0, 0),
@@ -2428,9 +2611,65 @@ struct Planned<'d, 'a> {
     tokens: std::ops::Range<usize>,
 }
 
+impl<'d> Planned<'d, '_> {
+    /// Pushes the sentence's first `limit` tokens to `out`, measured.
+    fn push_tokens(&self, preset: &Preset, limit: usize, out: &mut Vec<Token<'d>>) {
+        let s = self.sentence;
+        let from = out.len();
+        if s.words.is_empty() {
+            split_text(
+                &s.text,
+                clamp(s.begin_time),
+                clamp(s.end_time),
+                self.speaker,
+                out,
+            );
+            out.truncate(from + limit.min(self.tokens.len()));
+        } else {
+            let words = &s.words[..limit.min(s.words.len())];
+            out.extend(words.iter().map(|w| word_token(w, self.speaker)));
+        }
+        if out.len() - from == self.tokens.len() {
+            if let Some(t) = out.last_mut() {
+                t.sentence_end = true;
+            }
+        }
+        for t in &mut out[from..] {
+            t.measure(preset);
+        }
+    }
+
+    /// The sentence's `k`th token, measured.
+    fn token(&self, k: usize, preset: &Preset) -> Token<'d> {
+        let mut t = match self.sentence.words.get(k) {
+            Some(w) => word_token(w, self.speaker),
+            None => {
+                let mut all = Vec::with_capacity(self.tokens.len());
+                self.push_tokens(preset, k + 1, &mut all);
+                return all[k];
+            }
+        };
+        t.sentence_end = k + 1 == self.tokens.len();
+        t.measure(preset);
+        t
+    }
+}
+
+/// A time from the document, clamped far below overflow.
+fn clamp(t: Millis) -> Millis {
+    Millis(t.0.min(TIME_LIMIT))
+}
+
+/// The token of a word, not yet measured.
+fn word_token<'d>(w: &'d Word<'_>, speaker: usize) -> Token<'d> {
+    let begin = clamp(w.begin_time);
+    let end = clamp(w.end_time).max(begin);
+    Token::new(&w.text, &w.punctuation, begin, end, speaker)
+}
+
 /// The sentences in time order with their speakers and the places of their tokens, the
-/// speaker names, and the number of tokens: all that a token pass needs to fill in its part
-/// of the list while others fill in theirs.
+/// speaker names, and the number of tokens: all that the layout needs to cut the token list
+/// into parts before any token is made.
 fn plan_tokens<'d, 'a>(doc: &'d Transcription<'a>) -> (Vec<Planned<'d, 'a>>, Names, usize) {
     let channels = doc.transcripts.len() > 1;
     let mut names: Names = Vec::new();
@@ -2468,70 +2707,6 @@ fn plan_tokens<'d, 'a>(doc: &'d Transcription<'a>) -> (Vec<Planned<'d, 'a>>, Nam
     (plans, names, count)
 }
 
-/// The sentences of `plans` cut into runs of at least `len` tokens (the last takes what is
-/// left), each with its part of the token list and of the sentences' `times`.
-#[allow(clippy::type_complexity)]
-fn token_tasks<'s, 'd, 'a>(
-    mut plans: &'s [Planned<'d, 'a>],
-    mut tokens: &'s mut [Token<'d>],
-    mut times: &'s mut [(Millis, Millis)],
-    len: usize,
-) -> Vec<(
-    &'s [Planned<'d, 'a>],
-    &'s mut [Token<'d>],
-    &'s mut [(Millis, Millis)],
-)> {
-    let mut tasks = Vec::new();
-    while let Some(first) = plans.first().map(|p| p.tokens.start) {
-        let n = plans
-            .iter()
-            .position(|p| p.tokens.end - first >= len)
-            .map_or(plans.len(), |k| k + 1);
-        let (run, rest) = plans.split_at(n);
-        let count = run.last().map_or(first, |p| p.tokens.end) - first;
-        let (t, t_rest) = std::mem::take(&mut tokens).split_at_mut(count);
-        let (m, m_rest) = std::mem::take(&mut times).split_at_mut(n);
-        tasks.push((run, t, m));
-        (plans, tokens, times) = (rest, t_rest, m_rest);
-    }
-    tasks
-}
-
-/// Fills in the tokens of the sentences of `plans` (`tokens` starts at the first one's),
-/// measured, and the earliest begin and latest end of each sentence's tokens in `times`.
-fn make_tokens<'d>(
-    plans: &[Planned<'d, '_>],
-    tokens: &mut [Token<'d>],
-    times: &mut [(Millis, Millis)],
-    preset: &Preset,
-) {
-    let offset = plans.first().map_or(0, |p| p.tokens.start);
-    let clamp = |t: Millis| Millis(t.0.min(TIME_LIMIT));
-    for (plan, time) in plans.iter().zip(times) {
-        let out = &mut tokens[plan.tokens.start - offset..plan.tokens.end - offset];
-        let s = plan.sentence;
-        if s.words.is_empty() {
-            let (begin, end) = (clamp(s.begin_time), clamp(s.end_time));
-            split_text(&s.text, begin, end, plan.speaker, out);
-        } else {
-            for (t, w) in out.iter_mut().zip(&s.words) {
-                let begin = clamp(w.begin_time);
-                let end = clamp(w.end_time).max(begin);
-                *t = Token::new(&w.text, &w.punctuation, begin, end, plan.speaker);
-            }
-        }
-        if let Some(t) = out.last_mut() {
-            t.sentence_end = true;
-        }
-        *time = (Millis(u64::MAX), Millis::ZERO);
-        for t in out.iter_mut() {
-            t.measure(preset);
-            time.0 = time.0.min(t.begin);
-            time.1 = time.1.max(t.end);
-        }
-    }
-}
-
 /// Where the text of a sentence without words splits into tokens, as byte ranges: Latin
 /// words and numbers with their spaces, single CJK characters, punctuation attached to what
 /// precedes it.
@@ -2564,26 +2739,26 @@ fn text_pieces(text: &str) -> Vec<(usize, usize)> {
     pieces
 }
 
-/// The tokens of a sentence without words ([`text_pieces`]) into `out`, which has room for
-/// exactly them, with the sentence's time spread evenly over its characters.
+/// Pushes the tokens of a sentence without words ([`text_pieces`]) to `out`, with the
+/// sentence's time spread evenly over its characters.
 fn split_text<'d>(
     text: &'d str,
     begin: Millis,
     end: Millis,
     speaker: usize,
-    out: &mut [Token<'d>],
+    out: &mut Vec<Token<'d>>,
 ) {
     let end = end.max(begin);
     let total = text.chars().count().max(1) as u64;
     let span = end.0 - begin.0;
     let mut chars_before = 0u64;
-    for ((a, b), t) in text_pieces(text).into_iter().zip(out) {
+    for (a, b) in text_pieces(text) {
         let piece = &text[a..b];
         let n = piece.chars().count() as u64;
         let t0 = begin.0 + span * chars_before / total;
         chars_before += n;
         let t1 = begin.0 + span * chars_before / total;
-        *t = Token::new(piece, "", Millis(t0), Millis(t1), speaker);
+        out.push(Token::new(piece, "", Millis(t0), Millis(t1), speaker));
     }
 }
 
@@ -2830,6 +3005,36 @@ mod tests {
             assert_eq!(on(2), whole, "{labels:?}");
             assert_eq!(on(3), whole, "{labels:?}");
         }
+    }
+
+    #[test]
+    fn parts_join_where_words_close_a_pause() {
+        // By their sentences' times, a 1.55 s pause (longer than `split_pause`) follows every
+        // sentence; the last word of each runs on until 0.1 s before the next sentence, so no
+        // block ends there. The parts cut at those pauses must be joined again.
+        let sentences = (0..60u64)
+            .map(|k| {
+                let t = k * 2_500;
+                let words: Vec<Word<'static>> = (0..4)
+                    .map(|i| Word::new(Millis(t + i * 250), Millis(t + i * 250 + 200), "字", ""))
+                    .collect();
+                let mut s = Sentence::new(words);
+                s.words[3].end_time = Millis(t + 2_400);
+                s
+            })
+            .collect();
+        let doc = Transcription::new("", vec![Transcript::new(0, sentences)]);
+        let builder = CueBuilder::auto();
+        let whole = builder.build(&doc);
+        // Cues run across the sentences that cuts at their pauses would have separated.
+        let chars = |c: &Cue| c.lines.iter().map(|l| l.text.chars().count()).sum::<usize>();
+        assert!(whole.iter().any(|c| chars(c) > 4), "{whole:?}");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let parts = pool.install(|| builder.clone().task_tokens(4).build(&doc));
+        assert_eq!(parts, whole);
     }
 
     #[test]

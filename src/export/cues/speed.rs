@@ -27,7 +27,7 @@
 //! next cue appear after its speech starts, which no guide allows (Netflix: in-time on the
 //! first frame of audio).
 
-use super::{Atom, Preset};
+use super::{Atom, InParts, Preset};
 use super::{Cue, Draft, Layout, LineScratch, Token, close_gap, penalty, timing};
 use std::collections::HashSet;
 
@@ -50,8 +50,8 @@ const CANDIDATES: usize = 4;
 /// What the cues were built from, for re-laying out and re-timing a few of them.
 pub(super) struct Rebalance<'a, 'b, 'd> {
     pub(super) layout: &'a Layout<'b>,
-    pub(super) tokens: &'a [Token<'d>],
-    pub(super) atoms: &'a [Atom],
+    pub(super) tokens: &'a InParts<Token<'d>>,
+    pub(super) atoms: &'a InParts<Atom>,
     pub(super) names: &'a [Option<std::sync::Arc<str>>],
     /// The time span cues must stay inside.
     pub(super) span: (Millis, Millis),
