@@ -13,8 +13,8 @@
 //! since the job borrows the items. On a busy machine that can take longer than the work.
 
 use std::cell::Cell;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long the caller waits awake for a helper still at work before it sleeps: longer than
@@ -66,6 +66,32 @@ pub(crate) fn share<T: Send, F: Fn(T) + Sync>(items: Vec<T>, f: F) {
             std::thread::yield_now();
         }
     });
+}
+
+/// Keeps the pool's other threads awake until dropped (at most [`WAIT_AWAKE`]), for a `share`
+/// that follows after some work on the calling thread: each waits yielding, so that it takes
+/// the share's items as soon as they come, instead of being woken then.
+pub(crate) struct Warm(Arc<AtomicBool>);
+
+/// Starts keeping the pool's other threads awake ([`Warm`]).
+pub(crate) fn warm() -> Warm {
+    let done = Arc::new(AtomicBool::new(false));
+    for _ in 1..rayon::current_num_threads() {
+        let done = Arc::clone(&done);
+        rayon::spawn(move || {
+            let start = Instant::now();
+            while !done.load(Ordering::Acquire) && start.elapsed() < WAIT_AWAKE {
+                std::thread::yield_now();
+            }
+        });
+    }
+    Warm(done)
+}
+
+impl Drop for Warm {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
 }
 
 thread_local! {

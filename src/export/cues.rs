@@ -1349,22 +1349,26 @@ impl<'b> Layout<'b> {
     }
 
     fn run(&self, doc: &Transcription<'_>) -> Vec<Cue> {
+        // An hour of speech takes about a millisecond to lay out. The token list is cut into
+        // parts that no block crosses, the same number for each thread, each of at least
+        // `task_tokens` tokens; each part makes its own tokens and lays them out on its own,
+        // on the calling thread or the pool's others (`par::share`). Those are kept awake
+        // while the parts are planned (words are counted to tell whether there will be
+        // parts), so that they start at once.
+        let threads = rayon::current_num_threads();
+        let parts_each = |tokens: usize| tokens / threads.saturating_mul(self.task_tokens);
+        let warm = (threads > 1 && parts_each(doc.word_count()) > 0).then(par::warm);
         let (plans, names, count) = plan_tokens(doc);
         if count == 0 {
             return Vec::new();
         }
-        // An hour of speech takes about a millisecond to lay out. The token list is cut into
-        // parts that no block crosses, each of at least `TOKENS_PER_TASK` tokens, and each part
-        // makes its own tokens and lays them out on its own, on the calling thread or the
-        // pool's others (`par::share`).
-        // As many parts to each thread, the last to finish on each small.
-        let threads = rayon::current_num_threads();
-        let task = match threads {
-            1 => count,
-            _ => self.task_tokens,
-        };
         let plans = &plans[..];
-        let parts = self.parts(plans, count, threads * (count / (threads * task)).max(1));
+        let tasks = match (threads, parts_each(count)) {
+            (1, _) | (_, 0) => 1,
+            (t, n) => t * n,
+        };
+        let parts = self.parts(plans, count, tasks);
+        drop(warm);
         let mut laid_out = self.lay_out_parts(plans, &names, parts.clone());
         let holds = Part::cuts_holding(&laid_out, self.split_pause);
         if holds.contains(&false) {
@@ -1381,8 +1385,8 @@ impl<'b> Layout<'b> {
         } = Part::join(laid_out);
         if self.dashes() {
             self.pair_speakers(&tokens, &atoms, &names, &mut drafts);
-            // A few hundred drafts to a task.
-            let per_task = (drafts.len().saturating_mul(task) / count).max(1);
+            // As many tasks as parts.
+            let per_task = drafts.len().div_ceil(tasks).max(1);
             let mut parts: Vec<(Vec<Cue>, Vec<usize>)> = Vec::new();
             parts.resize_with(drafts.len().div_ceil(per_task), Default::default);
             let jobs: Vec<_> = drafts
