@@ -1122,7 +1122,9 @@ impl<'d> Token<'d> {
         self.edges & bits == bits
     }
 
-    /// Fills in the widths and edge facts, in one pass over the text.
+    /// Fills in the widths and edge facts, in one pass over the text. Inlined into the token
+    /// loop: called from two places, it was not, at 3% more instructions per export.
+    #[inline(always)]
     fn measure(&mut self, preset: &Preset) {
         // The usual token of Chinese text is one character of the main Han block, found on
         // its bytes: two half characters wide and visible. With no punctuation, none of the
