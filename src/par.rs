@@ -11,6 +11,8 @@
 //! A pool thread that is slow to start costs the caller nothing until the caller runs out of
 //! items; then the caller must wait for the helper job to start (it finds nothing to do),
 //! since the job borrows the items. On a busy machine that can take longer than the work.
+//! Where the items take some work on the calling thread to plan, [`warm`] wakes the pool's
+//! other threads first and keeps them awake (yielding) until the share starts.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -73,10 +75,15 @@ pub(crate) fn share<T: Send, F: Fn(T) + Sync>(items: Vec<T>, f: F) {
 /// the share's items as soon as they come, instead of being woken then.
 pub(crate) struct Warm(Arc<AtomicBool>);
 
-/// Starts keeping the pool's other threads awake ([`Warm`]).
+/// Starts keeping the pool's other threads awake ([`Warm`]); nothing inside an item of a
+/// `share`, where a `share` runs in place.
 pub(crate) fn warm() -> Warm {
     let done = Arc::new(AtomicBool::new(false));
-    for _ in 1..rayon::current_num_threads() {
+    let helpers = match SHARING.get() {
+        true => 0,
+        false => rayon::current_num_threads().saturating_sub(1),
+    };
+    for _ in 0..helpers {
         let done = Arc::clone(&done);
         rayon::spawn(move || {
             let start = Instant::now();

@@ -26,26 +26,39 @@
 //!   whole stretch, no cut helps: those cues stay too fast and [`qc`](super::qc) reports them
 //!   ([`CueBuilder::rebalance`]).
 //! * **Performance.** Laying out and writing the synthetic one-hour meeting as SRT (10.5k
-//!   words, `benches/export.rs`) takes 0.57–0.65× the time of parsing its JSON with the
-//!   default pool of two threads on an otherwise idle machine (0.58–0.60× in most runs), and
-//!   0.75–0.77× on one thread (criterion; 0.79× before the parallel layout, 0.89× before the
-//!   short paths below).
-//!   That is about 9.9 million instructions per export, 940 per word (callgrind, the
+//!   words, `benches/export.rs`) takes 0.46–0.50× the time of parsing its JSON with the
+//!   default pool of two threads on an otherwise idle machine (median 0.49× in eight criterion
+//!   runs, one at 0.502; 0.47–0.55× in six runs before the last change), and about 0.72× on
+//!   one thread (0.79× before the parallel layout, 0.89× before the short paths below).
+//!   That is about 10.1 million instructions per export, 960 per word (callgrind, the
 //!   `subtitle_profile` example on one thread), down from 12.9 million. The cue search takes
-//!   about a third of it, tokens and atoms about a third, the cues' text (line breaking, line
-//!   text, allocation of each cue's lines and texts) about a fifth, timing, re-balancing and
-//!   writing the rest.
+//!   about a fifth of it, making and grouping tokens and scoring breaks about two fifths, the
+//!   cues' text (line breaking, line text, allocation of each cue's lines and texts) about a
+//!   sixth, timing, re-balancing and writing the rest.
 //!
-//!   Two passes run in parallel, one right after the other (see `Layout::run`): tokens are
-//!   made and measured sentence by sentence, then the text is cut into parts that no block
-//!   crosses (at speaker changes, and at long pauses where a line may break), and each part's
-//!   atoms, cue search and cue text are worked out on its own. On two cores the first pass
-//!   gains little (a sleeping pool thread takes about 40 µs to start, a third of the pass);
-//!   the second, about 0.9 ms of work in 9 parts, takes 0.48 ms at best and about 0.6 ms
-//!   typically. Timing, re-balancing and writing stay on the calling thread (about 0.2 ms).
-//!   Parts of 512 or 2,048 tokens measured no better than 1,024; starting the pool thread
-//!   early with an empty job, or helper threads of our own (`std::thread::scope`, whose start
-//!   took up to milliseconds here) did not pay.
+//!   The layout runs in one parallel pass (see `Layout::run`). The sentences are cut into
+//!   parts that no block crosses, the same number for each thread: at speaker changes, and
+//!   at long pauses where a line may break, found from the sentences' times before any token
+//!   exists. Each part makes and measures its own tokens and works out its atoms, cue search
+//!   and cue text, the largest parts first; the parts' tokens and atoms stay where they were
+//!   made (`InParts`). A word running past its sentence's end can close a pause the sentence
+//!   times show: the tokens' times check every cut, and the parts around a cut that does not
+//!   hold are joined and laid out again. The pool's other threads are kept awake while the
+//!   parts are planned (`par::warm`); a sleeping one took 40–60 µs to start. Timing,
+//!   re-balancing and writing stay on the calling thread (about 0.2 ms).
+//!
+//!   Measured on the way, on two threads (medians of the profile loop): the one pass instead
+//!   of a token pass and a layout pass (with a token list to fill first) went from 0.56× to
+//!   0.52×; six parts of about 1,700 tokens instead of nine or ten of about 1,100, from 0.52×
+//!   to 0.50×; keeping the pool awake, a little more. Writing SRT in parallel tasks was slower: by the time the
+//!   text is written the pool thread sleeps, and the calling thread waits for it to start.
+//!   Helper threads of our own (`std::thread::scope`) took up to milliseconds to start here.
+//!
+//!   Allocation matters on a fresh process: the parts allocate blocks under glibc's 128 KiB
+//!   threshold, so until the process has freed one large block glibc trims the pool
+//!   thread's heap after each export and the next one faults the pages back in (about 50
+//!   page faults, 0.03× of the parse). Criterion runs, like a long-lived service, are past
+//!   that point (2 faults per export).
 //!
 //!   The wall time follows the instruction count, not the memory traffic: building tokens,
 //!   atoms and cues block by block in one pass cut level-1 cache misses by 40% and was no
@@ -996,10 +1009,10 @@ impl CueBuilder {
         self.speakers
     }
 
-    /// Sets the least tokens a parallel task of the layout gets (tests: small documents laid
-    /// out in parts).
-    #[cfg(test)]
-    fn task_tokens(mut self, n: usize) -> Self {
+    /// Sets the least tokens a parallel task of the layout gets (tests and fuzzing: small
+    /// documents laid out in parts).
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn task_tokens(mut self, n: usize) -> Self {
         self.task_tokens = Some(n);
         self
     }
@@ -1498,8 +1511,9 @@ impl<'b> Layout<'b> {
             .collect()
     }
 
-    /// Makes the tokens of `part` and lays them out: the part's atoms and its cues as drafts
-    /// (atom ranges counted from its first atom).
+    /// Makes the tokens of `part` and lays them out: its tokens, its atoms (token indices
+    /// counted from its first token) and its cues as drafts (atom ranges counted from its
+    /// first atom).
     fn lay_out<'d>(
         &self,
         plans: &[Planned<'d, '_>],
@@ -2225,8 +2239,9 @@ struct PartPlan {
 }
 
 /// A part of the layout laid out on its own: its tokens (the first is token `first` of all),
-/// its atoms (token indices counted from `first`), its drafts (ranges of those atoms) and,
-/// unless they wait for dash pairing, its cues with the index of each one's draft.
+/// its atoms (whose token indices [`Layout::lay_out_parts`] makes count from the first token
+/// of all), its drafts (ranges of those atoms) and, unless they wait for dash pairing, its
+/// cues with the index of each one's draft.
 #[derive(Default)]
 struct Part<'d> {
     first: usize,
@@ -3002,6 +3017,20 @@ mod tests {
         Transcription::new("", vec![Transcript::new(0, sentences)])
     }
 
+    /// `doc` laid out by `builder` in parts of about `task` tokens on `threads` threads.
+    fn in_parts(
+        builder: &CueBuilder,
+        doc: &Transcription<'_>,
+        task: usize,
+        threads: usize,
+    ) -> Vec<Cue> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| builder.clone().task_tokens(task).build(doc))
+    }
+
     #[test]
     fn parts_lay_out_as_the_whole() {
         let doc = long_meeting();
@@ -3020,13 +3049,7 @@ mod tests {
             SpeakerLabels::Dashes,
         ] {
             let builder = CueBuilder::auto().speaker_labels(labels);
-            let on = |threads: usize| {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
-                pool.install(|| builder.build(&doc))
-            };
+            let on = |threads| in_parts(&builder, &doc, TOKENS_PER_TASK, threads);
             let whole = on(1);
             assert!(whole.len() > 100);
             assert_eq!(on(2), whole, "{labels:?}");
@@ -3064,12 +3087,7 @@ mod tests {
                 .sum::<usize>()
         };
         assert!(whole.iter().any(|c| chars(c) > 4), "{whole:?}");
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
-        let parts = pool.install(|| builder.clone().task_tokens(4).build(&doc));
-        assert_eq!(parts, whole);
+        assert_eq!(in_parts(&builder, &doc, 4, 2), whole);
     }
 
     #[test]
@@ -3090,12 +3108,7 @@ mod tests {
         let builder = CueBuilder::auto();
         let whole = builder.build(&doc);
         assert!(whole[0].duration() > Millis(5_000), "{:?}", whole[0]);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
-        let parts = pool.install(|| builder.clone().task_tokens(2).build(&doc));
-        assert_eq!(parts, whole);
+        assert_eq!(in_parts(&builder, &doc, 2, 2), whole);
     }
 
     #[cfg(feature = "testing")]
@@ -3112,9 +3125,7 @@ mod tests {
             let labels = [SpeakerLabels::None, SpeakerLabels::Names, SpeakerLabels::Dashes][labels];
             let builder = CueBuilder::auto().speaker_labels(labels);
             let whole = builder.build(&doc);
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
-            let parts = pool.install(|| builder.clone().task_tokens(task).build(&doc));
-            proptest::prop_assert_eq!(parts, whole);
+            proptest::prop_assert_eq!(in_parts(&builder, &doc, task, 3), whole);
         }
     }
 

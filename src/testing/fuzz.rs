@@ -631,8 +631,9 @@ pub fn disfluency(data: &[u8]) {
 ///
 /// The bytes are read as options (preset, characters and lines per cue, frame rate, speaker
 /// labels, pause, CRLF, karaoke) and an [`arbitrary`](mod@super::arbitrary) document (or, when
-/// they parse, as a result JSON). The cues must pass [`check_cues`], and the SRT and WebVTT
-/// written from them must read back through [`qc`](crate::export::qc) with the same times.
+/// they parse, as a result JSON). The cues must pass [`check_cues`], be the same when laid out
+/// in parts of a few tokens on three threads, and the SRT and WebVTT written from them must
+/// read back through [`qc`](crate::export::qc) with the same times.
 pub fn subtitles(data: &[u8]) {
     use crate::export::cues::{CueBuilder, Preset, SpeakerLabels};
     use crate::export::{AssExporter, Exporter, SrtExporter, WebVttExporter};
@@ -678,6 +679,17 @@ pub fn subtitles(data: &[u8]) {
     };
     let cues = builder.build(doc);
     check_cues(&cues);
+    // Laid out in parts of a few tokens on three threads, the cues are the same.
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .expect("a pool of three threads")
+    });
+    let task = 1 + usize::from(chars % 5);
+    let parts = pool.install(|| builder.clone().task_tokens(task).build(doc));
+    assert_eq!(parts, cues, "laid out in parts");
     let srt = SrtExporter::new(builder.clone()).crlf(crlf);
     let mut text = String::new();
     srt.write_cues(&cues, &mut text);
