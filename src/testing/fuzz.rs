@@ -124,6 +124,7 @@ pub fn sensitive(data: &[u8]) {
         .case_insensitive(flags & 2 != 0)
         .fold_width(flags & 4 != 0)
         .skip_separators_in_cjk(flags & 8 != 0)
+        .fold_chinese_variants(flags & 64 != 0)
         .parallel(flags & 16 != 0)
         .removed_punctuation(if flags & 32 != 0 {
             RemovedPunctuation::Drop

@@ -23,8 +23,10 @@
 //!   `hits`, one per action kind, `allowed` (deny matches an allow match suppressed),
 //!   `words-dropped`, `sentences-changed`.
 //! * **Normalized.** Text and entries are compared after Unicode lowercasing, full-/half-width
-//!   folding and, optionally, skipping spaces and punctuation between CJK characters (`赌，博`
-//!   hits `赌博`), with a position map back to the source characters.
+//!   folding, folding traditional Chinese characters to simplified ones (`五星紅旗` hits
+//!   `五星红旗`; OpenCC's character table, one character for one) and, optionally, skipping
+//!   spaces and punctuation between CJK characters (`赌，博` hits `赌博`), with a position map
+//!   back to the source characters.
 //! * **Boundaries.** Latin, Cyrillic and other space-separated scripts match whole words by
 //!   default (`class` does not hit `ass`); CJK entries match anywhere. Each entry can choose a
 //!   [`MatchMode`].
@@ -96,6 +98,7 @@ mod automaton;
 mod entry;
 mod matcher;
 mod normalize;
+mod variants;
 
 use automaton::{AutomatonBuilder, CharAutomaton};
 pub use entry::{Action, Entry, MatchMode, SpecialWordFilter, WordList};
@@ -178,6 +181,7 @@ impl Default for SensitiveWordFilterBuilder {
                 case: true,
                 width: true,
                 skip_in_cjk: false,
+                chinese: true,
             },
             removed_punctuation: RemovedPunctuation::Keep,
             parallel: true,
@@ -287,6 +291,17 @@ impl SensitiveWordFilterBuilder {
     /// By default, `true`.
     pub fn fold_width(&mut self, yes: bool) -> &mut Self {
         self.folds.width = yes;
+        self
+    }
+
+    /// Whether matching folds traditional Chinese characters to simplified ones, in entries and
+    /// text alike (`五星紅旗` hits `五星红旗`, and `五星紅旗` as an entry hits both). The fold
+    /// is one character for one, from OpenCC's character table; masks and removals change the
+    /// characters as written.
+    ///
+    /// By default, `true`.
+    pub fn fold_chinese_variants(&mut self, yes: bool) -> &mut Self {
+        self.folds.chinese = yes;
         self
     }
 

@@ -1,11 +1,12 @@
 //! Normalization of text and patterns with a position map.
 //!
-//! Text and patterns go through the same chain (width folding, Unicode lowercase, optional
-//! skipping of separators between CJK characters), so a pattern matches every spelling that
-//! normalizes like it. For text, each normalized character records the source byte range it
+//! Text and patterns go through the same chain (traditional to simplified Chinese, width
+//! folding, Unicode lowercase, optional skipping of separators between CJK characters), so a
+//! pattern matches every spelling that normalizes like it. For text, each normalized character records the source byte range it
 //! came from ([`NormChar`]), which maps a match in normalized text back to the characters it
 //! covers.
 
+use super::variants::simplify;
 use crate::text::Script;
 
 /// Which folds the normalizer applies.
@@ -17,6 +18,8 @@ pub(crate) struct Folds {
     pub(crate) width: bool,
     /// Drop spaces and punctuation between two CJK characters (`赌，博` → `赌博`).
     pub(crate) skip_in_cjk: bool,
+    /// Traditional Chinese characters → simplified (`紅` → `红`), one for one.
+    pub(crate) chinese: bool,
 }
 
 /// Source byte range `[start, end)` of one normalized character.
@@ -82,7 +85,12 @@ impl<S: Sink> Normalizer<S> {
                 && self.pending.is_empty()
             {
                 self.prev_cjk = true;
-                self.sink.put(raw, span);
+                let c = if self.folds.chinese {
+                    simplify(raw)
+                } else {
+                    raw
+                };
+                self.sink.put(c, span);
                 continue;
             }
             // Same for ASCII, which has no width variant and lowercases in place; only
@@ -101,6 +109,11 @@ impl<S: Sink> Normalizer<S> {
                 self.sink.put(c, span);
                 continue;
             }
+            let raw = if self.folds.chinese {
+                simplify(raw)
+            } else {
+                raw
+            };
             if !self.folds.width {
                 self.emit(raw, span);
                 continue;
@@ -262,6 +275,7 @@ mod tests {
         case: true,
         width: true,
         skip_in_cjk: true,
+        chinese: true,
     };
 
     #[test]
@@ -281,6 +295,9 @@ mod tests {
             ("a, 博", "a, 博"),
             ("测试\u{3000}一下", "测试一下"),
             ("１２３", "123"),
+            ("五星紅旗", "五星红旗"),
+            ("賭，博", "赌博"),
+            ("㑮", "𫝈"),
         ] {
             assert_eq!(normalize(ALL, input), want, "{input}");
         }
@@ -288,8 +305,9 @@ mod tests {
             case: false,
             width: false,
             skip_in_cjk: false,
+            chinese: false,
         };
-        assert_eq!(normalize(none, "ＡB 赌 博"), "ＡB 赌 博");
+        assert_eq!(normalize(none, "ＡB 赌 博 紅"), "ＡB 赌 博 紅");
     }
 
     impl Sink for Vec<NormChar> {

@@ -122,6 +122,16 @@ t!(width_folding, |b| b.mask_words(["fuck", "ガ"]),
 t!(no_folding, |b| b.mask_words(["fuck"]).case_insensitive(false).fold_width(false),
     "fuck FUCK ｆｕｃｋ" => "**** FUCK ｆｕｃｋ",
 );
+t!(chinese_variants, |b| b.mask_words(["五星红旗"]).remove_words(["賭博"]),
+    "五星紅旗飘扬" => "****飘扬",
+    "五星红旗飘扬" => "****飘扬",
+    "五星紅红旗" => "五星紅红旗",
+    "不要赌博。" => "不要。",
+    "不要賭博。" => "不要。",
+);
+t!(no_chinese_variants, |b| b.mask_words(["五星红旗"]).fold_chinese_variants(false),
+    "五星紅旗 五星红旗" => "五星紅旗 ****",
+);
 t!(skip_separators, |b| b.mask_words(["赌博"]).skip_separators_in_cjk(true),
     "赌 博" => "* *",
     "赌，博" => "*，*",
