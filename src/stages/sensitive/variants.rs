@@ -4,7 +4,8 @@
 //! The table is OpenCC's character table (`variants_table.rs`): each traditional character
 //! takes the first simplified form OpenCC lists. A character-level fold cannot tell the few
 //! characters whose simplified form depends on the word (`乾` stays `乾` in `乾隆` but becomes `干`
-//! in `乾燥`); it takes OpenCC's first choice, like the character conversions of other filters.
+//! in `乾燥`); it takes OpenCC's first choice (`干`), like the character conversions of other
+//! filters. Entries fold the same way, so an entry still matches its own spelling.
 
 mod table {
     include!("variants_table.rs");
