@@ -63,11 +63,16 @@ pub(crate) fn share<T: Send, F: Fn(T) + Sync>(items: Vec<T>, f: F) {
         // wake-up that sleeping at the end of the scope would cost, and yielding lets it have
         // this core should it be waiting for one. A helper that has not started finds nothing
         // left to do.
-        let start = Instant::now();
-        while running.load(Ordering::Acquire) > 0 && start.elapsed() < WAIT_AWAKE {
-            std::thread::yield_now();
-        }
+        wait_awake(|| running.load(Ordering::Acquire) == 0);
     });
+}
+
+/// Yields this thread's core until `done` or for [`WAIT_AWAKE`], whichever comes first.
+fn wait_awake(done: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !done() && start.elapsed() < WAIT_AWAKE {
+        std::thread::yield_now();
+    }
 }
 
 /// Keeps the pool's other threads awake until dropped (at most [`WAIT_AWAKE`]), for a `share`
@@ -85,12 +90,7 @@ pub(crate) fn warm() -> Warm {
     };
     for _ in 0..helpers {
         let done = Arc::clone(&done);
-        rayon::spawn(move || {
-            let start = Instant::now();
-            while !done.load(Ordering::Acquire) && start.elapsed() < WAIT_AWAKE {
-                std::thread::yield_now();
-            }
-        });
+        rayon::spawn(move || wait_awake(|| done.load(Ordering::Acquire)));
     }
     Warm(done)
 }

@@ -224,7 +224,12 @@ impl ScriptCounts {
         if matches!(c as u32, 0x3000..=0x3004 | 0x3006 | 0x3008..=0x303F | 0xFF01..=0xFF0F) {
             return;
         }
-        match Script::of(c) {
+        self.count(Script::of(c));
+    }
+
+    /// Counts one character of `script`.
+    fn count(&mut self, script: Script) {
+        match script {
             Script::Han => self.han += 1,
             Script::Kana => self.kana += 1,
             Script::Hangul => self.hangul += 1,
@@ -1462,11 +1467,7 @@ impl<'b> Layout<'b> {
         laid_out.resize_with(parts.len(), Part::default);
         // The largest parts first, so that the last to finish are small ones.
         let mut tasks: Vec<_> = parts.into_iter().zip(&mut laid_out).collect();
-        let tokens = |p: &PartPlan| {
-            let s = &plans[p.sentences.clone()];
-            s.last().map_or(0, |l| l.tokens.end) - s.first().map_or(0, |f| f.tokens.start)
-        };
-        tasks.sort_by_key(|(p, _)| std::cmp::Reverse(tokens(p)));
+        tasks.sort_by_key(|(p, _)| std::cmp::Reverse(p.tokens(plans).len()));
         par::share(tasks, |(plan, out)| {
             *out = self.lay_out(plans, names, plan);
             if !self.dashes() {
@@ -1521,8 +1522,8 @@ impl<'b> Layout<'b> {
         part: PartPlan,
     ) -> Part<'d> {
         let sentences = &plans[part.sentences.clone()];
-        let first = sentences.first().map_or(0, |p| p.tokens.start);
-        let len = sentences.last().map_or(first, |p| p.tokens.end) - first;
+        let range = part.tokens(plans);
+        let (first, len) = (range.start, range.len());
         // The part's tokens, then the few after it that scoring the break at its end looks at.
         let mut tokens = Vec::with_capacity(len + LOOKAHEAD);
         for plan in sentences {
@@ -1553,11 +1554,7 @@ impl<'b> Layout<'b> {
             self.segment(&atoms, block, speaker, label_w, &mut scratch, &mut drafts);
         }
         tokens.truncate(len);
-        let time = tokens
-            .iter()
-            .fold((Millis(u64::MAX), Millis::ZERO), |t, x| {
-                (t.0.min(x.begin), t.1.max(x.end))
-            });
+        let time = time_span(tokens.iter().map(|t| (t.begin, t.end)));
         Part {
             first,
             time,
@@ -2238,6 +2235,22 @@ struct PartPlan {
     after_pause: bool,
 }
 
+impl PartPlan {
+    /// Where the part's tokens are in the token list of all.
+    fn tokens(&self, plans: &[Planned<'_, '_>]) -> std::ops::Range<usize> {
+        let sentences = &plans[self.sentences.clone()];
+        let first = sentences.first().map_or(0, |p| p.tokens.start);
+        first..sentences.last().map_or(first, |p| p.tokens.end)
+    }
+}
+
+/// The earliest begin and latest end of `spans` (`u64::MAX` and zero for none).
+fn time_span(spans: impl Iterator<Item = (Millis, Millis)>) -> (Millis, Millis) {
+    spans.fold((Millis(u64::MAX), Millis::ZERO), |t, s| {
+        (t.0.min(s.0), t.1.max(s.1))
+    })
+}
+
 /// A part of the layout laid out on its own: its tokens (the first is token `first` of all),
 /// its atoms (whose token indices [`Layout::lay_out_parts`] makes count from the first token
 /// of all), its drafts (ranges of those atoms) and, unless they wait for dash pairing, its
@@ -2277,9 +2290,7 @@ impl<'d> Part<'d> {
     /// The parts as one: their tokens and atoms side by side, drafts with the atom ranges of
     /// all, cues with the drafts of all. The atoms must hold the token indices of all.
     fn join(parts: Vec<Part<'d>>) -> Joined<'d> {
-        let time = parts.iter().fold((Millis(u64::MAX), Millis::ZERO), |t, p| {
-            (t.0.min(p.time.0), t.1.max(p.time.1))
-        });
+        let time = time_span(parts.iter().map(|p| p.time));
         let sum = |len: fn(&Part<'_>) -> usize| parts.iter().map(len).sum::<usize>();
         let mut all = Joined {
             tokens: InParts::with_capacity(parts.len()),
@@ -3262,13 +3273,7 @@ mod tests {
             let mut slow = ScriptCounts::default();
             for c in text.chars() {
                 slow.total += 1;
-                match Script::of(c) {
-                    Script::Han => slow.han += 1,
-                    Script::Kana => slow.kana += 1,
-                    Script::Hangul => slow.hangul += 1,
-                    Script::Latin | Script::Cyrillic => slow.latin += 1,
-                    _ => {}
-                }
+                slow.count(Script::of(c));
             }
             assert_eq!(
                 (fast.han, fast.kana, fast.hangul, fast.latin, fast.total),

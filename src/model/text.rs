@@ -129,9 +129,10 @@ fn push_piece(out: &mut String, piece: &str) {
 }
 
 /// The code point of the character of the main Han block (U+4E00 to U+9FFF: E4 B8 80 to E9 BF
-/// BF in UTF-8, where most Chinese text is) that `bytes`, the bytes of a `str`, start with, decoded straight from
-/// its three bytes: the hot paths' test for a Paraformer word, mostly one such character. (The
-/// bytes being UTF-8, those after such a lead byte are continuation bytes.)
+/// BF in UTF-8, where most Chinese text is) that `bytes`, the bytes of a `str`, start with,
+/// decoded straight from its three bytes: the hot paths' test for a Paraformer word, mostly
+/// one such character. (The bytes being UTF-8, those after such a lead byte are continuation
+/// bytes.)
 #[inline]
 pub(crate) const fn leading_main_han(bytes: &[u8]) -> Option<u32> {
     match *bytes {

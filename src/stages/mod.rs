@@ -468,7 +468,7 @@ impl std::ops::Index<&str> for Detail {
     type Output = DetailValue;
 
     fn index(&self, name: &str) -> &DetailValue {
-        static NULL: DetailValue = DetailValue(DetailRepr::Json(serde_json::Value::Null));
+        static NULL: DetailValue = DetailValue::NULL;
         self.get(name).unwrap_or(&NULL)
     }
 }
@@ -534,6 +534,9 @@ enum DetailRepr {
 }
 
 impl DetailValue {
+    /// `null`.
+    const NULL: DetailValue = DetailValue(DetailRepr::Json(serde_json::Value::Null));
+
     /// The `serde_json` value, when it is not a string.
     fn json(&self) -> Option<&serde_json::Value> {
         match &self.0 {
@@ -657,10 +660,7 @@ impl From<serde_json::Map<String, serde_json::Value>> for DetailValue {
 /// `None` is `null`.
 impl<T: Into<DetailValue>> From<Option<T>> for DetailValue {
     fn from(v: Option<T>) -> DetailValue {
-        v.map_or(
-            DetailValue(DetailRepr::Json(serde_json::Value::Null)),
-            Into::into,
-        )
+        v.map_or(DetailValue::NULL, Into::into)
     }
 }
 

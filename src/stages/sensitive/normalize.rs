@@ -85,11 +85,7 @@ impl<S: Sink> Normalizer<S> {
                 && self.pending.is_empty()
             {
                 self.prev_cjk = true;
-                let c = if self.folds.chinese {
-                    simplify(raw)
-                } else {
-                    raw
-                };
+                let c = self.simplified(raw);
                 self.sink.put(c, span);
                 continue;
             }
@@ -109,11 +105,7 @@ impl<S: Sink> Normalizer<S> {
                 self.sink.put(c, span);
                 continue;
             }
-            let raw = if self.folds.chinese {
-                simplify(raw)
-            } else {
-                raw
-            };
+            let raw = self.simplified(raw);
             if !self.folds.width {
                 self.emit(raw, span);
                 continue;
@@ -132,6 +124,15 @@ impl<S: Sink> Normalizer<S> {
             } else {
                 self.emit(c, span);
             }
+        }
+    }
+
+    /// `c`, or its simplified form when traditional characters are folded.
+    #[inline]
+    fn simplified(&self, c: char) -> char {
+        match self.folds.chinese {
+            true => simplify(c),
+            false => c,
         }
     }
 
